@@ -1,0 +1,144 @@
+package conformance
+
+import (
+	"testing"
+	"time"
+
+	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/status"
+)
+
+// Op names a portable action, for fault targeting and for counting.
+type Op string
+
+// The actions a harness counts and injects faults into.
+const (
+	OpCapture  Op = "capture"
+	OpVoid     Op = "void"
+	OpRollback Op = "rollback"
+	OpRefund   Op = "refund"
+	OpStatus   Op = "status"
+)
+
+// FaultKind is a class of failure the emulator can produce.
+type FaultKind int
+
+// The fault classes every emulator injects. "Before" faults happen before the
+// emulator changes any state, "after" faults after it has.
+const (
+	// FaultServerError answers 503 before acting.
+	FaultServerError FaultKind = iota + 1
+	// FaultTooManyRequests answers 429 with Retry-After before acting.
+	FaultTooManyRequests
+	// FaultResetBeforeApply drops the connection before acting.
+	FaultResetBeforeApply
+	// FaultResetAfterApply acts, then drops the connection: the answer is lost.
+	FaultResetAfterApply
+	// FaultSlow waits Fault.Delay before acting and answering.
+	FaultSlow
+	// FaultTruncatedBody acts, then sends only part of the answer.
+	FaultTruncatedBody
+	// FaultOversizedBody acts, then sends an answer far larger than any real one.
+	FaultOversizedBody
+	// FaultUnknownStatus makes status reads report a raw status no table knows.
+	FaultUnknownStatus
+)
+
+// String names the fault class for subtest names.
+func (k FaultKind) String() string {
+	switch k {
+	case FaultServerError:
+		return "ServerError"
+	case FaultTooManyRequests:
+		return "TooManyRequests"
+	case FaultResetBeforeApply:
+		return "ResetBeforeApply"
+	case FaultResetAfterApply:
+		return "ResetAfterApply"
+	case FaultSlow:
+		return "Slow"
+	case FaultTruncatedBody:
+		return "TruncatedBody"
+	case FaultOversizedBody:
+		return "OversizedBody"
+	case FaultUnknownStatus:
+		return "UnknownStatus"
+	}
+	return "Fault?"
+}
+
+// Fault is one injected failure: the next Times requests for Op fail as Kind.
+type Fault struct {
+	Kind FaultKind
+	// Op selects the requests that fail.
+	Op Op
+	// Times is how many matching requests fail in a row; 0 means 1.
+	Times int
+	// Delay is how long FaultSlow waits.
+	Delay time.Duration
+	// RetryAfter is what FaultTooManyRequests asks for.
+	RetryAfter time.Duration
+}
+
+// Capabilities declare what a provider can do, so the suite skips only what a
+// provider lacks and says so.
+type Capabilities struct {
+	// Refund: the Provider implements payments.Refunder.
+	Refund bool
+	// PartialCapture: Capture with an Amount charges part of the hold.
+	// Without it, such a Capture must fail with CodeUnimplemented.
+	PartialCapture bool
+	// PartialRefund: Refund with an Amount returns part of the charge.
+	PartialRefund bool
+	// RollbackPending: Rollback of a Pending payment stops it (status Failed).
+	// Without it, such a Rollback must fail with CodeFailedPrecondition.
+	RollbackPending bool
+	// TokenAuth: the provider authenticates with expiring tokens, so the
+	// token-expiry subtests run.
+	TokenAuth bool
+	// States lists the normalized states Seed can create.
+	States []status.Status
+}
+
+// Has reports whether st is among the states Seed can create.
+func (c Capabilities) Has(st status.Status) bool {
+	for _, s := range c.States {
+		if s == st {
+			return true
+		}
+	}
+	return false
+}
+
+// Harness wires one adapter to its emulator for the suite. Run calls the
+// constructor once per subtest, so every subtest has a fresh emulator.
+type Harness interface {
+	// Provider is the adapter under test, pointed at the emulator, with short
+	// retry waits so the suite runs fast.
+	Provider() payments.Provider
+	// ProviderWithBadCredentials is the same adapter with credentials the
+	// emulator rejects.
+	ProviderWithBadCredentials() payments.Provider
+	// Capabilities says what the provider supports.
+	Capabilities() Capabilities
+	// Seed creates a payment in the given normalized state, holding or having
+	// charged amount, and returns its ref.
+	Seed(t testing.TB, st status.Status, amount payments.Money) payments.Ref
+	// MissingRef returns a well-formed ref that names no payment.
+	MissingRef() payments.Ref
+	// Applied counts how many times the emulator changed the payment's state
+	// through op (a capture applied twice counts 2).
+	Applied(ref payments.Ref, op Op) int
+	// InjectFault arms a failure in the emulator.
+	InjectFault(f Fault)
+	// ExpireCredentials makes the emulator reject the credentials currently
+	// cached by Provider (RuStore: the token), as if they had expired.
+	ExpireCredentials()
+	// Secrets lists the values that must never appear in an error or a log
+	// line: keys, tokens, signatures.
+	Secrets() []string
+	// Logs returns everything the Provider has logged so far.
+	Logs() string
+	// Close stops the emulator.
+	Close()
+}

@@ -1,0 +1,242 @@
+package payments
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Code classifies an error the same way for every provider, so that callers
+// decide what to do (retry, reconcile, give up) without knowing who answered.
+// The zero value is CodeUnknown.
+type Code int
+
+// The error codes. Numbers are stable: append only.
+const (
+	// CodeUnknown: nothing better is known about the failure.
+	CodeUnknown Code = iota
+	// CodeInvalidArgument: the request was malformed (a bad id, a negative
+	// amount, a ref missing a field). Nothing was sent, or the provider refused
+	// it without acting.
+	CodeInvalidArgument
+	// CodeNotFound: the provider has no such payment.
+	CodeNotFound
+	// CodeFailedPrecondition: the payment is not in a state that allows the
+	// action (capturing a voided payment, voiding a captured one).
+	CodeFailedPrecondition
+	// CodeUnauthenticated: the credentials were missing, wrong or expired and
+	// could not be renewed.
+	CodeUnauthenticated
+	// CodePermissionDenied: the credentials are valid but may not do this.
+	CodePermissionDenied
+	// CodeResourceExhausted: a rate or frequency limit was hit; Error.RetryAfter
+	// says when to try again.
+	CodeResourceExhausted
+	// CodeConflict: another operation on the same payment is in progress.
+	CodeConflict
+	// CodeUnavailable: the provider could not be reached or failed before
+	// acting; the action did not happen and may be retried.
+	CodeUnavailable
+	// CodeUnimplemented: the provider does not offer this action (RuStore has
+	// no partial capture).
+	CodeUnimplemented
+	// CodeOutcomeUnknown: a write may or may not have happened and it could not
+	// be told which. Check Status before doing anything else with the payment.
+	CodeOutcomeUnknown
+	// CodeCanceled: the caller's context was canceled.
+	CodeCanceled
+	// CodeDeadlineExceeded: the caller's context deadline passed.
+	CodeDeadlineExceeded
+)
+
+var codeNames = [...]string{
+	CodeUnknown:            "Unknown",
+	CodeInvalidArgument:    "InvalidArgument",
+	CodeNotFound:           "NotFound",
+	CodeFailedPrecondition: "FailedPrecondition",
+	CodeUnauthenticated:    "Unauthenticated",
+	CodePermissionDenied:   "PermissionDenied",
+	CodeResourceExhausted:  "ResourceExhausted",
+	CodeConflict:           "Conflict",
+	CodeUnavailable:        "Unavailable",
+	CodeUnimplemented:      "Unimplemented",
+	CodeOutcomeUnknown:     "OutcomeUnknown",
+	CodeCanceled:           "Canceled",
+	CodeDeadlineExceeded:   "DeadlineExceeded",
+}
+
+// String returns the code's name, e.g. "NotFound".
+func (c Code) String() string {
+	if c >= 0 && int(c) < len(codeNames) {
+		return codeNames[c]
+	}
+	return fmt.Sprintf("Code(%d)", int(c))
+}
+
+// Codes lists every defined code in numeric order.
+func Codes() []Code {
+	out := make([]Code, len(codeNames))
+	for i := range codeNames {
+		out[i] = Code(i)
+	}
+	return out
+}
+
+// Error is the one error type every adapter returns. Its fields say who failed,
+// at what, and why, in the provider's own words as well as in a Code.
+//
+// Error never holds credentials: adapters put only the provider's message and
+// a redacted excerpt of the answer into it.
+type Error struct {
+	// Code is the normalized classification.
+	Code Code
+	// Provider is the adapter name ("rustore", "yandexpay"); empty for errors
+	// raised before a provider was involved.
+	Provider string
+	// Op is the portable operation: "capture", "void", "rollback", "refund", "status", "auth".
+	Op string
+	// HTTPStatus is the status of the provider's last answer, 0 if none came.
+	HTTPStatus int
+	// ProviderCode is the provider's own error code (RuStore "ERROR", Yandex Pay
+	// reasonCode "ANOTHER_OPERATION_IN_PROGRESS").
+	ProviderCode string
+	// Message is the provider's own explanation, or ours when the failure is local.
+	Message string
+	// RequestID identifies the request to the provider's support, where one was sent.
+	RequestID string
+	// RetryAfter is how long to wait before trying again, when the provider said so.
+	RetryAfter time.Duration
+	// Err is the underlying cause (a network error, a context error), if any.
+	Err error
+}
+
+// Error formats the error as "provider op: Code: message (details)".
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Provider != "" {
+		b.WriteString(e.Provider)
+		b.WriteByte(' ')
+	}
+	if e.Op != "" {
+		b.WriteString(e.Op)
+		b.WriteString(": ")
+	} else if e.Provider != "" {
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Code.String())
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	var details []string
+	if e.HTTPStatus != 0 {
+		details = append(details, fmt.Sprintf("http %d", e.HTTPStatus))
+	}
+	if e.ProviderCode != "" {
+		details = append(details, "provider code "+e.ProviderCode)
+	}
+	if e.RequestID != "" {
+		details = append(details, "request id "+e.RequestID)
+	}
+	if e.RetryAfter > 0 {
+		details = append(details, "retry after "+e.RetryAfter.String())
+	}
+	if len(details) > 0 {
+		b.WriteString(" (")
+		b.WriteString(strings.Join(details, ", "))
+		b.WriteByte(')')
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(e.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying cause, so errors.Is(err, context.Canceled) works.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, payments.ErrNotFound) true for any *Error with the
+// same code: the sentinels match by code, not by identity.
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	if !ok {
+		return false
+	}
+	return t.isSentinel() && t.Code == e.Code
+}
+
+// isSentinel tells a bare sentinel (code only) from a full error, so that two
+// unrelated real errors with the same code are not "equal".
+func (e *Error) isSentinel() bool {
+	return e.Provider == "" && e.Op == "" && e.Message == "" && e.HTTPStatus == 0 && e.Err == nil
+}
+
+// Sentinels for errors.Is. They carry a code and nothing else.
+var (
+	ErrUnknown            = &Error{Code: CodeUnknown}
+	ErrInvalidArgument    = &Error{Code: CodeInvalidArgument}
+	ErrNotFound           = &Error{Code: CodeNotFound}
+	ErrFailedPrecondition = &Error{Code: CodeFailedPrecondition}
+	ErrUnauthenticated    = &Error{Code: CodeUnauthenticated}
+	ErrPermissionDenied   = &Error{Code: CodePermissionDenied}
+	ErrResourceExhausted  = &Error{Code: CodeResourceExhausted}
+	ErrConflict           = &Error{Code: CodeConflict}
+	ErrUnavailable        = &Error{Code: CodeUnavailable}
+	ErrUnimplemented      = &Error{Code: CodeUnimplemented}
+	ErrOutcomeUnknown     = &Error{Code: CodeOutcomeUnknown}
+	ErrCanceled           = &Error{Code: CodeCanceled}
+	ErrDeadlineExceeded   = &Error{Code: CodeDeadlineExceeded}
+)
+
+// CodeOf returns the code of err: the Code of an *Error in its chain,
+// CodeCanceled or CodeDeadlineExceeded for context errors, CodeUnknown for
+// anything else. CodeOf(nil) is CodeUnknown; check err != nil first.
+func CodeOf(err error) Code {
+	if err == nil {
+		return CodeUnknown
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return CodeCanceled
+	case errors.Is(err, context.DeadlineExceeded):
+		return CodeDeadlineExceeded
+	}
+	return CodeUnknown
+}
+
+// RetryAfterOf returns the wait an error asks for, or 0.
+func RetryAfterOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
+}
+
+// ContextError converts a context's error into an *Error with CodeCanceled or
+// CodeDeadlineExceeded. It returns nil when ctx is still live. Adapters call it
+// so that a canceled call is reported the same way by every provider.
+func ContextError(ctx context.Context, provider, op string) error {
+	err := ctx.Err()
+	if err == nil {
+		return nil
+	}
+	code := CodeCanceled
+	if errors.Is(err, context.DeadlineExceeded) {
+		code = CodeDeadlineExceeded
+	}
+	return &Error{Code: code, Provider: provider, Op: op, Message: err.Error(), Err: err}
+}
+
+// InvalidArgument builds the error for bad input found before any request: it
+// names the provider, the operation and what is wrong.
+func InvalidArgument(provider, op, format string, args ...any) *Error {
+	return &Error{Code: CodeInvalidArgument, Provider: provider, Op: op, Message: fmt.Sprintf(format, args...)}
+}

@@ -1,0 +1,182 @@
+// Package payments gives an app one interface over the payment providers it
+// meets in Russia: RuStore (in-app purchases of Android apps) and Yandex Pay
+// (web and mobile checkout).
+//
+// # The tour
+//
+// A [Provider] acts on one payment, named by a [Ref]: Capture charges held
+// money, Void releases it, Rollback makes sure nothing stays charged, Status
+// reads the payment. Providers that give money back also implement
+// [Refunder]. Each action returns a [Result]; Status returns a [Payment].
+//
+// Statuses are normalized by package status: RuStore's PAID and Yandex Pay's
+// AUTHORIZED are both status.Authorized, and the raw value is kept beside it.
+//
+// Errors are normalized too: every adapter returns an [*Error] whose [Code]
+// says what happened in the same words for every provider, and
+// errors.Is(err, payments.ErrNotFound) works. [CodeOutcomeUnknown] is the one
+// to respect: a write may have happened, so check Status before retrying.
+//
+// Amounts are [Money]: integer minor units (kopecks) and a currency code;
+// never a float.
+//
+// Adapters live in their own packages (rustore, yandexpay) and register
+// themselves by name when imported, as database/sql drivers do. Each has an
+// emulator beside it (rustore/rustoretest, yandexpay/yandexpaytest): a real
+// HTTP server on 127.0.0.1 with the provider's state machine, for tests that
+// need no network and no credentials. Package conformance is the suite every
+// adapter passes.
+//
+// # Safety
+//
+// Writes carry an idempotency key ([CaptureOptions].IdempotencyKey and the
+// like), generated when empty and reused on every retry, so a retried capture
+// charges once. Retries happen only where they are safe. Credentials never
+// appear in errors, logs or String output.
+package payments
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/regionpay/payments/status"
+)
+
+// Ref names one payment at its provider.
+type Ref struct {
+	// ID is the provider's payment id: RuStore's purchaseId (a UUID), Yandex
+	// Pay's order_id.
+	ID string `json:"id,omitempty"`
+	// InvoiceID is RuStore's invoiceId (digits). RuStore reads status and
+	// refunds by it; its SDK purchase result and notifications carry both ids.
+	// Yandex Pay ignores it.
+	InvoiceID string `json:"invoice_id,omitempty"`
+}
+
+// String shows the ref for logs: "id" or "id/invoice".
+func (r Ref) String() string {
+	if r.InvoiceID == "" {
+		return r.ID
+	}
+	return r.ID + "/" + r.InvoiceID
+}
+
+// Money is an amount in minor units (kopecks for RUB) and an ISO 4217
+// currency code. It is never a float, so sums are exact.
+type Money struct {
+	// Minor is the amount in the currency's smallest unit: 12345 is 123.45 RUB.
+	Minor int64 `json:"minor"`
+	// Currency is the ISO 4217 code, e.g. "RUB".
+	Currency string `json:"currency"`
+}
+
+// String formats the amount with two decimals: "123.45 RUB".
+func (m Money) String() string {
+	sign, u := "", uint64(m.Minor)
+	if m.Minor < 0 {
+		// Negate in uint64: -m.Minor overflows for math.MinInt64.
+		sign, u = "-", -u
+	}
+	return fmt.Sprintf("%s%d.%02d %s", sign, u/100, u%100, m.Currency)
+}
+
+// Validate reports what is wrong with m as an amount to charge or refund:
+// it must be positive and carry a three-letter upper-case currency code.
+func (m Money) Validate() error {
+	if m.Minor <= 0 {
+		return fmt.Errorf("amount must be positive, got %d minor units", m.Minor)
+	}
+	if !isCurrencyCode(m.Currency) {
+		return fmt.Errorf("currency must be a three-letter ISO 4217 code like \"RUB\", got %q", m.Currency)
+	}
+	return nil
+}
+
+func isCurrencyCode(c string) bool {
+	if len(c) != 3 {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		if c[i] < 'A' || c[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// Payment is a snapshot of one payment as its provider reports it.
+type Payment struct {
+	// Ref names the payment; adapters fill in every id the provider returned.
+	Ref Ref `json:"ref"`
+	// Provider is the adapter name.
+	Provider string `json:"provider"`
+	// Status is the normalized state.
+	Status status.Status `json:"status"`
+	// RawStatus is the provider's status exactly as sent, also when Status is Unknown.
+	RawStatus string `json:"raw_status"`
+	// Amount is the payment's current amount (after discounts and partial
+	// captures or refunds, as far as the provider reports it).
+	Amount Money `json:"amount"`
+	// Created and Updated are the provider's times, zero when not reported.
+	Created time.Time `json:"created,omitempty"`
+	Updated time.Time `json:"updated,omitempty"`
+	// Raw is the provider's payment object as received, for fields this type
+	// does not carry.
+	Raw json.RawMessage `json:"raw,omitempty"`
+}
+
+// Result says what an action did.
+type Result struct {
+	// Ref names the payment acted on.
+	Ref Ref `json:"ref"`
+	// Provider is the adapter name.
+	Provider string `json:"provider"`
+	// Status is the payment's state after the action, as far as known;
+	// Unknown when the provider did not say and it was not read back.
+	Status status.Status `json:"status"`
+	// RawStatus is the provider's raw status behind Status, where one was seen.
+	RawStatus string `json:"raw_status,omitempty"`
+	// Pending is true when the provider accepted the action but is still
+	// running it. Wait settles it.
+	Pending bool `json:"pending"`
+	// OperationID is the provider's id of the action, where it has one.
+	OperationID string `json:"operation_id,omitempty"`
+	// IdempotencyKey is the key the action was sent with (the caller's, or
+	// the one generated for it). Send it again to repeat the action safely.
+	IdempotencyKey string `json:"idempotency_key,omitempty"`
+	// NoOp is true when nothing had to be done: rolling back a payment that
+	// was already not charged.
+	NoOp bool `json:"no_op,omitempty"`
+}
+
+// CaptureOptions tune Capture. A nil *CaptureOptions means defaults.
+type CaptureOptions struct {
+	// Amount captures only part of the hold, where the provider supports it;
+	// nil captures all of it.
+	Amount *Money
+	// IdempotencyKey makes a repeat of the same capture safe; generated when empty.
+	IdempotencyKey string
+}
+
+// VoidOptions tune Void. A nil *VoidOptions means defaults.
+type VoidOptions struct {
+	// Reason is shown to the provider (Yandex Pay requires one); a default is used when empty.
+	Reason string
+	// IdempotencyKey makes a repeat of the same void safe; generated when empty.
+	IdempotencyKey string
+}
+
+// RollbackOptions tune Rollback. A nil *RollbackOptions means defaults.
+type RollbackOptions struct {
+	// IdempotencyKey makes a repeat of the same rollback safe; generated when empty.
+	IdempotencyKey string
+}
+
+// RefundOptions tune Refund. A nil *RefundOptions means defaults.
+type RefundOptions struct {
+	// Amount refunds part of the captured money; nil refunds all that remains.
+	Amount *Money
+	// IdempotencyKey makes a repeat of the same refund safe; generated when empty.
+	IdempotencyKey string
+}

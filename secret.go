@@ -1,0 +1,28 @@
+package payments
+
+// Secret holds a credential (an API key, a private key, a token) and refuses
+// to show it: String, GoString, MarshalText and MarshalJSON all print
+// "[redacted]", so a Secret that slips into a log line, an error or a
+// %+v of a config leaks nothing. Reveal returns the value for the one place
+// that must send it.
+type Secret string
+
+const redacted = "[redacted]"
+
+// Reveal returns the secret's value. Call it only where the value is sent to
+// the provider.
+func (s Secret) Reveal() string { return string(s) }
+
+// String returns "[redacted]" (or "" for an empty secret, so a missing one shows).
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return redacted
+}
+
+// GoString keeps %#v from printing the value.
+func (s Secret) GoString() string { return `payments.Secret("` + s.String() + `")` }
+
+// MarshalText keeps encoders from writing the value.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }

@@ -1,0 +1,85 @@
+package payments
+
+import (
+	"context"
+	"time"
+
+	"github.com/regionpay/payments/status"
+)
+
+// WaitOptions tune Wait. A nil *WaitOptions means defaults.
+type WaitOptions struct {
+	// Interval is the first pause between polls (default 500ms). It doubles
+	// after each poll up to MaxInterval.
+	Interval time.Duration
+	// MaxInterval caps the pause between polls (default 10s).
+	MaxInterval time.Duration
+}
+
+// Wait settles a pending Result: it polls the provider until the action has
+// finished and returns the final Result. A Result that is not pending is
+// returned as it is, without a request.
+//
+// Providers that implement OperationChecker are asked about the operation
+// itself (its failure comes back as the error); others are polled through
+// Status until the payment leaves status.Pending. Wait stops with a
+// CodeCanceled or CodeDeadlineExceeded error when ctx ends: give it a deadline.
+func Wait(ctx context.Context, p Provider, res *Result, opts *WaitOptions) (*Result, error) {
+	if res == nil {
+		return nil, InvalidArgument(p.Name(), "wait", "nil Result")
+	}
+	if !res.Pending {
+		return res, nil
+	}
+	interval, maxInterval := 500*time.Millisecond, 10*time.Second
+	if opts != nil && opts.Interval > 0 {
+		interval = opts.Interval
+	}
+	if opts != nil && opts.MaxInterval > 0 {
+		maxInterval = opts.MaxInterval
+	}
+	if interval > maxInterval {
+		interval = maxInterval
+	}
+	poll := pollStatus(p, res)
+	if oc, ok := p.(OperationChecker); ok && res.OperationID != "" {
+		poll = func(ctx context.Context) (*Result, error) {
+			return oc.Operation(ctx, res.Ref, res.OperationID)
+		}
+	}
+	timer := time.NewTimer(interval)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil, ContextError(ctx, p.Name(), "wait")
+		case <-timer.C:
+		}
+		next, err := poll(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if !next.Pending {
+			return next, nil
+		}
+		interval *= 2
+		if interval > maxInterval {
+			interval = maxInterval
+		}
+		timer.Reset(interval)
+	}
+}
+
+// pollStatus reads the payment and reports it pending while it is status.Pending.
+func pollStatus(p Provider, res *Result) func(context.Context) (*Result, error) {
+	return func(ctx context.Context) (*Result, error) {
+		pay, err := p.Status(ctx, res.Ref)
+		if err != nil {
+			return nil, err
+		}
+		next := *res
+		next.Status, next.RawStatus = pay.Status, pay.RawStatus
+		next.Pending = pay.Status == status.Pending
+		return &next, nil
+	}
+}
