@@ -1,0 +1,112 @@
+// Package yandexpaytest is a stateful Yandex Pay Merchant API emulator: a real
+// HTTP server on 127.0.0.1 that an adapter, the conformance suite or an
+// application's own checkout tests talk to offline, as they would talk to
+// https://pay.yandex.ru/api/merchant.
+//
+// It is written from Yandex Pay's public documentation only (never from the
+// yandexpay adapter), so a misreading shared by adapter and emulator cannot
+// hide. A test creates orders in any raw status with [Server.AddOrder], drives
+// the adapter against [Server.BaseURL], and then proves what happened with
+// [Server.Count] (state changes applied, so "captured exactly once" is a
+// checkable fact), [Server.Operations] and [Server.Requests].
+//
+// # Endpoints
+//
+// All paths are under /api/merchant; bodies are JSON; amounts are decimal
+// strings ("123.45") in both directions, and a JSON number where an amount
+// belongs is rejected, so an adapter sending floats is caught.
+//
+//	GET  /v1/orders/{order_id}                 order and its operations
+//	POST /v1/orders/{order_id}/capture         AUTHORIZED → CAPTURED (orderAmount below the hold captures part)
+//	POST /v1/orders/{order_id}/cancel          AUTHORIZED → VOIDED (reason required)
+//	POST /v1/orders/{order_id}/submit          CONFIRMED → CAPTURED (Split; externalOperationId required)
+//	POST /v2/orders/{order_id}/refund          CAPTURED/PARTIALLY_REFUNDED → PARTIALLY_REFUNDED/REFUNDED, answered PENDING
+//	POST /v1/orders/{order_id}/rollback        any status → FAILED; a paid order is refunded in full; data {}
+//	GET  /v1/operations/{external_operation_id}
+//
+// The order_id segment is unescaped on its own (the raw path is split on "/"
+// first), so ids containing "/", "../", "?" or "%" address exactly that order.
+// Order ids are at most 2048 characters.
+//
+// The orderAmount an order read reports is what the order still holds or
+// charges: [Order.Amount] minus [Order.RefundedAmount], because Yandex Pay
+// lowers the order amount by each refund. A partial capture lowers
+// [Order.Amount] to the captured amount.
+//
+// # Headers
+//
+// Every request needs "Authorization: Api-Key <key>". Writes (POST) need
+// X-Request-Id. X-Request-Timeout, when present, must be an integer number of
+// milliseconds not below 1000; X-Request-Attempt, when present, a non-negative
+// integer. All of them are recorded in [Server.Requests].
+//
+// # Operations and idempotency
+//
+// capture, cancel, submit and refund create an operation named by its
+// externalOperationId (generated when the request has none). With
+// Options.Async false, capture, cancel and submit succeed at once and a refund
+// answers PENDING and succeeds at the next read of its order or operation.
+// With Async true every operation stays PENDING until
+// [Server.CompleteOperation]. The order changes, and [Server.Count] counts,
+// only when an operation succeeds; if the order has meanwhile left the status
+// the operation needs, the operation fails instead. [Server.SetAsync] changes
+// the mode for operations created afterwards; [Server.CompleteOperation]
+// accepts an operationId or an externalOperationId.
+//
+// A request that repeats the externalOperationId of a PENDING operation on the
+// same order and of the same type gets that operation back and changes
+// nothing. Any other reuse of a known externalOperationId (the operation has
+// completed, or it belongs to another order or type) is answered with
+// DUPLICATE_EXTERNAL_OPERATION_ID and changes nothing: read the outcome with
+// GET /v1/operations/{id}. While any operation of an order is PENDING, a new
+// write to that order (rollback included, so a running refund cannot be
+// doubled by a rollback's full refund) is answered with
+// ANOTHER_OPERATION_IN_PROGRESS.
+//
+// Rollback creates no externalOperationId. It counts "rollback" when it moves
+// the order to FAILED (repeating it on a FAILED order counts nothing), and for
+// a paid order (CAPTURED or PARTIALLY_REFUNDED) it also counts "refund" and
+// records a successful REFUND operation without an externalOperationId, as the
+// provider's registry shows it.
+//
+// # Errors: HTTP statuses and reasonCodes
+//
+// Errors use Yandex Pay's fail envelope
+// {"code":<http>,"status":"fail","reasonCode":"...","reason":"...","details":{...}}.
+// Yandex Pay publishes no full table; DUPLICATE_EXTERNAL_OPERATION_ID,
+// ANOTHER_OPERATION_IN_PROGRESS (409) and BAD_REQUEST (400) are the
+// provider's own names, the rest were chosen here in the provider's style and
+// are exported as Reason* constants:
+//
+//	HTTP reasonCode                       when
+//	400  BAD_REQUEST                      malformed JSON or amount, missing required field or header,
+//	                                      bad X-Request-Timeout/X-Request-Attempt, order id over 2048 characters
+//	400  ORDER_HAS_WRONG_STATUS           the action is not allowed in the order's status (also capture of a
+//	                                      CONFIRMED Split order, which must use /submit)
+//	400  INVALID_AMOUNT                   capture above the held amount; refund below 1.00, above what remains,
+//	                                      or leaving less than 1.00
+//	401  AUTHENTICATION_ERROR             missing or wrong Api-Key
+//	404  ORDER_NOT_FOUND                  no order with that id
+//	404  OPERATION_NOT_FOUND              no operation with that externalOperationId
+//	404  NOT_FOUND                        no such route
+//	405  METHOD_NOT_ALLOWED               known route, wrong method (Allow header set)
+//	409  ANOTHER_OPERATION_IN_PROGRESS    another operation of the order is PENDING
+//	409  DUPLICATE_EXTERNAL_OPERATION_ID  the externalOperationId was used already (see above); 409 because
+//	                                      the request conflicts with the server's state, like the other
+//	                                      idempotency conflict, and no published status was found
+//	429  TOO_MANY_REQUESTS                FaultTooManyRequests (with Retry-After in seconds)
+//	503  SERVICE_UNAVAILABLE              FaultServerError
+//
+// A client should still classify an unknown reasonCode by its HTTP status.
+//
+// # Faults
+//
+// [Server.InjectFault] arms failures by action ("capture", "cancel", "refund",
+// "rollback", "submit", "order" for order reads, "operation" for operation
+// reads; empty matches every action, except that FaultUnknownStatus only ever
+// applies to order reads). A request takes the oldest armed fault that matches
+// it. Faults apply after routing, authentication and header checks, so a
+// rejected request does not use one up. Connection resets use a hijacked
+// connection closed with SO_LINGER 0; FaultSlow gives up without acting when
+// the client goes away or the server closes.
+package yandexpaytest

@@ -1,0 +1,384 @@
+package yandexpaytest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+)
+
+// minRefund is the smallest refund, and the smallest non-zero remainder after
+// one, in minor units (1.00 RUB).
+const minRefund = 100
+
+// transition is what one operation type needs and does to an order.
+type transition struct {
+	// action is the Count name of the change.
+	action string
+	// from lists the raw statuses the operation starts from.
+	from []string
+	// apply changes the order when the operation succeeds.
+	apply func(o *Order, op *opState)
+}
+
+func capture(o *Order, op *opState) {
+	o.Status, o.Amount, o.CapturedAmount = StatusCaptured, op.Amount, op.Amount
+}
+
+var transitions = map[string]transition{
+	OperationCapture: {ActionCapture, []string{StatusAuthorized}, capture},
+	OperationSubmit:  {ActionSubmit, []string{StatusConfirmed}, capture},
+	OperationVoid: {ActionCancel, []string{StatusAuthorized}, func(o *Order, op *opState) {
+		o.Status, o.Reason = StatusVoided, op.voidReason
+	}},
+	OperationRefund: {ActionRefund, []string{StatusCaptured, StatusPartiallyRefunded}, func(o *Order, op *opState) {
+		o.RefundedAmount += op.Amount
+		o.Status = StatusPartiallyRefunded
+		if o.RefundedAmount >= o.Amount {
+			o.Status = StatusRefunded
+		}
+	}},
+}
+
+// actionOperation names the operation type each write creates.
+var actionOperation = map[string]string{
+	ActionCapture: OperationCapture,
+	ActionSubmit:  OperationSubmit,
+	ActionCancel:  OperationVoid,
+	ActionRefund:  OperationRefund,
+}
+
+func allowed(t transition, status string) bool {
+	for _, s := range t.from {
+		if s == status {
+			return true
+		}
+	}
+	return false
+}
+
+// remaining is what a paid order can still refund.
+func remaining(o *Order) int64 { return o.Amount - o.RefundedAmount }
+
+// act performs one routed request under the lock and builds its answer.
+func (s *Server) act(action, id string, body []byte, unknownStatus bool) reply {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now().UTC()
+	switch action {
+	case ActionOrder:
+		return s.readOrder(id, unknownStatus, now)
+	case ActionOperation:
+		return s.readOperation(id, now)
+	case ActionRollback:
+		return s.rollback(id, now)
+	}
+	return s.write(action, id, body, now)
+}
+
+func (s *Server) readOrder(id string, unknownStatus bool, now time.Time) reply {
+	o, ok := s.orders[id]
+	if !ok {
+		return orderNotFound(id)
+	}
+	for _, op := range s.orderOps[id] {
+		if op.Status == OperationPending && op.completeOnRead {
+			s.complete(op, true, now)
+		}
+	}
+	ops := make([]map[string]any, 0, len(s.orderOps[id]))
+	for _, op := range s.orderOps[id] {
+		ops = append(ops, operationJSON(op.Operation))
+	}
+	order := s.orderJSON(o)
+	if unknownStatus {
+		order["paymentStatus"] = UnknownStatus
+	}
+	return success(map[string]any{"order": order, "operations": ops})
+}
+
+func (s *Server) readOperation(extID string, now time.Time) reply {
+	op, ok := s.byExtID[extID]
+	if !ok {
+		return fail(http.StatusNotFound, ReasonOperationNotFound, "operation not found",
+			map[string]any{"externalOperationId": extID})
+	}
+	if op.Status == OperationPending && op.completeOnRead {
+		s.complete(op, true, now)
+	}
+	return success(map[string]any{"operation": operationJSON(op.Operation)})
+}
+
+// writeRequest is the body of capture, cancel, submit and refund.
+type writeRequest struct {
+	ExternalOperationID *string         `json:"externalOperationId"`
+	OrderAmount         json.RawMessage `json:"orderAmount"`
+	RefundAmount        json.RawMessage `json:"refundAmount"`
+	Reason              *string         `json:"reason"`
+}
+
+// amountField reads an optional decimal-string amount; set is false when it
+// is absent or null.
+func amountField(name string, raw json.RawMessage) (v int64, set bool, msg string) {
+	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
+		return 0, false, ""
+	}
+	var str string
+	if err := json.Unmarshal(raw, &str); err != nil {
+		return 0, false, name + " must be a decimal string such as \"123.45\""
+	}
+	v, err := parseAmount(str)
+	if err != nil {
+		return 0, false, name + " " + err.Error()
+	}
+	return v, true, ""
+}
+
+func badRequest(msg string) reply {
+	return fail(http.StatusBadRequest, ReasonBadRequest, msg, nil)
+}
+
+func orderNotFound(id string) reply {
+	return fail(http.StatusNotFound, ReasonOrderNotFound, "order not found", map[string]any{"orderId": id})
+}
+
+func invalidAmount(msg string, details map[string]any) reply {
+	return fail(http.StatusBadRequest, ReasonInvalidAmount, msg, details)
+}
+
+// write handles capture, cancel, submit and refund: checks, idempotency,
+// then a new operation that succeeds at once unless it must stay PENDING.
+func (s *Server) write(action, id string, body []byte, now time.Time) reply {
+	o, ok := s.orders[id]
+	if !ok {
+		return orderNotFound(id)
+	}
+	var req writeRequest
+	if len(bytes.TrimSpace(body)) > 0 {
+		if err := json.Unmarshal(body, &req); err != nil {
+			return badRequest("request body must be a JSON object: " + err.Error())
+		}
+	}
+	orderAmount, orderAmountSet, msg := amountField("orderAmount", req.OrderAmount)
+	if msg != "" {
+		return badRequest(msg)
+	}
+	refundAmount, refundAmountSet, msg := amountField("refundAmount", req.RefundAmount)
+	if msg != "" {
+		return badRequest(msg)
+	}
+	if msg := requiredFields(action, req, refundAmountSet); msg != "" {
+		return badRequest(msg)
+	}
+
+	typ := actionOperation[action]
+	extID := ""
+	if req.ExternalOperationID != nil {
+		extID = *req.ExternalOperationID
+		if prev, ok := s.byExtID[extID]; ok {
+			if prev.Status == OperationPending && prev.OrderID == id && prev.Type == typ {
+				return success(map[string]any{"operation": operationJSON(prev.Operation)})
+			}
+			return fail(http.StatusConflict, ReasonDuplicateExternalOperationID,
+				"an operation with this externalOperationId already exists; read it with /v1/operations/{external_operation_id}",
+				map[string]any{"externalOperationId": extID})
+		}
+	}
+	if rep, busy := s.busy(id); busy {
+		return rep
+	}
+	t := transitions[typ]
+	if !allowed(t, o.Status) {
+		return wrongStatus(action, o)
+	}
+
+	amount := o.Amount
+	switch {
+	case action == ActionRefund:
+		left := remaining(o)
+		switch {
+		case refundAmount < minRefund:
+			return invalidAmount("refundAmount must be at least 1.00", map[string]any{"refundAmount": formatAmount(refundAmount)})
+		case refundAmount > left:
+			return invalidAmount("refundAmount is more than the order has left to refund",
+				map[string]any{"refundAmount": formatAmount(refundAmount), "remaining": formatAmount(left)})
+		case left-refundAmount != 0 && left-refundAmount < minRefund:
+			return invalidAmount("a refund must leave 0 or at least 1.00 in the order",
+				map[string]any{"refundAmount": formatAmount(refundAmount), "remaining": formatAmount(left)})
+		}
+		amount = refundAmount
+	case orderAmountSet && (action == ActionCapture || action == ActionSubmit):
+		if orderAmount <= 0 || orderAmount > o.Amount {
+			return invalidAmount("orderAmount must be above 0 and not above the authorized amount",
+				map[string]any{"orderAmount": formatAmount(orderAmount), "authorized": formatAmount(o.Amount)})
+		}
+		amount = orderAmount
+	}
+
+	if extID == "" {
+		extID = newUUID()
+	}
+	op := &opState{Operation: Operation{
+		OperationID: newUUID(), ExternalOperationID: extID, OrderID: id, Type: typ,
+		Status: OperationPending, Amount: amount, Created: now, Updated: now,
+	}}
+	if req.Reason != nil {
+		op.voidReason = *req.Reason
+	}
+	s.record(op)
+	switch {
+	case s.async:
+	case typ == OperationRefund:
+		op.completeOnRead = true
+	default:
+		s.complete(op, true, now)
+	}
+	return success(map[string]any{"operation": operationJSON(op.Operation)})
+}
+
+// requiredFields names a missing required field of a write, or returns "".
+func requiredFields(action string, req writeRequest, refundAmountSet bool) string {
+	switch {
+	case action == ActionCancel && (req.Reason == nil || *req.Reason == ""):
+		return "reason is required"
+	case action == ActionSubmit && (req.ExternalOperationID == nil || *req.ExternalOperationID == ""):
+		return "externalOperationId is required"
+	case action == ActionRefund && !refundAmountSet:
+		return "refundAmount is required"
+	case req.ExternalOperationID != nil && *req.ExternalOperationID == "":
+		return "externalOperationId must not be empty when present"
+	}
+	return ""
+}
+
+// busy answers ANOTHER_OPERATION_IN_PROGRESS when an operation of the order
+// is still PENDING.
+func (s *Server) busy(id string) (reply, bool) {
+	for _, op := range s.orderOps[id] {
+		if op.Status == OperationPending {
+			return fail(http.StatusConflict, ReasonAnotherOperationInProgress,
+				"another operation of this order is in progress",
+				map[string]any{"externalOperationId": op.ExternalOperationID}), true
+		}
+	}
+	return reply{}, false
+}
+
+func wrongStatus(action string, o *Order) reply {
+	reason := fmt.Sprintf("%s is not allowed for an order in status %s", action, o.Status)
+	if action == ActionCapture && o.Status == StatusConfirmed {
+		reason = "a CONFIRMED (Split) order is captured with /submit, not /capture"
+	}
+	return fail(http.StatusBadRequest, ReasonWrongStatus, reason, map[string]any{"paymentStatus": o.Status})
+}
+
+// rollback moves any order to FAILED, refunding a paid one in full.
+func (s *Server) rollback(id string, now time.Time) reply {
+	o, ok := s.orders[id]
+	if !ok {
+		return orderNotFound(id)
+	}
+	if rep, busy := s.busy(id); busy {
+		return rep
+	}
+	if (o.Status == StatusCaptured || o.Status == StatusPartiallyRefunded) && remaining(o) > 0 {
+		op := &opState{Operation: Operation{
+			OperationID: newUUID(), OrderID: id, Type: OperationRefund, Status: OperationSuccess,
+			Amount: remaining(o), Created: now, Updated: now,
+		}}
+		s.record(op)
+		o.RefundedAmount = o.Amount
+		s.counts[countKey{id, ActionRefund}]++
+	}
+	if o.Status != StatusFailed {
+		o.Status = StatusFailed
+		o.Updated = now
+		s.counts[countKey{id, ActionRollback}]++
+	}
+	return success(map[string]any{})
+}
+
+// record stores a new operation; one without an externalOperationId cannot
+// be read by it.
+func (s *Server) record(op *opState) {
+	s.byOpID[op.OperationID] = op
+	if op.ExternalOperationID != "" {
+		s.byExtID[op.ExternalOperationID] = op
+	}
+	s.orderOps[op.OrderID] = append(s.orderOps[op.OrderID], op)
+}
+
+// complete finishes a PENDING operation; the caller holds the lock.
+func (s *Server) complete(op *opState, ok bool, now time.Time) {
+	op.Updated = now
+	if !ok {
+		op.Status, op.Reason = OperationFail, "declined"
+		return
+	}
+	o, found := s.orders[op.OrderID]
+	t := transitions[op.Type]
+	switch {
+	case !found:
+		op.Status, op.Reason = OperationFail, "order not found"
+	case !allowed(t, o.Status):
+		op.Status, op.Reason = OperationFail, "order is in status "+o.Status
+	case op.Type == OperationRefund && op.Amount > remaining(o):
+		op.Status, op.Reason = OperationFail, "refund is more than the order has left"
+	case (op.Type == OperationCapture || op.Type == OperationSubmit) && op.Amount > o.Amount:
+		op.Status, op.Reason = OperationFail, "capture is more than the authorized amount"
+	default:
+		op.Status = OperationSuccess
+		t.apply(o, op)
+		o.Updated = now
+		s.counts[countKey{op.OrderID, t.action}]++
+	}
+}
+
+const timeLayout = "2006-01-02T15:04:05.000000Z07:00"
+
+func (s *Server) orderJSON(o *Order) map[string]any {
+	var status any = o.Status
+	if o.Status == "" {
+		status = nil
+	}
+	var reason any
+	if o.Reason != "" {
+		reason = o.Reason
+	}
+	left := o.Amount - o.RefundedAmount
+	if left < 0 {
+		left = 0
+	}
+	return map[string]any{
+		"orderId":       o.OrderID,
+		"merchantId":    s.merchantID,
+		"orderAmount":   formatAmount(left),
+		"currencyCode":  o.Currency,
+		"paymentStatus": status,
+		"reason":        reason,
+		"created":       o.Created.UTC().Format(timeLayout),
+		"updated":       o.Updated.UTC().Format(timeLayout),
+	}
+}
+
+func operationJSON(op Operation) map[string]any {
+	var reason, ext any
+	if op.Reason != "" {
+		reason = op.Reason
+	}
+	if op.ExternalOperationID != "" {
+		ext = op.ExternalOperationID
+	}
+	return map[string]any{
+		"operationId":         op.OperationID,
+		"orderId":             op.OrderID,
+		"amount":              formatAmount(op.Amount),
+		"operationType":       op.Type,
+		"status":              op.Status,
+		"externalOperationId": ext,
+		"reason":              reason,
+		"created":             op.Created.UTC().Format(timeLayout),
+		"updated":             op.Updated.UTC().Format(timeLayout),
+	}
+}

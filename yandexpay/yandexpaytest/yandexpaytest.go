@@ -1,0 +1,462 @@
+package yandexpaytest
+
+import (
+	"crypto/rand"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Defaults used when Options or Order leave a field empty.
+const (
+	// DefaultAPIKey is the Api-Key the server accepts when Options.APIKey is empty.
+	DefaultAPIKey = "yandexpaytest-key"
+	// DefaultMerchantID is the merchantId orders report when Options.MerchantID is empty.
+	DefaultMerchantID = "5f0d3c1e-7a52-4a9b-9c43-0b6a5e2d8f17"
+	// DefaultAmount is the amount, in minor units, of an order added without one.
+	DefaultAmount = 10000
+	// DefaultCurrency is the currency of an order added without one.
+	DefaultCurrency = "RUB"
+	// MaxOrderIDLength is the longest order id, in characters, the API accepts.
+	MaxOrderIDLength = 2048
+	// UnknownStatus is the paymentStatus order reads report under FaultUnknownStatus.
+	UnknownStatus = "EMULATOR_UNKNOWN_STATUS"
+)
+
+// Raw payment statuses of an order (paymentStatus).
+const (
+	StatusPending           = "PENDING"
+	StatusAuthorized        = "AUTHORIZED"
+	StatusCaptured          = "CAPTURED"
+	StatusVoided            = "VOIDED"
+	StatusRefunded          = "REFUNDED"
+	StatusConfirmed         = "CONFIRMED"
+	StatusPartiallyRefunded = "PARTIALLY_REFUNDED"
+	StatusFailed            = "FAILED"
+)
+
+// Operation types and statuses.
+const (
+	OperationCapture = "CAPTURE"
+	OperationVoid    = "VOID"
+	OperationSubmit  = "SUBMIT"
+	OperationRefund  = "REFUND"
+
+	OperationPending = "PENDING"
+	OperationSuccess = "SUCCESS"
+	OperationFail    = "FAIL"
+)
+
+// Action names, for Count and Fault.Action.
+const (
+	ActionCapture   = "capture"
+	ActionCancel    = "cancel"
+	ActionRefund    = "refund"
+	ActionRollback  = "rollback"
+	ActionSubmit    = "submit"
+	ActionOrder     = "order"     // order reads (faults only)
+	ActionOperation = "operation" // operation reads (faults only)
+)
+
+// Options configure a Server; a nil *Options means all defaults.
+type Options struct {
+	// APIKey is the key every request must carry; default DefaultAPIKey.
+	APIKey string
+	// MerchantID is reported in orders; default DefaultMerchantID.
+	MerchantID string
+	// Async keeps every operation PENDING until CompleteOperation.
+	Async bool
+}
+
+// Server is a running emulator. Its methods are safe for concurrent use.
+type Server struct {
+	// URL is the server's root, http://127.0.0.1:port.
+	URL string
+
+	srv        *httptest.Server
+	apiKey     string
+	merchantID string
+	closed     chan struct{}
+	closeOnce  sync.Once
+
+	mu       sync.Mutex
+	async    bool
+	orders   map[string]*Order
+	byOpID   map[string]*opState
+	byExtID  map[string]*opState
+	orderOps map[string][]*opState
+	counts   map[countKey]int
+	requests []Request
+	faults   []*Fault
+}
+
+// opState is an operation plus what the emulator needs to finish it.
+type opState struct {
+	Operation
+	// completeOnRead: a synchronous-mode refund that succeeds at the next read.
+	completeOnRead bool
+	// voidReason is the cancel request's reason, given to the order on success.
+	voidReason string
+}
+
+type countKey struct{ orderID, action string }
+
+// Order is an order's state as the emulator holds it.
+type Order struct {
+	// OrderID is generated (a uuid) when empty; any string up to 2048 characters
+	// (a longer one is stored, but every request naming it is rejected with 400).
+	OrderID string
+	// Status is the raw paymentStatus; default "AUTHORIZED". An empty status
+	// after SetStatus(id, "") is reported as null.
+	Status string
+	// Amount is the held or charged amount in minor units (a partial capture
+	// lowers it to the captured amount); default 10000. Order reads report
+	// Amount − RefundedAmount as orderAmount.
+	Amount int64
+	// Currency is the currencyCode; default "RUB".
+	Currency string
+	// CapturedAmount is set by capture and submit; AddOrder sets it to Amount
+	// for a paid order (CAPTURED, PARTIALLY_REFUNDED, REFUNDED) added without it.
+	CapturedAmount int64
+	// RefundedAmount is the sum of successful refunds.
+	RefundedAmount int64
+	// Reason is the order's reason (the cancel reason, for example).
+	Reason string
+	// Created and Updated default to the time AddOrder was called.
+	Created, Updated time.Time
+}
+
+// Operation is one capture, cancel, submit or refund.
+type Operation struct {
+	// OperationID is the emulator's id (a uuid).
+	OperationID string
+	// ExternalOperationID is the caller's idempotency key (generated when
+	// absent; empty only for the refund a rollback makes).
+	ExternalOperationID string
+	// OrderID names the order the operation acts on.
+	OrderID string
+	// Type is CAPTURE, VOID, SUBMIT or REFUND.
+	Type string
+	// Status is PENDING, SUCCESS or FAIL.
+	Status string
+	// Reason says why a FAIL operation failed.
+	Reason string
+	// Amount is the operation's amount in minor units.
+	Amount int64
+	// Created and Updated are when it started and last changed.
+	Created, Updated time.Time
+}
+
+// Request is one request as the server received it.
+type Request struct {
+	// Method is the HTTP method.
+	Method string
+	// RawPath is the escaped path exactly as received.
+	RawPath string
+	// Header is a clone of the request headers. It holds the Api-Key: keep it
+	// out of logs (String leaves it out).
+	Header http.Header
+	// Body is the request body.
+	Body []byte
+}
+
+// String names the request without its headers, so printing one never shows
+// the Api-Key.
+func (r Request) String() string {
+	return r.Method + " " + r.RawPath
+}
+
+// FaultKind is a class of injected failure.
+type FaultKind int
+
+// The fault classes. "Before" faults leave the state alone; "after" faults
+// change it and then spoil the answer.
+const (
+	// FaultServerError answers 503 before acting.
+	FaultServerError FaultKind = iota + 1
+	// FaultTooManyRequests answers 429 with Retry-After before acting.
+	FaultTooManyRequests
+	// FaultResetBeforeApply resets the connection before acting.
+	FaultResetBeforeApply
+	// FaultResetAfterApply acts, then resets the connection: the answer is lost.
+	FaultResetAfterApply
+	// FaultSlow waits Fault.Delay (giving up without acting if the client goes
+	// away or the server closes) and then acts.
+	FaultSlow
+	// FaultTruncatedBody acts, then sends part of the body under the full
+	// Content-Length and closes the connection.
+	FaultTruncatedBody
+	// FaultOversizedBody acts, then sends a valid answer padded to about 4 MiB.
+	FaultOversizedBody
+	// FaultUnknownStatus makes order reads report UnknownStatus as paymentStatus.
+	FaultUnknownStatus
+)
+
+var faultNames = map[FaultKind]string{
+	FaultServerError:      "ServerError",
+	FaultTooManyRequests:  "TooManyRequests",
+	FaultResetBeforeApply: "ResetBeforeApply",
+	FaultResetAfterApply:  "ResetAfterApply",
+	FaultSlow:             "Slow",
+	FaultTruncatedBody:    "TruncatedBody",
+	FaultOversizedBody:    "OversizedBody",
+	FaultUnknownStatus:    "UnknownStatus",
+}
+
+// String names the fault class, for subtest names and messages.
+func (k FaultKind) String() string {
+	if n, ok := faultNames[k]; ok {
+		return n
+	}
+	return fmt.Sprintf("FaultKind(%d)", int(k))
+}
+
+// Fault is one armed failure: the next Times requests of Action fail as Kind.
+type Fault struct {
+	// Kind is the failure class.
+	Kind FaultKind
+	// Action is "capture", "cancel", "refund", "rollback", "submit", "order" or
+	// "operation"; empty matches every action. FaultUnknownStatus only ever
+	// applies to order reads.
+	Action string
+	// Times is how many matching requests fail; 0 means 1.
+	Times int
+	// Delay is how long FaultSlow waits.
+	Delay time.Duration
+	// RetryAfter is what FaultTooManyRequests asks for, in whole seconds
+	// rounded up (0 sends "Retry-After: 0").
+	RetryAfter time.Duration
+}
+
+// NewServer starts an emulator on 127.0.0.1; Close stops it.
+func NewServer(opts *Options) *Server {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.APIKey == "" {
+		o.APIKey = DefaultAPIKey
+	}
+	if o.MerchantID == "" {
+		o.MerchantID = DefaultMerchantID
+	}
+	s := &Server{
+		apiKey:     o.APIKey,
+		merchantID: o.MerchantID,
+		async:      o.Async,
+		closed:     make(chan struct{}),
+		orders:     map[string]*Order{},
+		byOpID:     map[string]*opState{},
+		byExtID:    map[string]*opState{},
+		orderOps:   map[string][]*opState{},
+		counts:     map[countKey]int{},
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.URL = s.srv.URL
+	return s
+}
+
+// Close stops the server; requests held by FaultSlow are dropped.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closed) })
+	s.srv.Close()
+}
+
+// BaseURL is what an adapter uses as its base URL: URL + "/api/merchant".
+func (s *Server) BaseURL() string { return s.URL + "/api/merchant" }
+
+// APIKey is the key the server accepts.
+func (s *Server) APIKey() string { return s.apiKey }
+
+// MerchantID is the merchantId the server reports in orders.
+func (s *Server) MerchantID() string { return s.merchantID }
+
+// paidStatuses hold money that a rollback must give back.
+var paidStatuses = map[string]bool{
+	StatusCaptured: true, StatusPartiallyRefunded: true, StatusRefunded: true,
+}
+
+// AddOrder stores o with defaults filled in and returns what was stored. An
+// order with the same id is replaced; its operations and counts are kept.
+func (s *Server) AddOrder(o Order) Order {
+	now := time.Now().UTC()
+	if o.OrderID == "" {
+		o.OrderID = newUUID()
+	}
+	if o.Status == "" {
+		o.Status = StatusAuthorized
+	}
+	if o.Amount == 0 {
+		o.Amount = DefaultAmount
+	}
+	if o.Currency == "" {
+		o.Currency = DefaultCurrency
+	}
+	if o.CapturedAmount == 0 && paidStatuses[o.Status] {
+		o.CapturedAmount = o.Amount
+	}
+	if o.Created.IsZero() {
+		o.Created = now
+	}
+	if o.Updated.IsZero() {
+		o.Updated = o.Created
+	}
+	stored := o
+	s.mu.Lock()
+	s.orders[o.OrderID] = &stored
+	s.mu.Unlock()
+	return o
+}
+
+// Order returns a copy of the order with the given id.
+func (s *Server) Order(orderID string) (Order, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orders[orderID]
+	if !ok {
+		return Order{}, false
+	}
+	return *o, true
+}
+
+// SetStatus sets an order's raw paymentStatus to any value, known or not, as
+// if the provider had moved it (a buyer paying, an order expiring). It counts
+// nothing.
+func (s *Server) SetStatus(orderID, raw string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o, ok := s.orders[orderID]
+	if !ok {
+		return fmt.Errorf("yandexpaytest: SetStatus: no order %q", orderID)
+	}
+	o.Status = raw
+	o.Updated = time.Now().UTC()
+	return nil
+}
+
+// Operation returns the operation with the given externalOperationId.
+func (s *Server) Operation(externalOperationID string) (Operation, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	op, ok := s.byExtID[externalOperationID]
+	if !ok {
+		return Operation{}, false
+	}
+	return op.Operation, true
+}
+
+// Operations returns the order's operations, oldest first.
+func (s *Server) Operations(orderID string) []Operation {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	list := s.orderOps[orderID]
+	out := make([]Operation, len(list))
+	for i, op := range list {
+		out[i] = op.Operation
+	}
+	return out
+}
+
+// SetAsync switches asynchronous mode for operations created from now on:
+// when true they stay PENDING until CompleteOperation.
+func (s *Server) SetAsync(async bool) {
+	s.mu.Lock()
+	s.async = async
+	s.mu.Unlock()
+}
+
+// CompleteOperation finishes a PENDING operation, named by its operationId or
+// its externalOperationId. With success it applies the operation's state
+// change (and counts it) if the order still allows it, else the operation
+// fails with a reason saying why; without success the operation fails and the
+// order is left as it is.
+func (s *Server) CompleteOperation(operationID string, success bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	op, ok := s.byOpID[operationID]
+	if !ok {
+		op, ok = s.byExtID[operationID]
+	}
+	if !ok {
+		return fmt.Errorf("yandexpaytest: CompleteOperation: no operation %q", operationID)
+	}
+	if op.Status != OperationPending {
+		return fmt.Errorf("yandexpaytest: CompleteOperation: operation %q is %s, not PENDING", operationID, op.Status)
+	}
+	s.complete(op, success, time.Now().UTC())
+	return nil
+}
+
+// Count returns how many state changes of action ("capture", "cancel",
+// "refund", "rollback", "submit") were applied to the order.
+func (s *Server) Count(orderID, action string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.counts[countKey{orderID, action}]
+}
+
+// Requests returns every request received so far, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		out[i] = Request{Method: r.Method, RawPath: r.RawPath, Header: r.Header.Clone(), Body: append([]byte(nil), r.Body...)}
+	}
+	return out
+}
+
+// InjectFault arms f; faults armed earlier are used first.
+func (s *Server) InjectFault(f Fault) {
+	if f.Times <= 0 {
+		f.Times = 1
+	}
+	s.mu.Lock()
+	s.faults = append(s.faults, &f)
+	s.mu.Unlock()
+}
+
+// takeFault uses up one matching armed fault; ok is false when none matches.
+func (s *Server) takeFault(action string) (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if f.Action != "" && f.Action != action {
+			continue
+		}
+		if f.Kind == FaultUnknownStatus && action != ActionOrder {
+			continue
+		}
+		taken := *f
+		f.Times--
+		if f.Times <= 0 {
+			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+		}
+		return taken, true
+	}
+	return Fault{}, false
+}
+
+// newUUID returns a random (version 4) UUID.
+func newUUID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		// crypto/rand does not fail on supported platforms; a time-based id
+		// still keeps ids unique enough for an emulator.
+		t := time.Now().UnixNano()
+		for i := range b {
+			b[i] = byte(t >> (8 * (i % 8)))
+		}
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// validOrderID reports whether id is an order id the API accepts.
+func validOrderID(id string) bool {
+	return id != "" && utf8.RuneCountInString(id) <= MaxOrderIDLength
+}
