@@ -1,0 +1,619 @@
+package rustoretest
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Messages RuStore answers with (seeds 000-002 and the API notes), plus the
+// emulator's own wording where RuStore's is not documented.
+const (
+	msgMustBePaid      = "Purchase status must be PAID"
+	msgNotFound        = "Purchase not found"
+	msgConfirmLimit    = "You can confirm purchase only once every 15 minutes. Try again later"
+	msgForbidden       = "Forbidden"
+	msgWentWrong       = "Something went wrong"
+	msgTokenExpired    = "Jwe token is expired"
+	msgTokenEmpty      = "Token is empty"
+	msgRange           = "Range timestamp not valid"
+	msgAlreadyRefunded = "Invoice has already been refunded"
+	msgMustBeConfirmed = "Invoice status must be CONFIRMED"
+	msgUnknownKey      = "Key not found"
+	msgBadSignature    = "Signature is not valid"
+	msgTooMany         = "Too many requests"
+	msgNoRoute         = "Resource not found"
+	msgBadMethod       = "Method not allowed"
+	msgBadContentType  = "Content type must be application/json"
+	msgBodyTooLarge    = "Request body is too large"
+	msgBadAuthBody     = "Request body must be a JSON object with keyId, timestamp and signature"
+	msgBadTimestamp    = "timestamp must be ISO 8601 with an offset, e.g. 2006-01-02T15:04:05.000+03:00"
+	msgBadAppID        = "appId must be a positive number"
+	msgBadInvoiceID    = "invoiceId must be a positive number"
+)
+
+// Envelope codes.
+const (
+	codeOK         = "OK"
+	codeError      = "ERROR"
+	codeBadRequest = "BAD_REQUEST"
+	codeNotFound   = "NOT_FOUND"
+	codeTooMany    = "TOO_MANY_REQUESTS"
+)
+
+// maxRequestBody caps what the emulator reads from a request.
+const maxRequestBody = 1 << 20
+
+// msk is the zone RuStore stamps its answers in.
+var msk = time.FixedZone("MSK", 3*60*60)
+
+const (
+	envelopeTimeLayout = "2006-01-02T15:04:05.000000000-07:00"
+	dateLayout         = "2006-01-02T15:04:05-07:00"
+)
+
+// route is a parsed request target.
+type route struct {
+	action     string
+	method     string
+	sandbox    bool
+	appID      string // raw path segment; "" when the route has none
+	purchaseID string
+	invoiceID  string
+}
+
+// reply is an answer before it is written (and perhaps spoiled by a fault).
+type reply struct {
+	status     int
+	code       string
+	message    string // "" → null
+	body       any    // nil → null
+	retryAfter string
+}
+
+func okReply(body any) reply { return reply{status: http.StatusOK, code: codeOK, body: body} }
+
+func errReply(status int, code, msg string) reply {
+	return reply{status: status, code: code, message: msg}
+}
+
+// envelope is RuStore's answer shape; field order follows the docs.
+type envelope struct {
+	Code      string  `json:"code"`
+	Message   *string `json:"message"`
+	Body      any     `json:"body"`
+	Timestamp string  `json:"timestamp"`
+}
+
+// verbs maps the ":verb" suffix of a purchase path to its action.
+var verbs = map[string]string{"confirm": ActionConfirm, "cancel": ActionCancel}
+
+// parseRoute maps an escaped path to a route; ok is false for unknown paths.
+func parseRoute(escapedPath string) (route, bool) {
+	raw := strings.Split(strings.TrimPrefix(escapedPath, "/"), "/")
+	seg := make([]string, len(raw))
+	for i, r := range raw {
+		u, err := url.PathUnescape(r)
+		if err != nil {
+			return route{}, false
+		}
+		seg[i] = u
+	}
+	if len(seg) < 2 || seg[0] != "public" {
+		return route{}, false
+	}
+	rest := seg[1:]
+	var rt route
+	if rest[0] == "sandbox" {
+		rt.sandbox = true
+		rest = rest[1:]
+	}
+	switch {
+	case !rt.sandbox && len(rest) >= 1 && len(rest) <= 2 && rest[0] == "auth" && (len(rest) == 1 || rest[1] == ""):
+		rt.action, rt.method = ActionAuth, http.MethodPost
+	case len(rest) == 4 && rest[0] == "applications" && rest[2] == "purchases":
+		i := strings.LastIndex(rest[3], ":")
+		if i < 0 || verbs[rest[3][i+1:]] == "" {
+			return route{}, false
+		}
+		rt.action, rt.method = verbs[rest[3][i+1:]], http.MethodPut
+		rt.appID, rt.purchaseID = rest[1], rest[3][:i]
+	case len(rest) == 4 && rest[0] == "applications" && rest[2] == "invoices":
+		rt.action, rt.method = ActionRefund, http.MethodPatch
+		rt.appID, rt.invoiceID = rest[1], rest[3]
+	case len(rest) == 3 && rest[0] == "v2" && rest[1] == "purchase":
+		rt.action, rt.method = ActionStatus, http.MethodGet
+		rt.invoiceID = rest[2]
+	default:
+		return route{}, false
+	}
+	return rt, true
+}
+
+func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
+	s.mu.Lock()
+	s.requests = append(s.requests, Request{
+		Method:   r.Method,
+		Path:     r.URL.EscapedPath(),
+		RawQuery: r.URL.RawQuery,
+		Header:   r.Header.Clone(),
+		Body:     body,
+	})
+	s.mu.Unlock()
+
+	rt, ok := parseRoute(r.URL.EscapedPath())
+	switch {
+	case readErr != nil:
+		s.write(w, errReply(http.StatusRequestEntityTooLarge, codeBadRequest, msgBodyTooLarge))
+		return
+	case !ok:
+		s.write(w, errReply(http.StatusNotFound, codeNotFound, msgNoRoute))
+		return
+	case r.Method != rt.method:
+		w.Header().Set("Allow", rt.method)
+		s.write(w, errReply(http.StatusMethodNotAllowed, codeError, msgBadMethod))
+		return
+	}
+	if rt.action == ActionAuth {
+		s.mu.Lock()
+		s.authCount++
+		s.mu.Unlock()
+		s.run(w, r, rt, func(FaultKind) reply { return s.auth(r, body) })
+		return
+	}
+	if rep, ok := s.checkAccess(r, rt); !ok {
+		s.write(w, rep)
+		return
+	}
+	act := s.transition
+	if rt.action == ActionStatus {
+		act = s.status
+	}
+	s.run(w, r, rt, func(k FaultKind) reply { return act(rt, k) })
+}
+
+// checkAccess applies the token, appId and id checks every API call shares.
+func (s *Server) checkAccess(r *http.Request, rt route) (reply, bool) {
+	tok := r.Header.Get("Public-Token")
+	if tok == "" {
+		return errReply(http.StatusUnauthorized, codeError, msgTokenEmpty), false
+	}
+	s.mu.Lock()
+	exp, known := s.tokens[tok]
+	now := s.nowLocked()
+	s.mu.Unlock()
+	if !known || !now.Before(exp) {
+		return errReply(http.StatusUnauthorized, codeError, msgTokenExpired), false
+	}
+	if rt.appID != "" {
+		id, err := strconv.ParseInt(rt.appID, 10, 64)
+		if err != nil || id <= 0 {
+			return errReply(http.StatusBadRequest, codeBadRequest, msgBadAppID), false
+		}
+		if id != s.appID {
+			return errReply(http.StatusForbidden, codeError, msgForbidden), false
+		}
+	}
+	if rt.invoiceID != "" || rt.action == ActionRefund || rt.action == ActionStatus {
+		if id, err := strconv.ParseInt(rt.invoiceID, 10, 64); err != nil || id <= 0 {
+			return errReply(http.StatusBadRequest, codeBadRequest, msgBadInvoiceID), false
+		}
+	}
+	return reply{}, true
+}
+
+// run consumes a fault for the route's action (if one is armed), acts, and
+// writes the answer the fault leaves.
+func (s *Server) run(w http.ResponseWriter, r *http.Request, rt route, act func(FaultKind) reply) {
+	f, faulty := s.takeFault(rt.action)
+	if !faulty {
+		s.write(w, act(0))
+		return
+	}
+	switch f.Kind {
+	case FaultServerError:
+		s.write(w, errReply(http.StatusServiceUnavailable, codeError, msgWentWrong))
+		return
+	case FaultTooManyRequests:
+		rep := errReply(http.StatusTooManyRequests, codeTooMany, msgTooMany)
+		rep.retryAfter = strconv.FormatInt(int64((f.RetryAfter+time.Second-1)/time.Second), 10)
+		s.write(w, rep)
+		return
+	case FaultResetBeforeApply:
+		reset(w)
+		return
+	case FaultSlow:
+		release := s.holdConfirm(rt)
+		aborted := s.wait(r, f.Delay)
+		release(aborted)
+		if aborted {
+			reset(w)
+			return
+		}
+	}
+	rep := act(f.Kind)
+	switch f.Kind {
+	case FaultResetAfterApply:
+		reset(w)
+	case FaultTruncatedBody:
+		s.writeTruncated(w, rep)
+	case FaultOversizedBody:
+		s.writePadded(w, rep)
+	default:
+		s.write(w, rep)
+	}
+}
+
+// wait sleeps d, returning true if the client or the server went away first.
+func (s *Server) wait(r *http.Request, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return false
+	case <-r.Context().Done():
+		return true
+	case <-s.done:
+		return true
+	}
+}
+
+// holdConfirm marks a confirm held by FaultSlow as processing when it has
+// passed the state check, so confirms arriving meanwhile meet the 15-minute
+// rule. The returned func ends the hold; an aborted hold leaves the mark.
+func (s *Server) holdConfirm(rt route) func(aborted bool) {
+	if rt.action != ActionConfirm {
+		return func(bool) {}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ps := s.lookupPurchase(rt)
+	now := s.nowLocked()
+	if ps == nil || s.confirmBlocked(ps, now) || !strings.EqualFold(ps.p.Status, "paid") {
+		return func(bool) {}
+	}
+	ps.confirming++
+	return func(aborted bool) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		ps.confirming--
+		if aborted {
+			ps.confirmMark = now
+		}
+	}
+}
+
+func (s *Server) confirmBlocked(ps *purchaseState, now time.Time) bool {
+	return ps.confirming > 0 || (!ps.confirmMark.IsZero() && now.Before(ps.confirmMark.Add(ConfirmRepeatWindow)))
+}
+
+// lookupPurchase finds the route's purchase under its prefix; callers hold s.mu.
+func (s *Server) lookupPurchase(rt route) *purchaseState {
+	id := rt.purchaseID
+	if rt.invoiceID != "" {
+		n, err := strconv.ParseInt(rt.invoiceID, 10, 64)
+		if err != nil {
+			return nil
+		}
+		id = s.invoices[n]
+	}
+	ps, ok := s.purchases[id]
+	if !ok || ps.p.Sandbox != rt.sandbox {
+		return nil
+	}
+	return ps
+}
+
+// transitionRule is one write of the state machine.
+type transitionRule struct {
+	from    map[string]bool   // lower-case raw statuses the write applies to
+	to      string            // lower-case raw status afterwards
+	refused map[string]string // lower-case raw status → its own refusal message
+	other   string            // refusal message for every other status
+}
+
+// rules is RuStore's state machine for the three writes (seeds 000, 001 and
+// the refund notes). Raw statuses compare case-insensitively.
+var rules = map[string]transitionRule{
+	ActionConfirm: {from: map[string]bool{"paid": true}, to: "confirmed", other: msgMustBePaid},
+	ActionCancel:  {from: map[string]bool{"paid": true}, to: "reversed", other: msgMustBePaid},
+	ActionRefund: {
+		from:    map[string]bool{"confirmed": true, "consumed": true},
+		to:      "refunded",
+		refused: map[string]string{"refunded": msgAlreadyRefunded},
+		other:   msgMustBeConfirmed,
+	},
+}
+
+// answerSpoiling lists faults that apply a write and then lose its answer:
+// a confirm hit by one of them did not finish normally.
+var answerSpoiling = map[FaultKind]bool{
+	FaultResetAfterApply: true,
+	FaultTruncatedBody:   true,
+	FaultOversizedBody:   true,
+}
+
+// transition applies confirm, cancel or refund.
+func (s *Server) transition(rt route, kind FaultKind) reply {
+	rule := rules[rt.action]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ps := s.lookupPurchase(rt)
+	if ps == nil {
+		return errReply(http.StatusNotFound, codeNotFound, msgNotFound)
+	}
+	now := s.nowLocked()
+	if rt.action == ActionConfirm && s.confirmBlocked(ps, now) {
+		return errReply(http.StatusBadRequest, codeError, msgConfirmLimit)
+	}
+	cur := strings.ToLower(ps.p.Status)
+	if !rule.from[cur] {
+		if msg, ok := rule.refused[cur]; ok {
+			return errReply(http.StatusBadRequest, codeError, msg)
+		}
+		return errReply(http.StatusBadRequest, codeError, rule.other)
+	}
+	ps.p.Status = restyle(ps.p.Status, rule.to)
+	ps.counts[rt.action]++
+	if rt.action == ActionRefund {
+		ps.p.RefundDate = now
+	}
+	if rt.action == ActionConfirm && answerSpoiling[kind] {
+		ps.confirmMark = now
+	}
+	return okReply(struct{}{})
+}
+
+// restyle writes status in the letter case of the old one, so a purchase
+// seeded "PAID" becomes "CONFIRMED" and one seeded "paid" becomes "confirmed".
+func restyle(old, status string) string {
+	if old != strings.ToLower(old) && old == strings.ToUpper(old) {
+		return strings.ToUpper(status)
+	}
+	return status
+}
+
+// v2Purchase is the body of GET /public/v2/purchase/{invoiceId} (seed 002).
+type v2Purchase struct {
+	InvoiceID        int64          `json:"invoiceId"`
+	InvoiceDate      string         `json:"invoiceDate"`
+	RefundDate       *string        `json:"refundDate"`
+	InvoiceStatus    string         `json:"invoiceStatus"`
+	DeveloperPayload *string        `json:"developerPayload"`
+	AppID            int64          `json:"appId"`
+	OwnerCode        int64          `json:"ownerCode"`
+	PaymentInfo      *v2PaymentInfo `json:"paymentInfo,omitempty"`
+	Order            v2Order        `json:"order"`
+}
+
+type v2PaymentInfo struct {
+	PaymentDate    string `json:"paymentDate"`
+	MaskedPan      string `json:"maskedPan"`
+	PaymentSystem  string `json:"paymentSystem"`
+	PaymentWay     string `json:"paymentWay"`
+	PaymentWayCode string `json:"paymentWayCode"`
+	BankName       string `json:"bankName"`
+}
+
+type v2Order struct {
+	OrderID       string `json:"orderId"`
+	OrderNumber   string `json:"orderNumber,omitempty"`
+	VisualName    string `json:"visualName"`
+	AmountCreate  int64  `json:"amountCreate"`
+	AmountCurrent int64  `json:"amountCurrent"`
+	Currency      string `json:"currency"`
+	ItemCode      string `json:"itemCode"`
+	Description   string `json:"description"`
+	Language      string `json:"language"`
+}
+
+// status answers the v2 payment data read.
+func (s *Server) status(rt route, kind FaultKind) reply {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ps := s.lookupPurchase(rt)
+	if ps == nil {
+		return errReply(http.StatusNotFound, codeNotFound, msgNotFound)
+	}
+	p := ps.p
+	out := v2Purchase{
+		InvoiceID:     p.InvoiceID,
+		InvoiceDate:   p.InvoiceDate.In(msk).Format(dateLayout),
+		InvoiceStatus: p.Status,
+		AppID:         s.appID,
+		OwnerCode:     s.ownerCode,
+		Order: v2Order{
+			OrderID:       p.OrderID,
+			OrderNumber:   p.OrderNumber,
+			VisualName:    p.VisualName,
+			AmountCreate:  p.AmountCreate,
+			AmountCurrent: p.AmountCurrent,
+			Currency:      p.Currency,
+			ItemCode:      p.ItemCode,
+			Description:   p.Description,
+			Language:      p.Language,
+		},
+	}
+	if strings.EqualFold(p.Status, "refunded") && !p.RefundDate.IsZero() {
+		d := p.RefundDate.In(msk).Format(dateLayout)
+		out.RefundDate = &d
+	}
+	if p.DeveloperPayload != "" {
+		dp := p.DeveloperPayload
+		out.DeveloperPayload = &dp
+	}
+	if pi := p.PaymentInfo; pi != nil && !hiddenPaymentInfo[strings.ToLower(p.Status)] {
+		out.PaymentInfo = &v2PaymentInfo{
+			PaymentDate:    pi.PaymentDate.In(msk).Format(dateLayout),
+			MaskedPan:      pi.MaskedPan,
+			PaymentSystem:  pi.PaymentSystem,
+			PaymentWay:     pi.PaymentWay,
+			PaymentWayCode: pi.PaymentWayCode,
+			BankName:       pi.BankName,
+		}
+	}
+	if kind == FaultUnknownStatus {
+		out.InvoiceStatus = UnknownRawStatus
+	}
+	return okReply(out)
+}
+
+// authRequest is the body of POST /public/auth.
+type authRequest struct {
+	KeyID     string `json:"keyId"`
+	Timestamp string `json:"timestamp"`
+	Signature string `json:"signature"`
+}
+
+// auth verifies a signed auth request and issues a token.
+func (s *Server) auth(r *http.Request, body []byte) reply {
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		return errReply(http.StatusUnsupportedMediaType, codeBadRequest, msgBadContentType)
+	}
+	var req authRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		return errReply(http.StatusBadRequest, codeBadRequest, msgBadAuthBody)
+	}
+	if req.Signature != "" {
+		s.mu.Lock()
+		s.signatures = append(s.signatures, req.Signature)
+		s.mu.Unlock()
+	}
+	var missing []string
+	for _, f := range []struct{ name, value string }{
+		{"keyId", req.KeyID}, {"timestamp", req.Timestamp}, {"signature", req.Signature},
+	} {
+		if f.value == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return errReply(http.StatusBadRequest, codeBadRequest, "missing "+strings.Join(missing, ", "))
+	}
+	if req.KeyID != s.keyID {
+		return errReply(http.StatusUnauthorized, codeError, msgUnknownKey)
+	}
+	ts, err := time.Parse(time.RFC3339Nano, req.Timestamp)
+	if err != nil {
+		return errReply(http.StatusBadRequest, codeBadRequest, msgBadTimestamp)
+	}
+	sig, err := base64.StdEncoding.DecodeString(req.Signature)
+	if err != nil {
+		return errReply(http.StatusUnauthorized, codeError, msgBadSignature)
+	}
+	digest := sha512.Sum512([]byte(req.KeyID + req.Timestamp))
+	if rsa.VerifyPKCS1v15(s.pub, crypto.SHA512, digest[:], sig) != nil {
+		return errReply(http.StatusUnauthorized, codeError, msgBadSignature)
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return errReply(http.StatusInternalServerError, codeError, msgWentWrong)
+	}
+	tok := base64.RawURLEncoding.EncodeToString(raw[:])
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.nowLocked()
+	if d := now.Sub(ts); d > AuthWindow || d < -AuthWindow {
+		return errReply(http.StatusUnauthorized, codeError, msgRange)
+	}
+	s.tokens[tok] = now.Add(s.ttl)
+	s.issued = append(s.issued, tok)
+	return okReply(struct {
+		JWE string `json:"jwe"`
+		TTL int64  `json:"ttl"`
+	}{tok, int64(s.ttl / time.Second)})
+}
+
+// encode renders rep as an envelope stamped with the emulator clock.
+func (s *Server) encode(rep reply, padding int) []byte {
+	env := envelope{Code: rep.code, Body: rep.body, Timestamp: s.Now().In(msk).Format(envelopeTimeLayout)}
+	if rep.message != "" {
+		m := rep.message
+		env.Message = &m
+	}
+	b, err := json.Marshal(env)
+	if err != nil {
+		// Every body is built from plain strings and numbers; reaching this
+		// would be an emulator bug, answered as RuStore answers its own.
+		b, _ = json.Marshal(envelope{Code: codeError, Message: &[]string{msgWentWrong}[0], Timestamp: env.Timestamp})
+	}
+	if padding > 0 {
+		// Spliced in rather than marshalled: encoding megabytes of JSON
+		// string is slow under the race detector. The result stays valid JSON.
+		pad := make([]byte, 0, len(b)+padding+16)
+		pad = append(pad, b[:len(b)-1]...)
+		pad = append(pad, `,"padding":"`...)
+		pad = append(pad, bytes.Repeat([]byte{'x'}, padding)...)
+		b = append(pad, `"}`...)
+	}
+	return b
+}
+
+func (s *Server) writeHeader(w http.ResponseWriter, rep reply, length int) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(length))
+	if rep.retryAfter != "" {
+		h.Set("Retry-After", rep.retryAfter)
+	}
+	w.WriteHeader(rep.status)
+}
+
+// write sends rep whole.
+func (s *Server) write(w http.ResponseWriter, rep reply) {
+	b := s.encode(rep, 0)
+	s.writeHeader(w, rep, len(b))
+	_, _ = w.Write(b)
+}
+
+// writeTruncated announces the whole body but sends half, then closes.
+func (s *Server) writeTruncated(w http.ResponseWriter, rep reply) {
+	b := s.encode(rep, 0)
+	s.writeHeader(w, rep, len(b))
+	_, _ = w.Write(b[:len(b)/2])
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	closeConn(w, false)
+}
+
+// writePadded sends a valid envelope padded to about OversizedBodySize.
+func (s *Server) writePadded(w http.ResponseWriter, rep reply) {
+	b := s.encode(rep, OversizedBodySize)
+	s.writeHeader(w, rep, len(b))
+	// Written in pieces so a client that gave up stops the copy early.
+	_, _ = io.Copy(w, bytes.NewReader(b))
+}
+
+// reset drops the connection with a TCP reset and no answer.
+func reset(w http.ResponseWriter) { closeConn(w, true) }
+
+func closeConn(w http.ResponseWriter, rst bool) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		// HTTP/1 servers always hijack; a wrapper that cannot still must not
+		// answer, so abort the handler the way net/http documents.
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok && rst {
+		_ = tcp.SetLinger(0)
+	}
+	_ = conn.Close()
+}

@@ -1,0 +1,678 @@
+package rustoretest
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Defaults used when Options leaves a field empty.
+const (
+	DefaultKeyID     = "rustoretest-key"
+	DefaultAppID     = int64(1704024)
+	DefaultOwnerCode = int64(4384191)
+	DefaultTokenTTL  = 900 * time.Second
+	// ConfirmRepeatWindow is how long a purchase refuses a new confirm after
+	// a confirm that did not finish normally (seed 001's 15-minute rule).
+	ConfirmRepeatWindow = 15 * time.Minute
+	// AuthWindow is how far the auth timestamp may be from the emulator clock.
+	AuthWindow = 60 * time.Second
+)
+
+// Options configure a Server. The zero value (or a nil *Options) gives a
+// working emulator with a cached test key.
+type Options struct {
+	// KeyID is the key id the app authenticates with; default "rustoretest-key".
+	KeyID string
+	// PrivateKey is the key the app signs with; the emulator verifies with its
+	// public half. Default: a 2048-bit key generated once per process.
+	PrivateKey *rsa.PrivateKey
+	// AppID is the application the key may act on; default 1704024.
+	AppID int64
+	// OwnerCode is reported as ownerCode in payment data; default 4384191.
+	OwnerCode int64
+	// TokenTTL is the lifetime of an issued Public-Token; default 900 s.
+	TokenTTL time.Duration
+	// Start is where the emulator clock starts; default time.Now().
+	Start time.Time
+	// FreezeClock stops the emulator clock from following real time, so it
+	// moves only with Advance. By default it runs, so clients that sign
+	// timestamps with time.Now stay inside the 60 s auth window.
+	FreezeClock bool
+}
+
+// String keeps a printed Options from showing the private key.
+func (o Options) String() string {
+	key := "<nil>"
+	if o.PrivateKey != nil {
+		key = "[redacted]"
+	}
+	return fmt.Sprintf("rustoretest.Options{KeyID:%q AppID:%d OwnerCode:%d TokenTTL:%s Start:%s FreezeClock:%t PrivateKey:%s}",
+		o.KeyID, o.AppID, o.OwnerCode, o.TokenTTL, o.Start.Format(time.RFC3339), o.FreezeClock, key)
+}
+
+// GoString keeps %#v from printing the private key.
+func (o Options) GoString() string { return o.String() }
+
+// Request is one HTTP request the emulator received, recorded for assertions.
+type Request struct {
+	Method string
+	// Path is the escaped path as sent (no query).
+	Path     string
+	RawQuery string
+	// Header is a copy of the request headers, Public-Token included.
+	Header http.Header
+	// Body is what was read of the body (at most 1 MiB).
+	Body []byte
+}
+
+// PaymentInfo is how the buyer paid; RuStore reports it once a payment tool
+// was chosen.
+type PaymentInfo struct {
+	PaymentDate    time.Time // default: the invoice date
+	MaskedPan      string
+	PaymentSystem  string
+	PaymentWay     string
+	PaymentWayCode string
+	BankName       string
+}
+
+// Purchase is one stored purchase (and its invoice). AddPurchase fills the
+// empty fields with the defaults noted beside them.
+type Purchase struct {
+	PurchaseID string // a UUID; generated when empty
+	InvoiceID  int64  // generated (increasing) when 0
+	// Status is the raw invoiceStatus exactly as the API reports it, e.g.
+	// "paid", "confirmed", "PAID"; default "paid". Compared case-insensitively.
+	// Transitions keep the style: an upper-case status moves to upper case.
+	Status           string
+	AmountCreate     int64  // kopecks; default 10000
+	AmountCurrent    int64  // kopecks; default AmountCreate
+	Currency         string // default "RUB"
+	ItemCode         string // default "item"
+	Description      string // default "Test purchase"
+	VisualName       string // default: Description
+	Language         string // default "ru-RU"
+	OrderID          string // default: a new UUID
+	OrderNumber      string // omitted when empty
+	DeveloperPayload string // reported as null when empty
+	// Sandbox purchases are reachable only under /public/sandbox/..., the
+	// others only under /public/....
+	Sandbox     bool
+	InvoiceDate time.Time // default: the emulator clock at AddPurchase
+	RefundDate  time.Time // reported only while the status is REFUNDED; set by a refund
+	// PaymentInfo defaults to a test card unless the status is CREATED,
+	// INVOICE_CREATED or CANCELLED (no payment tool chosen yet). It is never
+	// reported while the status is CREATED or INVOICE_CREATED.
+	PaymentInfo *PaymentInfo
+}
+
+// FaultKind is a class of failure the emulator can produce on request.
+type FaultKind int
+
+// The fault classes. "Before acting" faults leave the state untouched; the
+// others apply the request first and then spoil the answer.
+const (
+	// FaultServerError answers 503 "Something went wrong" before acting.
+	FaultServerError FaultKind = iota + 1
+	// FaultTooManyRequests answers 429 with Retry-After before acting.
+	FaultTooManyRequests
+	// FaultResetBeforeApply drops the connection (TCP reset) before acting.
+	FaultResetBeforeApply
+	// FaultResetAfterApply acts, then drops the connection without answering.
+	FaultResetAfterApply
+	// FaultSlow waits Fault.Delay, then acts and answers. If the client goes
+	// away (or the server closes) during the wait, nothing is applied.
+	FaultSlow
+	// FaultTruncatedBody acts, then sends part of the body under the full
+	// Content-Length and closes the connection.
+	FaultTruncatedBody
+	// FaultOversizedBody acts, then sends a valid envelope padded to ~4 MiB.
+	FaultOversizedBody
+	// FaultUnknownStatus makes status reads report invoiceStatus
+	// UnknownRawStatus. It applies to the "status" action only.
+	FaultUnknownStatus
+)
+
+// UnknownRawStatus is the invoiceStatus reported under FaultUnknownStatus.
+const UnknownRawStatus = "archived_v9"
+
+// OversizedBodySize is roughly how many bytes FaultOversizedBody sends.
+const OversizedBodySize = 4 << 20
+
+var faultNames = map[FaultKind]string{
+	FaultServerError:      "ServerError",
+	FaultTooManyRequests:  "TooManyRequests",
+	FaultResetBeforeApply: "ResetBeforeApply",
+	FaultResetAfterApply:  "ResetAfterApply",
+	FaultSlow:             "Slow",
+	FaultTruncatedBody:    "TruncatedBody",
+	FaultOversizedBody:    "OversizedBody",
+	FaultUnknownStatus:    "UnknownStatus",
+}
+
+// String names the fault kind.
+func (k FaultKind) String() string {
+	if n, ok := faultNames[k]; ok {
+		return n
+	}
+	return fmt.Sprintf("FaultKind(%d)", int(k))
+}
+
+// Actions a fault can target and Count can count.
+const (
+	ActionAuth    = "auth"
+	ActionConfirm = "confirm"
+	ActionCancel  = "cancel"
+	ActionRefund  = "refund"
+	ActionStatus  = "status"
+)
+
+var knownActions = map[string]bool{
+	ActionAuth: true, ActionConfirm: true, ActionCancel: true, ActionRefund: true, ActionStatus: true,
+}
+
+// Fault is one armed failure: the next Times requests of Action fail as Kind.
+type Fault struct {
+	Kind FaultKind
+	// Action is "auth", "confirm", "cancel", "refund" or "status"; empty
+	// matches every action (FaultUnknownStatus: only "status").
+	Action string
+	// Times is how many matching requests fail; 0 means 1.
+	Times int
+	// Delay is how long FaultSlow waits; 0 means 1 s.
+	Delay time.Duration
+	// RetryAfter is what FaultTooManyRequests asks for, rounded up to whole
+	// seconds; 0 means 1 s.
+	RetryAfter time.Duration
+}
+
+// Validate reports what is wrong with f, if anything.
+func (f Fault) Validate() error {
+	if _, ok := faultNames[f.Kind]; !ok {
+		return fmt.Errorf("rustoretest: fault kind %d is not defined", int(f.Kind))
+	}
+	if f.Action != "" && !knownActions[f.Action] {
+		return fmt.Errorf("rustoretest: fault action %q is not one of auth, confirm, cancel, refund, status", f.Action)
+	}
+	if f.Kind == FaultUnknownStatus && f.Action != "" && f.Action != ActionStatus {
+		return fmt.Errorf("rustoretest: FaultUnknownStatus applies to status reads only, not %q", f.Action)
+	}
+	if f.Times < 0 {
+		return fmt.Errorf("rustoretest: fault times %d is negative", f.Times)
+	}
+	if f.Delay < 0 || f.RetryAfter < 0 {
+		return errors.New("rustoretest: fault delay and retry-after must not be negative")
+	}
+	return nil
+}
+
+// purchaseState is a stored purchase plus what the emulator tracks about it.
+type purchaseState struct {
+	p Purchase
+	// counts holds state changes applied per action.
+	counts map[string]int
+	// confirmMark is when a confirm last ended abnormally (zero: never).
+	confirmMark time.Time
+	// confirming counts confirms currently held by FaultSlow after passing
+	// the state check ("processing").
+	confirming int
+}
+
+// Server is a running RuStore Public API emulator on 127.0.0.1.
+type Server struct {
+	// URL is the base URL, http://127.0.0.1:port, to use instead of
+	// https://public-api.rustore.ru.
+	URL string
+
+	hs        *httptest.Server
+	done      chan struct{}
+	closeOnce sync.Once
+
+	keyID     string
+	pub       *rsa.PublicKey
+	keyB64    string
+	keyPEM    string
+	appID     int64
+	ownerCode int64
+	ttl       time.Duration
+
+	mu          sync.Mutex
+	clockBase   time.Time
+	clockReal   time.Time
+	frozen      bool
+	advanced    time.Duration
+	purchases   map[string]*purchaseState
+	invoices    map[int64]string // invoiceId → purchaseId
+	nextInvoice int64
+	tokens      map[string]time.Time // token → expiry (emulator clock)
+	issued      []string
+	signatures  []string
+	authCount   int
+	requests    []Request
+	faults      []*Fault
+}
+
+var (
+	defaultKeyOnce sync.Once
+	defaultKey     *rsa.PrivateKey
+	defaultKeyErr  error
+)
+
+// DefaultPrivateKey returns the 2048-bit key every Server without
+// Options.PrivateKey shares; it is generated once per process because RSA
+// key generation is slow.
+func DefaultPrivateKey() (*rsa.PrivateKey, error) {
+	defaultKeyOnce.Do(func() {
+		defaultKey, defaultKeyErr = rsa.GenerateKey(rand.Reader, 2048)
+	})
+	return defaultKey, defaultKeyErr
+}
+
+// NewServer starts an emulator on 127.0.0.1. A nil opts means defaults.
+// Close it when done.
+func NewServer(opts *Options) *Server {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if o.KeyID == "" {
+		o.KeyID = DefaultKeyID
+	}
+	if o.AppID == 0 {
+		o.AppID = DefaultAppID
+	}
+	if o.OwnerCode == 0 {
+		o.OwnerCode = DefaultOwnerCode
+	}
+	if o.TokenTTL <= 0 {
+		o.TokenTTL = DefaultTokenTTL
+	}
+	if o.Start.IsZero() {
+		o.Start = time.Now()
+	}
+	key := o.PrivateKey
+	if key == nil {
+		var err error
+		if key, err = DefaultPrivateKey(); err != nil {
+			// crypto/rand failing leaves nothing sensible to run; this is the
+			// one unrecoverable setup error.
+			panic(fmt.Sprintf("rustoretest: generating the default key: %v", err))
+		}
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		panic(fmt.Sprintf("rustoretest: encoding the private key: %v", err))
+	}
+	s := &Server{
+		done:        make(chan struct{}),
+		keyID:       o.KeyID,
+		pub:         &key.PublicKey,
+		keyB64:      base64.StdEncoding.EncodeToString(der),
+		keyPEM:      string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
+		appID:       o.AppID,
+		ownerCode:   o.OwnerCode,
+		ttl:         o.TokenTTL,
+		clockBase:   o.Start,
+		clockReal:   time.Now(),
+		frozen:      o.FreezeClock,
+		purchases:   map[string]*purchaseState{},
+		invoices:    map[int64]string{},
+		nextInvoice: 100001,
+		tokens:      map[string]time.Time{},
+	}
+	s.hs = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	// net/http would log handler panics and hijack errors; nothing the
+	// emulator handles may reach a log.
+	s.hs.Config.ErrorLog = log.New(io.Discard, "", 0)
+	s.hs.Start()
+	s.URL = s.hs.URL
+	return s
+}
+
+// Close stops the server, aborting requests held by FaultSlow.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
+		close(s.done)
+		s.hs.CloseClientConnections()
+		s.hs.Close()
+	})
+}
+
+// String names the server without any key material.
+func (s *Server) String() string { return "rustoretest.Server(" + s.URL + ")" }
+
+// GoString keeps %#v from printing the key.
+func (s *Server) GoString() string { return s.String() }
+
+// Client returns an http.Client for the server (no proxy, loopback only).
+func (s *Server) Client() *http.Client { return s.hs.Client() }
+
+// KeyID returns the key id the emulator accepts.
+func (s *Server) KeyID() string { return s.keyID }
+
+// AppID returns the application the key may act on.
+func (s *Server) AppID() int64 { return s.appID }
+
+// OwnerCode returns the ownerCode reported in payment data.
+func (s *Server) OwnerCode() int64 { return s.ownerCode }
+
+// TokenTTL returns the lifetime of issued tokens.
+func (s *Server) TokenTTL() time.Duration { return s.ttl }
+
+// PrivateKeyBase64 returns the private key as the RuStore console hands it
+// out: base64 of PKCS#8 DER.
+func (s *Server) PrivateKeyBase64() string { return s.keyB64 }
+
+// PrivateKeyPEM returns the private key as a PKCS#8 PEM block.
+func (s *Server) PrivateKeyPEM() string { return s.keyPEM }
+
+// Now returns the emulator clock: Start, plus real time elapsed since
+// NewServer (unless FreezeClock), plus every Advance.
+func (s *Server) Now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nowLocked()
+}
+
+func (s *Server) nowLocked() time.Time {
+	t := s.clockBase.Add(s.advanced)
+	if !s.frozen {
+		t = t.Add(time.Since(s.clockReal))
+	}
+	return t
+}
+
+// Advance moves the emulator clock forward by d (token expiry, the 15-minute
+// confirm rule, the auth window). A negative d is ignored.
+func (s *Server) Advance(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	s.mu.Lock()
+	s.advanced += d
+	s.mu.Unlock()
+}
+
+var (
+	noPaymentInfo     = map[string]bool{"created": true, "invoice_created": true, "cancelled": true}
+	hiddenPaymentInfo = map[string]bool{"created": true, "invoice_created": true}
+)
+
+// TryAddPurchase stores p with defaults filled and returns the stored copy.
+// It fails on a PurchaseID that is not a UUID or already stored, an
+// InvoiceID already in use or negative, or negative amounts.
+func (s *Server) TryAddPurchase(p Purchase) (Purchase, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p.PurchaseID == "" {
+		p.PurchaseID = uuid.NewString()
+	} else if _, err := uuid.Parse(p.PurchaseID); err != nil {
+		return Purchase{}, fmt.Errorf("rustoretest: purchase id %q is not a UUID", p.PurchaseID)
+	}
+	if _, dup := s.purchases[p.PurchaseID]; dup {
+		return Purchase{}, fmt.Errorf("rustoretest: purchase %s is already stored", p.PurchaseID)
+	}
+	switch {
+	case p.InvoiceID < 0:
+		return Purchase{}, fmt.Errorf("rustoretest: invoice id %d is negative", p.InvoiceID)
+	case p.InvoiceID == 0:
+		for s.invoices[s.nextInvoice] != "" {
+			s.nextInvoice++
+		}
+		p.InvoiceID = s.nextInvoice
+		s.nextInvoice++
+	case s.invoices[p.InvoiceID] != "":
+		return Purchase{}, fmt.Errorf("rustoretest: invoice id %d is already used by purchase %s", p.InvoiceID, s.invoices[p.InvoiceID])
+	}
+	if p.AmountCreate < 0 || p.AmountCurrent < 0 {
+		return Purchase{}, errors.New("rustoretest: amounts must not be negative")
+	}
+	if p.Status == "" {
+		p.Status = "paid"
+	}
+	if p.AmountCreate == 0 {
+		p.AmountCreate = 10000
+	}
+	if p.AmountCurrent == 0 {
+		p.AmountCurrent = p.AmountCreate
+	}
+	defaults := []struct {
+		field *string
+		value string
+	}{
+		{&p.Currency, "RUB"},
+		{&p.ItemCode, "item"},
+		{&p.Description, "Test purchase"},
+		{&p.VisualName, p.Description},
+		{&p.Language, "ru-RU"},
+		{&p.OrderID, uuid.NewString()},
+	}
+	for _, d := range defaults {
+		if *d.field == "" {
+			*d.field = d.value
+		}
+	}
+	if p.VisualName == "" {
+		p.VisualName = p.Description
+	}
+	now := s.nowLocked()
+	if p.InvoiceDate.IsZero() {
+		p.InvoiceDate = now
+	}
+	if strings.EqualFold(p.Status, "refunded") && p.RefundDate.IsZero() {
+		p.RefundDate = now
+	}
+	if p.PaymentInfo == nil && !noPaymentInfo[strings.ToLower(p.Status)] {
+		p.PaymentInfo = &PaymentInfo{
+			PaymentDate:    p.InvoiceDate,
+			MaskedPan:      "**1111",
+			PaymentSystem:  "MIR",
+			PaymentWay:     "Bank card",
+			PaymentWayCode: "CARD",
+			BankName:       "Test Bank",
+		}
+	}
+	if p.PaymentInfo != nil {
+		pi := *p.PaymentInfo
+		if pi.PaymentDate.IsZero() {
+			pi.PaymentDate = p.InvoiceDate
+		}
+		p.PaymentInfo = &pi
+	}
+	s.purchases[p.PurchaseID] = &purchaseState{p: p, counts: map[string]int{}}
+	s.invoices[p.InvoiceID] = p.PurchaseID
+	return copyPurchase(p), nil
+}
+
+// AddPurchase stores p (with defaults filled) and returns the stored copy.
+// On input TryAddPurchase rejects, it stores nothing and returns the zero
+// Purchase (empty PurchaseID); use TryAddPurchase to learn why.
+func (s *Server) AddPurchase(p Purchase) Purchase {
+	out, err := s.TryAddPurchase(p)
+	if err != nil {
+		return Purchase{}
+	}
+	return out
+}
+
+// Purchase returns a copy of the stored purchase.
+func (s *Server) Purchase(purchaseID string) (Purchase, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ps, ok := s.purchases[purchaseID]
+	if !ok {
+		return Purchase{}, false
+	}
+	return copyPurchase(ps.p), true
+}
+
+// PurchaseByInvoice returns a copy of the purchase that owns invoiceID.
+func (s *Server) PurchaseByInvoice(invoiceID int64) (Purchase, bool) {
+	s.mu.Lock()
+	id, ok := s.invoices[invoiceID]
+	s.mu.Unlock()
+	if !ok {
+		return Purchase{}, false
+	}
+	return s.Purchase(id)
+}
+
+func copyPurchase(p Purchase) Purchase {
+	if p.PaymentInfo != nil {
+		pi := *p.PaymentInfo
+		p.PaymentInfo = &pi
+	}
+	return p
+}
+
+// SetStatus forces a raw status, bypassing the state machine (for tests and
+// unknown statuses). Moving to REFUNDED sets RefundDate if it is unset.
+func (s *Server) SetStatus(purchaseID, raw string) error {
+	if strings.TrimSpace(raw) == "" {
+		return errors.New("rustoretest: raw status is empty")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ps, ok := s.purchases[purchaseID]
+	if !ok {
+		return fmt.Errorf("rustoretest: purchase %q not found", purchaseID)
+	}
+	ps.p.Status = raw
+	if strings.EqualFold(raw, "refunded") && ps.p.RefundDate.IsZero() {
+		ps.p.RefundDate = s.nowLocked()
+	}
+	return nil
+}
+
+// MarkConfirmAttempt records, at the current emulator clock, a confirm of
+// the purchase that did not finish normally. Until ConfirmRepeatWindow has
+// passed on the emulator clock, every confirm of it answers "You can confirm
+// purchase only once every 15 minutes. Try again later".
+func (s *Server) MarkConfirmAttempt(purchaseID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ps, ok := s.purchases[purchaseID]
+	if !ok {
+		return fmt.Errorf("rustoretest: purchase %q not found", purchaseID)
+	}
+	ps.confirmMark = s.nowLocked()
+	return nil
+}
+
+// Count returns how many state changes action ("confirm", "cancel",
+// "refund") applied to the purchase.
+func (s *Server) Count(purchaseID, action string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ps, ok := s.purchases[purchaseID]; ok {
+		return ps.counts[action]
+	}
+	return 0
+}
+
+// AuthCount returns how many POST /public/auth requests arrived, whatever
+// their outcome.
+func (s *Server) AuthCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.authCount
+}
+
+// Requests returns every request received so far, oldest first.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		r.Header = r.Header.Clone()
+		r.Body = append([]byte(nil), r.Body...)
+		out[i] = r
+	}
+	return out
+}
+
+// ExpireTokens makes every token issued so far answer 401 "Jwe token is
+// expired"; tokens issued later are not affected.
+func (s *Server) ExpireTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for t := range s.tokens {
+		s.tokens[t] = time.Time{}
+	}
+}
+
+// IssuedTokens returns every token issued so far, for secret-leak tests.
+func (s *Server) IssuedTokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.issued...)
+}
+
+// ReceivedSignatures returns every non-empty signature received by auth,
+// valid or not, for secret-leak tests.
+func (s *Server) ReceivedSignatures() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.signatures...)
+}
+
+// TryInjectFault arms f, or says why it cannot.
+func (s *Server) TryInjectFault(f Fault) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	if f.Times == 0 {
+		f.Times = 1
+	}
+	if f.Delay == 0 {
+		f.Delay = time.Second
+	}
+	if f.RetryAfter == 0 {
+		f.RetryAfter = time.Second
+	}
+	if f.Kind == FaultUnknownStatus {
+		f.Action = ActionStatus
+	}
+	s.mu.Lock()
+	s.faults = append(s.faults, &f)
+	s.mu.Unlock()
+	return nil
+}
+
+// InjectFault arms f: the next f.Times requests of f.Action fail as f.Kind.
+// Faults are consumed in the order armed, by requests that passed
+// authentication (auth requests: on arrival). A fault TryInjectFault would
+// reject is not armed.
+func (s *Server) InjectFault(f Fault) { _ = s.TryInjectFault(f) }
+
+// takeFault consumes one armed fault matching action, if any.
+func (s *Server) takeFault(action string) (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if f.Action != "" && f.Action != action {
+			continue
+		}
+		out := *f
+		f.Times--
+		if f.Times <= 0 {
+			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+		}
+		return out, true
+	}
+	return Fault{}, false
+}
