@@ -1,0 +1,414 @@
+package transport
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/regionpay/payments"
+)
+
+// Defaults applied by New to zero-valued Config fields.
+const (
+	// DefaultMaxRetries is the number of retries after the first attempt.
+	DefaultMaxRetries = 3
+	// DefaultRetryWaitMin is the first backoff wait.
+	DefaultRetryWaitMin = 200 * time.Millisecond
+	// DefaultRetryWaitMax caps the exponential backoff.
+	DefaultRetryWaitMax = 5 * time.Second
+	// DefaultMaxRetryAfter is the longest server-requested pause that is honoured.
+	DefaultMaxRetryAfter = 30 * time.Second
+	// DefaultMaxResponseBytes caps a response body: provider answers are small
+	// JSON, so anything near this is a fault, not data.
+	DefaultMaxResponseBytes = 1 << 20
+	// DefaultTimeout bounds one attempt of the client New builds when
+	// Config.HTTPClient is nil, so a stalled provider cannot hold a call forever
+	// when the caller gave no deadline.
+	DefaultTimeout = 30 * time.Second
+)
+
+// Config configures a Client. Zero values mean the defaults given.
+type Config struct {
+	// Provider is the adapter name put into errors and logs, e.g. "rustore".
+	Provider string
+	// BaseURL is the provider's API root, e.g. "https://public-api.rustore.ru"
+	// or "https://pay.yandex.ru/api/merchant". New rejects anything but https,
+	// except http to a loopback host (127.0.0.0/8, ::1, "localhost") so that
+	// emulators work; the check is by name or address only, no DNS.
+	BaseURL string
+	// HTTPClient sends the requests; nil means a new pooled client with a 30s
+	// timeout. The Client works on a copy that never follows redirects.
+	HTTPClient *http.Client
+	// Logger receives one Debug record per attempt and a Warn per retry; nil
+	// discards them.
+	Logger *slog.Logger
+	// MaxRetries is the number of retries after the first attempt; 0 means 3,
+	// negative means none.
+	MaxRetries int
+	// RetryWaitMin is the first backoff wait; default 200ms.
+	RetryWaitMin time.Duration
+	// RetryWaitMax caps the exponential backoff; default 5s.
+	RetryWaitMax time.Duration
+	// MaxRetryAfter caps how long a server's Retry-After is honoured; default
+	// 30s. A Retry-After longer than the cap stops retrying and Do returns that
+	// response, so the adapter can report the wait to its caller.
+	MaxRetryAfter time.Duration
+	// MaxResponseBytes caps a response body; default 1 MiB. A longer body is an
+	// error, never silently cut.
+	MaxResponseBytes int64
+	// AttemptHeader, when set (Yandex Pay: "X-Request-Attempt"), is sent with
+	// the attempt number "0", "1", "2"... on each attempt.
+	AttemptHeader string
+	// Secrets returns values to scrub from excerpts, errors and logs (API key,
+	// tokens). It is called on every scrub, so rotated tokens are covered; it
+	// must be safe for concurrent use.
+	Secrets func() []string
+}
+
+// Retry says which failures of a request may be retried without risk of
+// acting twice.
+type Retry int
+
+// The zero value is the cautious class, so a request that forgets to choose
+// is never repeated after it may have acted.
+const (
+	// RetryUnsent is for writes without an idempotency key: retry only
+	// failures where the request certainly was not sent (dial errors,
+	// connection refused); never 429, 5xx or timeouts after sending.
+	RetryUnsent Retry = iota
+	// RetrySafe is for reads and for writes carrying an idempotency key: retry
+	// connection failures, timeouts, truncated bodies, 429 and 5xx except 501.
+	RetrySafe
+)
+
+// String names the retry class for logs.
+func (r Retry) String() string {
+	switch r {
+	case RetrySafe:
+		return "safe"
+	case RetryUnsent:
+		return "unsent"
+	}
+	return fmt.Sprintf("Retry(%d)", int(r))
+}
+
+// Request is one call to the provider, re-sent unchanged on every attempt.
+type Request struct {
+	// Op is the portable operation for errors and logs: "capture", "status", "auth"...
+	Op string
+	// Method is the HTTP method, e.g. http.MethodPost.
+	Method string
+	// Path is already escaped and appended to BaseURL's path, e.g.
+	// "/v1/orders/abc%2F1/capture". It must be empty or start with "/".
+	Path string
+	// Header is sent unchanged on every attempt (auth, X-Request-Id...). Do
+	// does not modify the caller's map.
+	Header http.Header
+	// Body is nil or JSON; when non-nil it is sent with Content-Type
+	// application/json (unless Header sets another) on each attempt.
+	Body []byte
+	// Retry is the retry class.
+	Retry Retry
+}
+
+// Response is the provider's answer that ended the attempts.
+type Response struct {
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// Header is the response header.
+	Header http.Header
+	// Body is the whole body, at most MaxResponseBytes.
+	Body []byte
+	// Attempts is how many attempts were made.
+	Attempts int
+
+	// redact scrubs the owning client's secrets; nil for a Response built by hand.
+	redact func(string) string
+}
+
+// Client sends Requests to one provider. It is safe for concurrent use.
+type Client struct {
+	provider      string
+	base          *url.URL
+	baseStr       string // base URL without a trailing slash, paths are appended to it
+	http          *http.Client
+	log           *slog.Logger
+	maxRetries    int
+	waitMin       time.Duration
+	waitMax       time.Duration
+	maxRetryAfter time.Duration
+	maxBody       int64
+	attemptHeader string
+	secrets       func() []string
+	now           func() time.Time
+}
+
+// New checks cfg and builds a Client. Errors name the bad field.
+func New(cfg Config) (*Client, error) {
+	base, err := checkBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		provider:      cfg.Provider,
+		base:          base,
+		baseStr:       strings.TrimRight(base.String(), "/"),
+		log:           cfg.Logger,
+		maxRetries:    cfg.MaxRetries,
+		waitMin:       cfg.RetryWaitMin,
+		waitMax:       cfg.RetryWaitMax,
+		maxRetryAfter: cfg.MaxRetryAfter,
+		maxBody:       cfg.MaxResponseBytes,
+		attemptHeader: cfg.AttemptHeader,
+		secrets:       cfg.Secrets,
+		now:           time.Now,
+	}
+	durations := []struct {
+		name string
+		v    *time.Duration
+		def  time.Duration
+	}{
+		{"RetryWaitMin", &c.waitMin, DefaultRetryWaitMin},
+		{"RetryWaitMax", &c.waitMax, DefaultRetryWaitMax},
+		{"MaxRetryAfter", &c.maxRetryAfter, DefaultMaxRetryAfter},
+	}
+	for _, d := range durations {
+		if *d.v < 0 {
+			return nil, fmt.Errorf("transport: %s must not be negative, got %s", d.name, *d.v)
+		}
+		if *d.v == 0 {
+			*d.v = d.def
+		}
+	}
+	if c.waitMin > c.waitMax {
+		return nil, fmt.Errorf("transport: RetryWaitMin (%s) must not exceed RetryWaitMax (%s)", c.waitMin, c.waitMax)
+	}
+	switch {
+	case c.maxRetries == 0:
+		c.maxRetries = DefaultMaxRetries
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	}
+	switch {
+	case c.maxBody < 0:
+		return nil, fmt.Errorf("transport: MaxResponseBytes must not be negative, got %d", c.maxBody)
+	case c.maxBody == 0:
+		c.maxBody = DefaultMaxResponseBytes
+	}
+	if c.attemptHeader != "" && !validHeaderName(c.attemptHeader) {
+		return nil, fmt.Errorf("transport: AttemptHeader %q is not a valid header name", c.attemptHeader)
+	}
+	if c.log == nil {
+		c.log = slog.New(discardHandler{})
+	}
+	var hc http.Client
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient
+	} else {
+		hc = http.Client{Transport: newPooledTransport(), Timeout: DefaultTimeout}
+	}
+	// A redirect could carry the auth headers to another host: hand the 3xx
+	// back to the adapter instead.
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.http = &hc
+	return c, nil
+}
+
+// checkBaseURL accepts https, or http to a loopback host, with no credentials,
+// query or fragment. The error describes the problem without echoing a
+// password that may sit in the URL.
+func checkBaseURL(raw string) (*url.URL, error) {
+	if raw == "" {
+		return nil, errors.New("transport: BaseURL is empty")
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, errors.New("transport: BaseURL is not a valid URL (want https://host/path)")
+	}
+	if u.User != nil {
+		return nil, errors.New("transport: BaseURL must not contain user info (credentials go in headers)")
+	}
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
+		// Not echoed: a query may hold a key.
+		return nil, errors.New("transport: BaseURL must not have a query or fragment")
+	}
+	scheme := strings.ToLower(u.Scheme)
+	switch {
+	case scheme == "":
+		return nil, fmt.Errorf("transport: BaseURL %q has no scheme; want https://host/path", u.Redacted())
+	case scheme != "https" && scheme != "http":
+		return nil, fmt.Errorf("transport: BaseURL %q has scheme %q; want https (or http to a loopback host)", u.Redacted(), u.Scheme)
+	case u.Host == "" || u.Hostname() == "":
+		return nil, fmt.Errorf("transport: BaseURL %q has no host", u.Redacted())
+	case scheme == "http" && !isLoopbackHost(u.Hostname()):
+		return nil, fmt.Errorf("transport: BaseURL %q uses http to a non-loopback host; use https", u.Redacted())
+	}
+	return u, nil
+}
+
+// isLoopbackHost reports whether host names the local machine without asking
+// DNS: "localhost" or a loopback address.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// validHeaderName reports whether s is an HTTP token.
+func validHeaderName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if b <= ' ' || b >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, b) >= 0 {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// newPooledTransport mirrors go-cleanhttp's pooled settings: its own
+// connection pool (not http.DefaultTransport, which others may mutate) and
+// bounded dial and handshake times.
+func newPooledTransport() *http.Transport {
+	return &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   30 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          100,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+		MaxIdleConnsPerHost:   runtime.GOMAXPROCS(0) + 1,
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+	}
+}
+
+// Close closes idle connections. The Client stays usable.
+func (c *Client) Close() { c.http.CloseIdleConnections() }
+
+// Do sends req, retrying as req.Retry allows, and returns the answer that
+// ended the attempts: 2xx, 3xx, 4xx, or 429/5xx once retries are exhausted or
+// not allowed. The caller classifies the body.
+//
+// When there is no usable answer Do returns a *payments.Error: CodeCanceled or
+// CodeDeadlineExceeded when ctx ended, CodeUnavailable when the request was a
+// read or certainly was not sent, CodeOutcomeUnknown for a write that may have
+// acted. Ambiguous tells whether a write may have acted.
+//
+// A complete answer is returned even when ctx ends just as it arrives: it
+// says what happened, which an error could not.
+func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
+	if req == nil {
+		return nil, payments.InvalidArgument(c.provider, "", "nil request")
+	}
+	if ctx == nil {
+		return nil, payments.InvalidArgument(c.provider, req.Op, "nil context")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, payments.ContextError(ctx, c.provider, req.Op)
+	}
+	target, err := c.target(req)
+	if err != nil {
+		return nil, err
+	}
+	var body any
+	if req.Body != nil {
+		body = req.Body
+	}
+	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, target, body)
+	if err != nil {
+		// Not echoed: net/http's message may hold the URL and its query.
+		return nil, payments.InvalidArgument(c.provider, req.Op, "cannot build the %s request", req.Method)
+	}
+	rreq.Header = req.Header.Clone()
+	if rreq.Header == nil {
+		rreq.Header = make(http.Header)
+	}
+	if req.Body != nil && rreq.Header.Get("Content-Type") == "" {
+		rreq.Header.Set("Content-Type", "application/json")
+	}
+	cl := newCall(c, ctx, req)
+	rc := &retryablehttp.Client{
+		HTTPClient:     c.http,
+		Logger:         nil, // we log ourselves, without URLs or headers
+		RetryWaitMin:   c.waitMin,
+		RetryWaitMax:   c.waitMax,
+		RetryMax:       c.maxRetries,
+		RequestLogHook: cl.beforeAttempt,
+		CheckRetry:     cl.checkRetry,
+		Backoff:        cl.backoff,
+		ErrorHandler:   cl.errorHandler,
+	}
+	resp, err := rc.Do(rreq)
+	if err == nil && resp != nil && cl.complete {
+		// The body was read (and replaced) in checkRetry; nothing to close.
+		return &Response{
+			StatusCode: resp.StatusCode,
+			Header:     resp.Header,
+			Body:       cl.body,
+			Attempts:   cl.attempts,
+			redact:     c.Redact,
+		}, nil
+	}
+	if resp != nil {
+		_ = resp.Body.Close()
+	}
+	return nil, cl.failure(err)
+}
+
+// target joins the base URL and req.Path, refusing anything that could move
+// the request to another host.
+func (c *Client) target(req *Request) (string, error) {
+	if req.Method == "" {
+		return "", payments.InvalidArgument(c.provider, req.Op, "request method is empty")
+	}
+	if !validHeaderName(req.Method) {
+		return "", payments.InvalidArgument(c.provider, req.Op, "request method %q is not a valid HTTP method", req.Method)
+	}
+	if req.Path != "" && !strings.HasPrefix(req.Path, "/") {
+		return "", payments.InvalidArgument(c.provider, req.Op, "request path must start with \"/\"")
+	}
+	if req.Retry != RetrySafe && req.Retry != RetryUnsent {
+		return "", payments.InvalidArgument(c.provider, req.Op, "unknown retry class %d", int(req.Retry))
+	}
+	s := c.baseStr + req.Path
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", payments.InvalidArgument(c.provider, req.Op, "request path %q is not a valid escaped path", pathForLog(req.Path))
+	}
+	if u.Scheme != c.base.Scheme || u.Host != c.base.Host || u.User != nil {
+		return "", payments.InvalidArgument(c.provider, req.Op, "request path %q leaves the base URL", pathForLog(req.Path))
+	}
+	return s, nil
+}
+
+// pathForLog drops the query and fragment: they may carry identifiers or
+// tokens that logs and errors must not hold.
+func pathForLog(p string) string {
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		return p[:i]
+	}
+	return p
+}
+
+// discardHandler drops every record (slog.DiscardHandler is newer than Go 1.23).
+type discardHandler struct{}
+
+func (discardHandler) Enabled(context.Context, slog.Level) bool  { return false }
+func (discardHandler) Handle(context.Context, slog.Record) error { return nil }
+func (d discardHandler) WithAttrs([]slog.Attr) slog.Handler      { return d }
+func (d discardHandler) WithGroup(string) slog.Handler           { return d }
