@@ -92,7 +92,7 @@ func reach(s ...status.Status) expectation { return expectation{to: s} }
 
 var refuse = expectation{code: payments.CodeFailedPrecondition}
 
-// notChargedFrom gives Rollback's expectation from a state: afterwards
+// rollbackFrom gives Rollback's expectation from a state: afterwards
 // nothing may stay charged. A payment already in a final uncharged state is
 // left as it is.
 func rollbackFrom(st status.Status, caps Capabilities) expectation {

@@ -1,0 +1,351 @@
+package rustore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/transport"
+	"github.com/regionpay/payments/status"
+)
+
+// Status reads the purchase by ref.InvoiceID (required). ref.ID is optional
+// (RuStore's answer has no purchaseId) and is copied into the Payment.
+func (c *Client) Status(ctx context.Context, ref payments.Ref) (*payments.Payment, error) {
+	const op = "status"
+	if err := c.check(op, ref, false, true); err != nil {
+		return nil, err
+	}
+	if err := payments.ContextError(ctx, Name, op); err != nil {
+		return nil, err
+	}
+	return c.status(ctx, op, ref)
+}
+
+func (c *Client) status(ctx context.Context, op string, ref payments.Ref) (*payments.Payment, error) {
+	out := c.call(ctx, op, http.MethodGet, c.statusPath(ref.InvoiceID), transport.RetrySafe)
+	if out.err != nil {
+		return nil, out.err
+	}
+	p, err := parsePurchase(ref, out.env.Body)
+	if err != nil {
+		return nil, &payments.Error{Code: payments.CodeUnknown, Provider: Name, Op: op, HTTPStatus: out.httpStatus,
+			ProviderCode: out.env.Code, Message: "malformed purchase: " + c.tr.Redact(err.Error())}
+	}
+	return p, nil
+}
+
+// Capture confirms a PAID purchase (charges the hold). ref.ID is required;
+// ref.InvoiceID is optional but lets an unclear answer be settled through
+// Status instead of ending in CodeOutcomeUnknown. RuStore has no partial
+// capture: opts.Amount fails with CodeUnimplemented.
+func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.CaptureOptions) (*payments.Result, error) {
+	const op = "capture"
+	var o payments.CaptureOptions
+	if opts != nil {
+		o = *opts
+	}
+	if err := c.check(op, ref, true, false); err != nil {
+		return nil, err
+	}
+	if o.Amount != nil {
+		if err := o.Amount.Validate(); err != nil {
+			return nil, payments.InvalidArgument(Name, op, "Amount: %v", err)
+		}
+		return nil, &payments.Error{Code: payments.CodeUnimplemented, Provider: Name, Op: op,
+			Message: "RuStore has no partial capture: leave Amount nil to capture the whole purchase"}
+	}
+	return c.run(ctx, op, ref, o.IdempotencyKey, confirmWrite)
+}
+
+// Void cancels a PAID purchase (releases the hold). ref.ID is required;
+// ref.InvoiceID is optional, as for Capture. opts.Reason is not sent:
+// RuStore takes none.
+func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.VoidOptions) (*payments.Result, error) {
+	const op = "void"
+	var o payments.VoidOptions
+	if opts != nil {
+		o = *opts
+	}
+	if err := c.check(op, ref, true, false); err != nil {
+		return nil, err
+	}
+	return c.run(ctx, op, ref, o.IdempotencyKey, cancelWrite)
+}
+
+// Refund returns the whole amount of a CONFIRMED invoice. ref.InvoiceID is
+// required, ref.ID optional. RuStore refunds only in full, so any
+// opts.Amount fails with CodeUnimplemented: a refund of "the full amount"
+// given explicitly would need a status read to prove it is full, and a
+// caller who computes amounts should not be surprised by a silent full refund.
+func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.RefundOptions) (*payments.Result, error) {
+	const op = "refund"
+	var o payments.RefundOptions
+	if opts != nil {
+		o = *opts
+	}
+	if err := c.check(op, ref, false, true); err != nil {
+		return nil, err
+	}
+	if o.Amount != nil {
+		if err := o.Amount.Validate(); err != nil {
+			return nil, payments.InvalidArgument(Name, op, "Amount: %v", err)
+		}
+		return nil, &payments.Error{Code: payments.CodeUnimplemented, Provider: Name, Op: op,
+			Message: "RuStore refunds only whole invoices: leave Amount nil to refund all of it"}
+	}
+	return c.run(ctx, op, ref, o.IdempotencyKey, refundWrite)
+}
+
+// rollbackAction is what Rollback does from one state.
+type rollbackAction int
+
+const (
+	rollbackRefuse rollbackAction = iota // nothing RuStore can do; the zero value, so unlisted states refuse
+	rollbackNothing
+	rollbackCancel
+	rollbackRefund
+)
+
+// rollbackPlan decides Rollback by the purchase's normalized state.
+var rollbackPlan = map[status.Status]rollbackAction{
+	status.Authorized: rollbackCancel,
+	status.Captured:   rollbackRefund,
+	status.Voided:     rollbackNothing,
+	status.Refunded:   rollbackNothing,
+	status.Failed:     rollbackNothing,
+	status.Expired:    rollbackNothing,
+}
+
+// Rollback makes sure the purchase ends up not charged: a PAID purchase is
+// cancelled, a CONFIRMED one refunded in full, and one already reversed,
+// refunded, rejected, cancelled or expired is left alone (Result.NoOp).
+// Both ref.ID and ref.InvoiceID are required: the state is read by invoice
+// and a cancel names the purchase. An unpaid purchase cannot be stopped from
+// the server: CodeFailedPrecondition.
+func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.RollbackOptions) (*payments.Result, error) {
+	const op = "rollback"
+	var o payments.RollbackOptions
+	if opts != nil {
+		o = *opts
+	}
+	if err := c.check(op, ref, true, true); err != nil {
+		return nil, err
+	}
+	if err := payments.ContextError(ctx, Name, op); err != nil {
+		return nil, err
+	}
+	key, given := idempotencyKey(o.IdempotencyKey)
+	// A second round covers a purchase that changed between the read and
+	// the write (captured by another worker just before the cancel).
+	for round := 0; ; round++ {
+		p, err := c.status(ctx, op, ref)
+		if err != nil {
+			return nil, err
+		}
+		var spec writeSpec
+		switch rollbackPlan[p.Status] {
+		case rollbackNothing:
+			return &payments.Result{Ref: p.Ref, Provider: Name, Status: p.Status, RawStatus: p.RawStatus,
+				IdempotencyKey: key, NoOp: true}, nil
+		case rollbackCancel:
+			spec = cancelWrite
+		case rollbackRefund:
+			spec = refundWrite
+		default:
+			return nil, rollbackRefused(op, p)
+		}
+		res, err := c.write(ctx, op, p.Ref, key, given, spec)
+		if err == nil || round > 0 || payments.CodeOf(err) != payments.CodeFailedPrecondition {
+			return res, err
+		}
+	}
+}
+
+func rollbackRefused(op string, p *payments.Payment) error {
+	msg := fmt.Sprintf("RuStore reports status %q, which this adapter does not know: nothing was done", p.RawStatus)
+	if p.Status == status.Pending {
+		msg = fmt.Sprintf("the purchase is unpaid (%s): RuStore cannot stop an unpaid purchase from the server; it expires if the buyer does not pay", p.RawStatus)
+	}
+	return &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: op, Message: msg}
+}
+
+// writeSpec describes one of RuStore's state-changing calls by the state it
+// starts from and the state it leads to, which is what reconciliation needs.
+type writeSpec struct {
+	action string // RuStore's name, for messages
+	method string
+	path   func(c *Client, ref payments.Ref) string
+	from   status.Status
+	to     status.Status
+	// alsoDone lists raw statuses that count as the write having happened:
+	// REFUNDING means RuStore accepted the refund and finishes it alone.
+	alsoDone []string
+}
+
+func (w writeSpec) reached(p *payments.Payment) bool {
+	if p.Status == w.to {
+		return true
+	}
+	for _, raw := range w.alsoDone {
+		if strings.EqualFold(raw, strings.TrimSpace(p.RawStatus)) {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	confirmWrite = writeSpec{action: "confirm", method: http.MethodPut, from: status.Authorized, to: status.Captured,
+		path: func(c *Client, ref payments.Ref) string { return c.purchasePath(ref.ID, "confirm") }}
+	cancelWrite = writeSpec{action: "cancel", method: http.MethodPut, from: status.Authorized, to: status.Voided,
+		path: func(c *Client, ref payments.Ref) string { return c.purchasePath(ref.ID, "cancel") }}
+	refundWrite = writeSpec{action: "refund", method: http.MethodPatch, from: status.Captured, to: status.Refunded,
+		alsoDone: []string{"refunding"},
+		path:     func(c *Client, ref payments.Ref) string { return c.invoicePath(ref.InvoiceID) }}
+)
+
+// idempotencyKey returns the caller's key, or a new one, and whether the
+// caller gave it.
+func idempotencyKey(k string) (string, bool) {
+	if k != "" {
+		return k, true
+	}
+	return uuid.NewString(), false
+}
+
+// run is the common entry of Capture, Void and Refund.
+func (c *Client) run(ctx context.Context, op string, ref payments.Ref, key string, spec writeSpec) (*payments.Result, error) {
+	if err := payments.ContextError(ctx, Name, op); err != nil {
+		return nil, err
+	}
+	key, given := idempotencyKey(key)
+	return c.write(ctx, op, ref, key, given, spec)
+}
+
+// maxWrites bounds how often one write is sent: once, and once more only
+// after a status read proved the first did not act.
+const maxWrites = 2
+
+// write sends a state change and settles unclear answers through Status.
+// RuStore confirms, cancels and refunds only from one state, so repeating a
+// write that a status read shows did not happen cannot act twice.
+func (c *Client) write(ctx context.Context, op string, ref payments.Ref, key string, given bool, spec writeSpec) (*payments.Result, error) {
+	done := func(p *payments.Payment) *payments.Result {
+		res := &payments.Result{Ref: ref, Provider: Name, Status: spec.to, IdempotencyKey: key}
+		if p != nil {
+			res.Ref, res.RawStatus = p.Ref, p.RawStatus
+		}
+		return res
+	}
+	for sent := 1; ; sent++ {
+		out := c.call(ctx, op, spec.method, spec.path(c, ref), transport.RetryUnsent)
+		if out.err == nil {
+			return done(nil), nil
+		}
+		if !out.unclear {
+			// A refusal can mean the work is already done: by the caller's
+			// earlier call with the same key, or by our own first send whose
+			// answer was lost and which RuStore finished late.
+			if (given || sent > 1) && ref.InvoiceID != "" && replayable(out.err) {
+				if p, err := c.status(ctx, op, ref); err == nil && spec.reached(p) {
+					return done(p), nil
+				}
+			}
+			if sent > 1 && payments.CodeOf(out.err) == payments.CodeResourceExhausted {
+				// RuStore refuses a repeat because the first confirm is still
+				// running or ended abnormally at its end: it may yet act.
+				e := outcomeUnknown(op, spec, out.err, "RuStore refused to repeat it ("+errMessage(out.err)+")").(*payments.Error)
+				e.RetryAfter = payments.RetryAfterOf(out.err)
+				return nil, e
+			}
+			return nil, out.err
+		}
+		if ctx.Err() != nil {
+			return nil, unclearCanceled(ctx, op, spec, out.err)
+		}
+		if ref.InvoiceID == "" {
+			return nil, outcomeUnknown(op, spec, out.err, "without Ref.InvoiceID its status cannot be read")
+		}
+		p, err := c.status(ctx, op, ref)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, unclearCanceled(ctx, op, spec, out.err)
+			}
+			return nil, outcomeUnknown(op, spec, out.err, "reading its status failed too ("+payments.CodeOf(err).String()+")")
+		}
+		switch {
+		case spec.reached(p):
+			return done(p), nil
+		case p.Status == spec.from && sent < maxWrites:
+			continue
+		case p.Status == spec.from:
+			return nil, &payments.Error{Code: payments.CodeUnavailable, Provider: Name, Op: op,
+				Message: fmt.Sprintf("RuStore gave no clear answer to %s twice and the purchase is still %s: nothing was done; try again later",
+					spec.action, p.RawStatus),
+				Err: out.err}
+		case p.Status == status.Pending || p.Status == status.Unknown:
+			return nil, outcomeUnknown(op, spec, out.err, fmt.Sprintf("it now reports status %q", p.RawStatus))
+		default:
+			return nil, &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: op,
+				Message: fmt.Sprintf("RuStore gave no clear answer to %s and the purchase is now %s (%s), not %s: it was changed elsewhere",
+					spec.action, p.RawStatus, p.Status, spec.to),
+				Err: out.err}
+		}
+	}
+}
+
+// replayable lists the refusals a repeated write gets when its first copy
+// already acted: a state error, or the confirm frequency limit.
+func replayable(err error) bool {
+	switch payments.CodeOf(err) {
+	case payments.CodeFailedPrecondition, payments.CodeResourceExhausted:
+		return true
+	}
+	return false
+}
+
+// errMessage is the provider's message of an *payments.Error, or the error text.
+func errMessage(err error) string {
+	var pe *payments.Error
+	if errors.As(err, &pe) && pe.Message != "" {
+		return pe.Message
+	}
+	return err.Error()
+}
+
+// check refuses a Client not made by New, then validates ref.
+func (c *Client) check(op string, ref payments.Ref, needID, needInvoice bool) error {
+	if c == nil || c.tr == nil {
+		return &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: op,
+			Message: "the rustore.Client was not created by rustore.New"}
+	}
+	return checkRef(op, ref, needID, needInvoice)
+}
+
+func outcomeUnknown(op string, spec writeSpec, cause error, why string) error {
+	e := &payments.Error{Code: payments.CodeOutcomeUnknown, Provider: Name, Op: op,
+		Message: fmt.Sprintf("the %s request may have reached RuStore but no clear answer came back, and %s: check Status before acting again",
+			spec.action, why),
+		Err: cause}
+	var pe *payments.Error
+	if errors.As(cause, &pe) {
+		e.HTTPStatus = pe.HTTPStatus
+	}
+	return e
+}
+
+// unclearCanceled reports a write cut off by the caller's context after it
+// was sent: the code says the context ended, the message that money may
+// have moved.
+func unclearCanceled(ctx context.Context, op string, spec writeSpec, cause error) error {
+	e, _ := payments.ContextError(ctx, Name, op).(*payments.Error)
+	e.Message = fmt.Sprintf("%s; the %s request was already sent and may have acted: check Status before acting again", e.Message, spec.action)
+	e.Err = errors.Join(ctx.Err(), cause)
+	return e
+}

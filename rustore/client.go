@@ -1,0 +1,210 @@
+package rustore
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/transport"
+)
+
+// Name is the adapter's name in payments: errors, logs and the registry.
+const Name = "rustore"
+
+// DefaultBaseURL is RuStore's Public API host, used when Config.BaseURL is empty.
+const DefaultBaseURL = "https://public-api.rustore.ru"
+
+// Config is what New needs to talk to RuStore for one app. The zero values
+// of the optional fields mean the defaults given.
+type Config struct {
+	// KeyID is the id of the API key from the RuStore console (required).
+	KeyID string
+	// PrivateKey is the key's RSA private key: the base64 of PKCS#8 DER the
+	// console gives (line breaks allowed), or PEM with PKCS#8 ("PRIVATE KEY")
+	// or PKCS#1 ("RSA PRIVATE KEY") inside (required, at least 2048 bits).
+	PrivateKey payments.Secret
+	// AppID is the app's id, the number in console.rustore.ru/apps/{appId}/versions
+	// (required, > 0).
+	AppID int64
+	// Sandbox sends every call to the test-purchase paths (/public/sandbox/...).
+	Sandbox bool
+	// BaseURL overrides DefaultBaseURL, e.g. with an emulator's address. It
+	// must be https, except plain http to a loopback host.
+	BaseURL string
+	// HTTPClient is used for every request; nil means a pooled client with a
+	// 30 s timeout. RuStore can take up to ~30 s to confirm, so keep any
+	// timeout above that.
+	HTTPClient *http.Client
+	// Logger receives one line per HTTP attempt (never headers, bodies or
+	// credentials); nil means no logs.
+	Logger *slog.Logger
+	// MaxRetries bounds the retries of one request after the first attempt:
+	// 0 means the transport's default (3), negative means none.
+	MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound the pause between retries (defaults
+	// 200 ms and 5 s).
+	RetryWaitMin, RetryWaitMax time.Duration
+	// Now is the clock for the auth timestamp and the token's expiry; nil
+	// means time.Now. Emulators pass theirs.
+	Now func() time.Time
+}
+
+// Client is a RuStore adapter for one app. It implements payments.Provider,
+// payments.Refunder and payments.Closer, and is safe for concurrent use.
+// Printing it shows the app and key id, never the key or a token.
+type Client struct {
+	tr      *transport.Client
+	tokens  *tokenSource
+	appID   int64
+	keyID   string
+	baseURL string
+	prefix  string
+}
+
+var (
+	_ payments.Provider = (*Client)(nil)
+	_ payments.Refunder = (*Client)(nil)
+	_ payments.Closer   = (*Client)(nil)
+)
+
+// New checks cfg and builds a Client. It parses the private key once and
+// sends nothing: the first call fetches the token.
+func New(cfg Config) (*Client, error) {
+	bad := func(format string, args ...any) (*Client, error) {
+		return nil, payments.InvalidArgument(Name, "new", format, args...)
+	}
+	keyID := strings.TrimSpace(cfg.KeyID)
+	switch {
+	case keyID == "":
+		return bad("KeyID is empty: pass the API key id from the RuStore console")
+	case strings.IndexFunc(keyID, unicode.IsControl) >= 0:
+		return bad("KeyID contains control characters")
+	case cfg.AppID <= 0:
+		return bad("AppID must be a positive number (the digits in console.rustore.ru/apps/{appId}/versions), got %d", cfg.AppID)
+	case cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0:
+		return bad("RetryWaitMin and RetryWaitMax must not be negative")
+	case cfg.RetryWaitMin > 0 && cfg.RetryWaitMax > 0 && cfg.RetryWaitMin > cfg.RetryWaitMax:
+		return bad("RetryWaitMin (%s) is above RetryWaitMax (%s)", cfg.RetryWaitMin, cfg.RetryWaitMax)
+	}
+	key, err := parsePrivateKey(cfg.PrivateKey.Reveal())
+	if err != nil {
+		return bad("%v", err)
+	}
+	base := strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	ts := &tokenSource{key: key, keyID: keyID, now: now}
+	rawKey := strings.TrimSpace(cfg.PrivateKey.Reveal())
+	tr, err := transport.New(transport.Config{
+		Provider:     Name,
+		BaseURL:      base,
+		HTTPClient:   cfg.HTTPClient,
+		Logger:       cfg.Logger,
+		MaxRetries:   cfg.MaxRetries,
+		RetryWaitMin: cfg.RetryWaitMin,
+		RetryWaitMax: cfg.RetryWaitMax,
+		Secrets:      func() []string { return append(ts.Secrets(), rawKey) },
+	})
+	if err != nil {
+		return bad("BaseURL: %v", err)
+	}
+	ts.tr = tr
+	prefix := "/public"
+	if cfg.Sandbox {
+		prefix = "/public/sandbox"
+	}
+	return &Client{tr: tr, tokens: ts, appID: cfg.AppID, keyID: keyID, baseURL: base, prefix: prefix}, nil
+}
+
+// Name returns "rustore".
+func (c *Client) Name() string { return Name }
+
+// Close releases idle connections. The Client must not be used afterwards.
+func (c *Client) Close() error {
+	if c == nil || c.tr == nil {
+		return nil
+	}
+	c.tr.Close()
+	return nil
+}
+
+// String describes the client for logs without any credential.
+func (c Client) String() string {
+	mode := "production"
+	if c.prefix == "/public/sandbox" {
+		mode = "sandbox"
+	}
+	return fmt.Sprintf("rustore.Client{app %d, key id %s, %s, %s}", c.appID, c.keyID, c.baseURL, mode)
+}
+
+// GoString keeps %#v as safe as %v.
+func (c Client) GoString() string { return c.String() }
+
+// Paths. Ids are validated before they get here and escaped anyway, so that
+// nothing a caller passes can leave its path segment.
+
+func (c *Client) purchasePath(purchaseID, action string) string {
+	return c.prefix + "/applications/" + strconv.FormatInt(c.appID, 10) + "/purchases/" + url.PathEscape(purchaseID) + ":" + action
+}
+
+func (c *Client) invoicePath(invoiceID string) string {
+	return c.prefix + "/applications/" + strconv.FormatInt(c.appID, 10) + "/invoices/" + url.PathEscape(invoiceID)
+}
+
+func (c *Client) statusPath(invoiceID string) string {
+	return c.prefix + "/v2/purchase/" + url.PathEscape(invoiceID)
+}
+
+// outcome is what one API call came to.
+type outcome struct {
+	env        *envelope
+	httpStatus int
+	err        error
+	// unclear is true when a write may have acted although no clear answer
+	// says so: the answer was lost, cut, oversized, a 5xx, or a 2xx that
+	// could not be read.
+	unclear bool
+}
+
+// call sends one API request with the Public-Token, renewing the token and
+// repeating the request once when RuStore rejects the token (a rejected
+// token means RuStore did not act, so a write may be repeated).
+func (c *Client) call(ctx context.Context, op, method, path string, retry transport.Retry) outcome {
+	for attempt := 0; ; attempt++ {
+		tok, err := c.tokens.Token(ctx)
+		if err != nil {
+			return outcome{err: err}
+		}
+		resp, err := c.tr.Do(ctx, &transport.Request{
+			Op: op, Method: method, Path: path,
+			Header: http.Header{"Public-Token": []string{tok}},
+			Retry:  retry,
+		})
+		if err != nil {
+			return outcome{err: err, unclear: transport.Ambiguous(err)}
+		}
+		env, perr := decodeEnvelope(resp)
+		if perr == nil && env.ok(resp.StatusCode) {
+			return outcome{env: env, httpStatus: resp.StatusCode}
+		}
+		if attempt == 0 && tokenRejected(resp, env) {
+			c.tokens.Invalidate(tok)
+			continue
+		}
+		unclear := resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented ||
+			perr != nil && resp.StatusCode/100 == 2
+		return outcome{env: env, httpStatus: resp.StatusCode, err: classify(c.tr, op, resp, env, perr), unclear: unclear}
+	}
+}

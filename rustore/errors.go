@@ -1,0 +1,179 @@
+package rustore
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/transport"
+)
+
+// confirmLimit is RuStore's pause between two confirms of one purchase
+// (seed 001: "only once every 15 minutes").
+const confirmLimit = 15 * time.Minute
+
+// errorRule maps one of RuStore's messages to a code. RuStore's message is
+// the only precise signal it sends (code is mostly "ERROR"), so the known
+// messages are matched first and the HTTP status is the fallback.
+type errorRule struct {
+	// match is compared case-insensitively as a substring of the message.
+	match string
+	code  payments.Code
+	// retryAfter is the wait the message implies.
+	retryAfter time.Duration
+	// tokenRejected marks messages that mean "get a new token and retry".
+	tokenRejected bool
+}
+
+// errorRules is the one place RuStore's messages are interpreted. Order
+// matters only where one match is a substring of another (none today).
+var errorRules = []errorRule{
+	{match: "Purchase status must be PAID", code: payments.CodeFailedPrecondition},
+	{match: "Invoice status must be CONFIRMED", code: payments.CodeFailedPrecondition},
+	{match: "Invoice cannot be refunded", code: payments.CodeFailedPrecondition},
+	{match: "Invoice has already been refunded", code: payments.CodeFailedPrecondition},
+	{match: "Purchase not found", code: payments.CodeNotFound},
+	{match: "Invoice not found", code: payments.CodeNotFound},
+	{match: "You can confirm purchase only once every 15 minutes", code: payments.CodeResourceExhausted, retryAfter: confirmLimit},
+	{match: "Forbidden", code: payments.CodePermissionDenied},
+	{match: "does not have rights", code: payments.CodePermissionDenied},
+	{match: "Jwe token is expired", code: payments.CodeUnauthenticated, tokenRejected: true},
+	{match: "Token is empty", code: payments.CodeUnauthenticated, tokenRejected: true},
+	{match: "Range timestamp not valid", code: payments.CodeUnauthenticated},
+	{match: "Cannot refund now", code: payments.CodeUnavailable},
+	{match: "Refund amount cannot exceed payment amount", code: payments.CodeInvalidArgument},
+	{match: "Something went wrong", code: payments.CodeUnavailable},
+}
+
+// httpCodes classifies answers whose message is not in errorRules. Other
+// 5xx are CodeUnavailable; anything else is CodeUnknown.
+var httpCodes = map[int]payments.Code{
+	http.StatusBadRequest:      payments.CodeInvalidArgument,
+	http.StatusUnauthorized:    payments.CodeUnauthenticated,
+	http.StatusForbidden:       payments.CodePermissionDenied,
+	http.StatusNotFound:        payments.CodeNotFound,
+	http.StatusConflict:        payments.CodeConflict,
+	http.StatusTooManyRequests: payments.CodeResourceExhausted,
+	http.StatusNotImplemented:  payments.CodeUnimplemented,
+}
+
+// ruleFor returns the rule matching a RuStore message, if any.
+func ruleFor(message string) (errorRule, bool) {
+	m := strings.ToLower(message)
+	for _, r := range errorRules {
+		if strings.Contains(m, strings.ToLower(r.match)) {
+			return r, true
+		}
+	}
+	return errorRule{}, false
+}
+
+// codeForHTTP classifies an HTTP status with no known message.
+func codeForHTTP(status int) payments.Code {
+	if c, ok := httpCodes[status]; ok {
+		return c
+	}
+	if status >= 500 && status <= 599 {
+		return payments.CodeUnavailable
+	}
+	return payments.CodeUnknown
+}
+
+// envelope is RuStore's wrapper around every answer.
+type envelope struct {
+	Code      string          `json:"code"`
+	Message   string          `json:"message"`
+	Body      json.RawMessage `json:"body"`
+	Timestamp string          `json:"timestamp"`
+}
+
+// ok reports a success: a 2xx answer whose code is OK. One RuStore page
+// spells it in Cyrillic ("ОК"), so both alphabets are accepted.
+func (e *envelope) ok(httpStatus int) bool {
+	if httpStatus/100 != 2 {
+		return false
+	}
+	code := strings.NewReplacer("О", "O", "К", "K", "о", "o", "к", "k").Replace(strings.TrimSpace(e.Code))
+	return strings.EqualFold(code, "OK")
+}
+
+// errMalformed says the body is not RuStore's envelope.
+var errMalformed = fmt.Errorf("not a RuStore JSON envelope")
+
+// decodeEnvelope parses an answer; a body that is not JSON or has no code is
+// malformed.
+func decodeEnvelope(resp *transport.Response) (*envelope, error) {
+	var env envelope
+	if err := json.Unmarshal(resp.Body, &env); err != nil || strings.TrimSpace(env.Code) == "" {
+		return nil, errMalformed
+	}
+	return &env, nil
+}
+
+// tokenRejected reports whether an answer means the Public-Token was refused.
+func tokenRejected(resp *transport.Response, env *envelope) bool {
+	if resp.StatusCode == http.StatusUnauthorized {
+		return true
+	}
+	if env == nil {
+		return false
+	}
+	r, ok := ruleFor(env.Message)
+	return ok && r.tokenRejected
+}
+
+// classify turns a failed answer into a *payments.Error. perr is the
+// envelope decoding error (env is nil then).
+func classify(tr *transport.Client, op string, resp *transport.Response, env *envelope, perr error) *payments.Error {
+	e := &payments.Error{Provider: Name, Op: op, HTTPStatus: resp.StatusCode}
+	if perr != nil {
+		e.Code = codeForHTTP(resp.StatusCode)
+		e.Message = fmt.Sprintf("malformed answer (http %d): %s", resp.StatusCode, resp.Excerpt())
+		e.RetryAfter = retryAfterHeader(resp)
+		return e
+	}
+	e.ProviderCode = tr.Redact(env.Code)
+	e.Message = tr.Redact(strings.TrimSpace(env.Message))
+	if r, ok := ruleFor(env.Message); ok {
+		e.Code, e.RetryAfter = r.code, r.retryAfter
+	} else {
+		e.Code = codeForHTTP(resp.StatusCode)
+	}
+	if e.RetryAfter == 0 {
+		e.RetryAfter = retryAfterHeader(resp)
+	}
+	if e.Message == "" {
+		e.Message = fmt.Sprintf("RuStore answered http %d with code %q and no message", resp.StatusCode, e.ProviderCode)
+	}
+	return e
+}
+
+// malformed is the error for a 2xx answer that cannot be read.
+func malformed(op string, resp *transport.Response, what string) *payments.Error {
+	return &payments.Error{Code: payments.CodeUnknown, Provider: Name, Op: op, HTTPStatus: resp.StatusCode,
+		Message: fmt.Sprintf("%s: %s", what, resp.Excerpt())}
+}
+
+// retryAfterHeader reads Retry-After as seconds or an HTTP date.
+func retryAfterHeader(resp *transport.Response) time.Duration {
+	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil {
+		if secs < 0 {
+			return 0
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+	}
+	return 0
+}

@@ -1,0 +1,180 @@
+package rustore_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/conformance"
+	"github.com/regionpay/payments/rustore"
+	"github.com/regionpay/payments/rustore/rustoretest"
+	"github.com/regionpay/payments/status"
+)
+
+func TestConformance(t *testing.T) {
+	conformance.Run(t, func(t *testing.T) conformance.Harness { return newHarness(t) })
+}
+
+// seedStatus is the raw RuStore status Seed stores for each normalized state.
+var seedStatus = map[status.Status]string{
+	status.Pending:    "created",
+	status.Authorized: "paid",
+	status.Captured:   "confirmed",
+	status.Refunded:   "refunded",
+	status.Voided:     "reversed",
+	status.Failed:     "rejected",
+	status.Expired:    "expired",
+}
+
+// opActions are the emulator actions each portable op is counted under and
+// faults are injected into. Rollback is a cancel or a refund, depending on
+// the state it finds.
+var opActions = map[conformance.Op][]string{
+	conformance.OpCapture:  {"confirm"},
+	conformance.OpVoid:     {"cancel"},
+	conformance.OpRefund:   {"refund"},
+	conformance.OpRollback: {"cancel", "refund"},
+	conformance.OpStatus:   {"status"},
+}
+
+var faultKinds = map[conformance.FaultKind]rustoretest.FaultKind{
+	conformance.FaultServerError:      rustoretest.FaultServerError,
+	conformance.FaultTooManyRequests:  rustoretest.FaultTooManyRequests,
+	conformance.FaultResetBeforeApply: rustoretest.FaultResetBeforeApply,
+	conformance.FaultResetAfterApply:  rustoretest.FaultResetAfterApply,
+	conformance.FaultSlow:             rustoretest.FaultSlow,
+	conformance.FaultTruncatedBody:    rustoretest.FaultTruncatedBody,
+	conformance.FaultOversizedBody:    rustoretest.FaultOversizedBody,
+	conformance.FaultUnknownStatus:    rustoretest.FaultUnknownStatus,
+}
+
+// harness wires the adapter to a fresh rustoretest emulator.
+type harness struct {
+	t    *testing.T
+	srv  *rustoretest.Server
+	logs *lockedBuffer
+
+	once        sync.Once
+	good, wrong *rustore.Client
+}
+
+func newHarness(t *testing.T) *harness {
+	return &harness{t: t, srv: rustoretest.NewServer(nil), logs: &lockedBuffer{}}
+}
+
+func (h *harness) clients() {
+	h.once.Do(func() {
+		cfg := configFor(h.srv, h.logs)
+		var err error
+		h.good, err = rustore.New(cfg)
+		require.NoError(h.t, err)
+		cfg.PrivateKey = payments.Secret(pkcs8Base64(h.t, otherRSAKey(h.t)))
+		h.wrong, err = rustore.New(cfg)
+		require.NoError(h.t, err)
+	})
+}
+
+func (h *harness) Provider() payments.Provider {
+	h.clients()
+	return h.good
+}
+
+func (h *harness) ProviderWithBadCredentials() payments.Provider {
+	h.clients()
+	return h.wrong
+}
+
+func (h *harness) Capabilities() conformance.Capabilities {
+	states := make([]status.Status, 0, len(seedStatus))
+	for _, st := range status.All() {
+		if _, ok := seedStatus[st]; ok {
+			states = append(states, st)
+		}
+	}
+	return conformance.Capabilities{Refund: true, TokenAuth: true, States: states}
+}
+
+func (h *harness) Seed(t testing.TB, st status.Status, amount payments.Money) payments.Ref {
+	t.Helper()
+	raw, ok := seedStatus[st]
+	if !ok {
+		t.Fatalf("the RuStore harness cannot seed %s", st)
+	}
+	p, err := h.srv.TryAddPurchase(rustoretest.Purchase{Status: raw, AmountCreate: amount.Minor, Currency: amount.Currency})
+	require.NoError(t, err)
+	return refOf(p)
+}
+
+func (h *harness) MissingRef() payments.Ref {
+	return payments.Ref{ID: uuid.NewString(), InvoiceID: "987654321"}
+}
+
+func (h *harness) Applied(ref payments.Ref, op conformance.Op) int {
+	if op == conformance.OpStatus {
+		return 0
+	}
+	n := 0
+	for _, action := range opActions[op] {
+		n += h.srv.Count(ref.ID, action)
+	}
+	return n
+}
+
+func (h *harness) InjectFault(f conformance.Fault) {
+	kind, ok := faultKinds[f.Kind]
+	if !ok {
+		h.t.Fatalf("the RuStore harness has no fault %s", f.Kind)
+	}
+	actions, ok := opActions[f.Op]
+	if !ok {
+		h.t.Fatalf("the RuStore harness has no op %q", f.Op)
+	}
+	for _, action := range actions {
+		require.NoError(h.t, h.srv.TryInjectFault(rustoretest.Fault{
+			Kind: kind, Action: action, Times: f.Times, Delay: f.Delay, RetryAfter: f.RetryAfter,
+		}))
+	}
+}
+
+func (h *harness) ExpireCredentials() { h.srv.ExpireTokens() }
+
+func (h *harness) Secrets() []string {
+	out := []string{h.srv.PrivateKeyBase64(), h.srv.PrivateKeyPEM(), pkcs8Base64(h.t, otherRSAKey(h.t))}
+	out = append(out, h.srv.IssuedTokens()...)
+	return append(out, h.srv.ReceivedSignatures()...)
+}
+
+func (h *harness) Logs() string { return h.logs.String() }
+
+func (h *harness) Close() {
+	if h.good != nil {
+		_ = h.good.Close()
+		_ = h.wrong.Close()
+	}
+	h.srv.Close()
+}
+
+// TestHarnessSeedsWhatStatusReads keeps the harness honest on its own: each
+// seeded state reads back as itself.
+func TestHarnessSeedsWhatStatusReads(t *testing.T) {
+	h := newHarness(t)
+	defer h.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	amount := payments.Money{Minor: 12345, Currency: "RUB"}
+	for _, st := range h.Capabilities().States {
+		ref := h.Seed(t, st, amount)
+		p, err := h.Provider().Status(ctx, ref)
+		require.NoError(t, err)
+		assert.Equal(t, st, p.Status, "seeded %s", st)
+		assert.Equal(t, seedStatus[st], p.RawStatus)
+		assert.Equal(t, amount, p.Amount)
+	}
+	assert.Equal(t, 1, h.srv.AuthCount())
+}
