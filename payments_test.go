@@ -65,6 +65,8 @@ func TestSecretNeverPrints(t *testing.T) {
 	for _, text := range []string{
 		s.String(), fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s %q", s, s, s, s, s),
 		fmt.Sprintf("%v", cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg),
+		fmt.Sprintf("%d %x %X %t %10s %-q", cfg, cfg, cfg, cfg, cfg, cfg),
+		fmt.Sprintf("%x %d", s, s),
 	} {
 		assert.NotContains(t, text, key)
 		assert.NotContains(t, text, "very-secret")
