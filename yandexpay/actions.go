@@ -1,0 +1,462 @@
+package yandexpay
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/transport"
+	"github.com/regionpay/payments/status"
+)
+
+// Portable op names used in errors and logs.
+const (
+	opCapture   = "capture"
+	opVoid      = "void"
+	opRollback  = "rollback"
+	opRefund    = "refund"
+	opStatus    = "status"
+	opOperation = "operation"
+)
+
+// Capture charges an AUTHORIZED order (POST /v1/orders/{id}/capture), or
+// submits a CONFIRMED Split order (POST /v1/orders/{id}/submit). With
+// opts.Amount it captures that much and releases the rest; the order is read
+// first to check the currency, since the wire amount carries none.
+func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.CaptureOptions) (*payments.Result, error) {
+	if opts == nil {
+		opts = &payments.CaptureOptions{}
+	}
+	if err := checkRef(opCapture, ref); err != nil {
+		return nil, err
+	}
+	w, err := newWrite(opCapture, ref, opts.IdempotencyKey, "capture", opTypeCapture, opTypeSubmit)
+	if err != nil {
+		return nil, err
+	}
+	body := captureBody{ExternalOperationID: w.key}
+	w.body = &body
+	if opts.Amount != nil {
+		if err := checkAmount(opCapture, "opts.Amount", opts.Amount); err != nil {
+			return nil, err
+		}
+		amount, err := FormatAmount(*opts.Amount)
+		if err != nil {
+			return nil, payments.InvalidArgument(Name, opCapture, "opts.Amount: %v", err)
+		}
+		body.OrderAmount = amount
+		pay, err := c.readOrder(ctx, opCapture, ref)
+		if err != nil {
+			return nil, err
+		}
+		if err := sameCurrency(opCapture, opts.Amount, pay); err != nil {
+			return nil, err
+		}
+		if strings.EqualFold(pay.RawStatus, rawConfirmed) {
+			w.path = orderPath("v1", ref.ID, "submit")
+			return c.write(ctx, w)
+		}
+	}
+	res, err := c.write(ctx, w)
+	if err == nil || !strings.EqualFold(providerCode(err), reasonWrongStatus) {
+		return res, err
+	}
+	// Yandex Pay refuses /capture for a Split order: only its status tells.
+	pay, rerr := c.readOrder(ctx, opCapture, ref)
+	if rerr != nil || !strings.EqualFold(pay.RawStatus, rawConfirmed) {
+		return nil, err
+	}
+	w.path = orderPath("v1", ref.ID, "submit")
+	return c.write(ctx, w)
+}
+
+// Void releases an AUTHORIZED hold (POST /v1/orders/{id}/cancel). Yandex Pay
+// requires a reason; DefaultVoidReason is sent when opts.Reason is empty.
+func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.VoidOptions) (*payments.Result, error) {
+	if opts == nil {
+		opts = &payments.VoidOptions{}
+	}
+	if err := checkRef(opVoid, ref); err != nil {
+		return nil, err
+	}
+	reason := opts.Reason
+	if strings.TrimSpace(reason) == "" {
+		reason = DefaultVoidReason
+	}
+	w, err := newWrite(opVoid, ref, opts.IdempotencyKey, "cancel", opTypeVoid)
+	if err != nil {
+		return nil, err
+	}
+	w.body = cancelBody{Reason: reason, ExternalOperationID: w.key}
+	return c.write(ctx, w)
+}
+
+// Refund returns captured money (POST /v2/orders/{id}/refund): opts.Amount,
+// or all that remains of the order when it is nil. The order is read first
+// for the remaining amount and its currency. Yandex Pay runs refunds
+// asynchronously, so the Result is usually Pending: settle it with
+// payments.Wait.
+func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.RefundOptions) (*payments.Result, error) {
+	if opts == nil {
+		opts = &payments.RefundOptions{}
+	}
+	if err := checkRef(opRefund, ref); err != nil {
+		return nil, err
+	}
+	if opts.Amount != nil {
+		if err := checkAmount(opRefund, "opts.Amount", opts.Amount); err != nil {
+			return nil, err
+		}
+	}
+	w, err := newWrite(opRefund, ref, opts.IdempotencyKey, "", opTypeRefund)
+	if err != nil {
+		return nil, err
+	}
+	pay, err := c.readOrder(ctx, opRefund, ref)
+	if err != nil {
+		return nil, err
+	}
+	amount := pay.Amount
+	if opts.Amount != nil {
+		if err := sameCurrency(opRefund, opts.Amount, pay); err != nil {
+			return nil, err
+		}
+		amount = *opts.Amount
+	} else if amount.Minor <= 0 {
+		// A replay of the full refund that emptied the order is that refund.
+		if res, ok := c.replayed(ctx, w); ok {
+			return res, nil
+		}
+		return nil, &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: opRefund,
+			Message: fmt.Sprintf("order has nothing left to refund (status %s)", pay.RawStatus)}
+	}
+	refundAmount, err := FormatAmount(amount)
+	if err != nil {
+		return nil, payments.InvalidArgument(Name, opRefund, "refund amount: %v", err)
+	}
+	w.path = orderPath("v2", ref.ID, "refund")
+	w.body = refundBody{RefundAmount: refundAmount, ExternalOperationID: w.key}
+	return c.write(ctx, w)
+}
+
+// Rollback makes sure the order ends up not charged (POST
+// /v1/orders/{id}/rollback): Yandex Pay moves it to FAILED from any status,
+// refunding a paid order in full.
+//
+// The order is read first: one already in a final uncharged state (VOIDED,
+// REFUNDED, FAILED) needs nothing, and the Result says NoOp without a
+// request — rolling back a VOIDED or REFUNDED order would otherwise rewrite
+// it to FAILED, a move that tells the caller nothing and breaks the
+// normalized state machine.
+//
+// The endpoint takes no externalOperationId; the request is still retried,
+// because its only effect is "the order ends FAILED" and a FAILED order stays
+// FAILED, so a repeat cannot charge or refund twice. opts.IdempotencyKey is
+// echoed in the Result for the caller's bookkeeping only.
+func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.RollbackOptions) (*payments.Result, error) {
+	if opts == nil {
+		opts = &payments.RollbackOptions{}
+	}
+	if err := checkRef(opRollback, ref); err != nil {
+		return nil, err
+	}
+	before, err := c.readOrder(ctx, opRollback, ref)
+	if err != nil {
+		return nil, err
+	}
+	if before.Status.IsFinal() {
+		return &payments.Result{Ref: ref, Provider: Name, Status: before.Status, RawStatus: before.RawStatus,
+			IdempotencyKey: opts.IdempotencyKey, NoOp: true}, nil
+	}
+	done := &payments.Result{Ref: ref, Provider: Name, Status: status.Failed, RawStatus: rawFailed, IdempotencyKey: opts.IdempotencyKey}
+	_, err = c.do(ctx, call{op: opRollback, method: http.MethodPost, path: orderPath("v1", ref.ID, "rollback"), retry: transport.RetrySafe})
+	if err == nil {
+		return done, nil
+	}
+	if !transport.Ambiguous(err) && !errors.Is(err, errMalformed) {
+		return nil, err
+	}
+	if ctx.Err() != nil {
+		return nil, err
+	}
+	// The answer was lost: the order's status says whether the rollback landed.
+	pay, rerr := c.readOrder(ctx, opRollback, ref)
+	switch {
+	case rerr != nil:
+		return nil, outcomeUnknown(opRollback, err, readFailed("the order", rerr))
+	case normalize(pay.RawStatus) == status.Failed:
+		return done, nil
+	}
+	return nil, outcomeUnknown(opRollback, err, fmt.Sprintf("the order is still %s", truncate(pay.RawStatus, 32)))
+}
+
+// Status reads the order (GET /v1/orders/{id}). Payment.Amount is the
+// order's current orderAmount (Yandex Pay lowers it by refunds and partial
+// captures); Payment.Raw is the order object as received.
+func (c *Client) Status(ctx context.Context, ref payments.Ref) (*payments.Payment, error) {
+	if err := checkRef(opStatus, ref); err != nil {
+		return nil, err
+	}
+	return c.readOrder(ctx, opStatus, ref)
+}
+
+// Operation reads the outcome of an earlier action by its externalOperationId
+// (a Result's OperationID): PENDING gives a pending Result, SUCCESS a Result
+// with the order's status after it, FAIL a payments.CodeFailedPrecondition
+// error with Yandex Pay's reason. payments.Wait calls it.
+func (c *Client) Operation(ctx context.Context, ref payments.Ref, operationID string) (*payments.Result, error) {
+	if err := checkRef(opOperation, ref); err != nil {
+		return nil, err
+	}
+	if err := checkSegment(opOperation, "operationID", operationID); err != nil {
+		return nil, err
+	}
+	o, err := c.readOperation(ctx, opOperation, operationID)
+	if err != nil {
+		return nil, err
+	}
+	if o.OrderID != "" && o.OrderID != ref.ID {
+		return nil, payments.InvalidArgument(Name, opOperation, "operationID %q names an operation of another order", operationID)
+	}
+	return c.outcome(ctx, opOperation, ref, operationID, o)
+}
+
+// write is one capture, cancel, submit or refund: a POST carrying an
+// externalOperationId.
+type write struct {
+	op        string
+	ref       payments.Ref
+	path      string
+	body      any
+	key       string
+	callerKey bool     // the caller chose key, so it may name an earlier operation
+	types     []string // operation types this write may create
+}
+
+// newWrite prepares a write to ref's action path, with the caller's key or
+// a new one. The key must work as a path segment too: it is how the
+// operation is read back.
+func newWrite(op string, ref payments.Ref, key, action string, types ...string) (write, error) {
+	w := write{op: op, ref: ref, key: key, callerKey: key != "", types: types}
+	if w.callerKey {
+		if err := checkSegment(op, "opts.IdempotencyKey", key); err != nil {
+			return write{}, err
+		}
+	} else {
+		w.key = uuid.NewString()
+	}
+	if action != "" {
+		w.path = orderPath("v1", ref.ID, action)
+	}
+	return w, nil
+}
+
+// write sends w and turns the answer into a Result. When Yandex Pay says the
+// key was used already, or no readable answer came back, the operation is
+// read by its key instead, so an action that succeeded is reported as such.
+func (c *Client) write(ctx context.Context, w write) (*payments.Result, error) {
+	ans, err := c.do(ctx, call{op: w.op, method: http.MethodPost, path: w.path, body: w.body, retry: transport.RetrySafe})
+	if err == nil {
+		var od operationData
+		if jerr := json.Unmarshal(ans.data, &od); jerr != nil || od.Operation == nil {
+			return c.reconcile(ctx, w, c.malformed(w.op, ans.reqID, ans.resp, "no operation"))
+		}
+		return c.outcome(ctx, w.op, w.ref, w.key, od.Operation)
+	}
+	switch {
+	case strings.EqualFold(providerCode(err), reasonDuplicate), transport.Ambiguous(err), errors.Is(err, errMalformed):
+		return c.reconcile(ctx, w, err)
+	case payments.CodeOf(err) == payments.CodeFailedPrecondition && (w.callerKey || (ans != nil && ans.attempts > 1)):
+		// A repeat (the caller's, or a retry whose first attempt acted) may
+		// find the order already moved by this very key.
+		if o, rerr := c.readOperation(ctx, w.op, w.key); rerr == nil && w.matches(o) {
+			return c.outcome(ctx, w.op, w.ref, w.key, o)
+		}
+	}
+	return nil, err
+}
+
+// replayed returns the outcome of the operation w's caller-chosen key
+// already names, if there is one for this order and action.
+func (c *Client) replayed(ctx context.Context, w write) (*payments.Result, bool) {
+	if !w.callerKey {
+		return nil, false
+	}
+	o, err := c.readOperation(ctx, w.op, w.key)
+	if err != nil || !w.matches(o) {
+		return nil, false
+	}
+	res, err := c.outcome(ctx, w.op, w.ref, w.key, o)
+	return res, err == nil
+}
+
+// reconcile settles a write whose own answer is unusable by reading the
+// operation its key names.
+func (c *Client) reconcile(ctx context.Context, w write, cause error) (*payments.Result, error) {
+	if ctx.Err() != nil {
+		if transport.Ambiguous(cause) {
+			return nil, cause
+		}
+		return nil, outcomeUnknown(w.op, cause, readFailed("operation "+w.key, ctx.Err()))
+	}
+	c.log.DebugContext(ctx, "yandexpay: settling a write through its operation", "op", w.op, "cause", payments.CodeOf(cause).String())
+	o, err := c.readOperation(ctx, w.op, w.key)
+	if err != nil {
+		return nil, outcomeUnknown(w.op, cause, readFailed("operation "+w.key, err))
+	}
+	if !w.matches(o) {
+		return nil, payments.InvalidArgument(Name, w.op, "opts.IdempotencyKey %q already names another operation (type %s); use a new key for a new action", w.key, o.OperationType)
+	}
+	return c.outcome(ctx, w.op, w.ref, w.key, o)
+}
+
+// matches reports whether o could be the operation w created.
+func (w write) matches(o *operation) bool {
+	if o.OrderID != "" && o.OrderID != w.ref.ID {
+		return false
+	}
+	if o.OperationType == "" {
+		return true
+	}
+	for _, t := range w.types {
+		if strings.EqualFold(t, o.OperationType) {
+			return true
+		}
+	}
+	return false
+}
+
+// opOutcomes maps an operation's status to what the caller gets.
+var opOutcomes = map[string]func(c *Client, ctx context.Context, res *payments.Result, op string, o *operation) (*payments.Result, error){
+	opPending: func(_ *Client, _ context.Context, res *payments.Result, _ string, _ *operation) (*payments.Result, error) {
+		res.Pending = true
+		return res, nil
+	},
+	opSuccess: func(c *Client, ctx context.Context, res *payments.Result, op string, o *operation) (*payments.Result, error) {
+		raw, ok := statusAfter[strings.ToUpper(o.OperationType)]
+		if !ok {
+			raw = c.statusNow(ctx, op, res.Ref)
+		}
+		res.RawStatus, res.Status = raw, normalize(raw)
+		return res, nil
+	},
+	opFail: func(_ *Client, _ context.Context, _ *payments.Result, op string, o *operation) (*payments.Result, error) {
+		msg := "the operation failed"
+		if o.Reason != "" {
+			msg += ": " + truncate(o.Reason, 256)
+		}
+		return nil, &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: op, ProviderCode: opFail, Message: msg}
+	},
+}
+
+// outcome turns an operation into a Result (or the error of a failed one).
+func (c *Client) outcome(ctx context.Context, op string, ref payments.Ref, key string, o *operation) (*payments.Result, error) {
+	res := &payments.Result{Ref: ref, Provider: Name, OperationID: key, IdempotencyKey: key}
+	f, ok := opOutcomes[strings.ToUpper(o.Status)]
+	if !ok {
+		return nil, &payments.Error{Code: payments.CodeUnknown, Provider: Name, Op: op,
+			Message: fmt.Sprintf("operation %s has an unknown status %q", key, truncate(o.Status, 32))}
+	}
+	return f(c, ctx, res, op, o)
+}
+
+// statusNow reads the order's raw status after an operation that succeeded.
+// A failed read must not turn that success into an error, so it gives ""
+// (status.Unknown) and a warning.
+func (c *Client) statusNow(ctx context.Context, op string, ref payments.Ref) string {
+	pay, err := c.readOrder(ctx, op, ref)
+	if err != nil {
+		c.log.WarnContext(ctx, "yandexpay: operation succeeded but the order could not be read back", "op", op, "code", payments.CodeOf(err).String())
+		return ""
+	}
+	return pay.RawStatus
+}
+
+// readOperation reads GET /v1/operations/{key}.
+func (c *Client) readOperation(ctx context.Context, op, key string) (*operation, error) {
+	ans, err := c.do(ctx, call{op: op, method: http.MethodGet, path: operationPath(key), retry: transport.RetrySafe})
+	if err != nil {
+		return nil, err
+	}
+	var od operationData
+	if err := json.Unmarshal(ans.data, &od); err != nil || od.Operation == nil {
+		return nil, c.malformed(op, ans.reqID, ans.resp, "no operation")
+	}
+	return od.Operation, nil
+}
+
+// readOrder reads GET /v1/orders/{id} into a Payment.
+func (c *Client) readOrder(ctx context.Context, op string, ref payments.Ref) (*payments.Payment, error) {
+	ans, err := c.do(ctx, call{op: op, method: http.MethodGet, path: orderPath("v1", ref.ID, ""), retry: transport.RetrySafe})
+	if err != nil {
+		return nil, err
+	}
+	var od orderData
+	if err := json.Unmarshal(ans.data, &od); err != nil || len(od.Order) == 0 || string(od.Order) == "null" {
+		return nil, c.malformed(op, ans.reqID, ans.resp, "no order")
+	}
+	var o order
+	if err := json.Unmarshal(od.Order, &o); err != nil {
+		return nil, c.malformed(op, ans.reqID, ans.resp, "order fields")
+	}
+	amount, err := ParseAmount(string(o.OrderAmount), o.CurrencyCode)
+	if err != nil {
+		return nil, c.malformed(op, ans.reqID, ans.resp, "orderAmount: "+err.Error())
+	}
+	raw := ""
+	if o.PaymentStatus != nil {
+		raw = *o.PaymentStatus
+	}
+	return &payments.Payment{
+		Ref:       ref,
+		Provider:  Name,
+		Status:    normalize(raw),
+		RawStatus: raw,
+		Amount:    amount,
+		Created:   parseTime(o.Created),
+		Updated:   parseTime(o.Updated),
+		Raw:       od.Order,
+	}, nil
+}
+
+// parseTime reads Yandex Pay's RFC 3339 times; an unreadable one is left
+// zero rather than failing a status read over a field that moves no money.
+func parseTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+// sameCurrency refuses an amount in another currency than the order's.
+func sameCurrency(op string, m *payments.Money, pay *payments.Payment) error {
+	if pay.Amount.Currency != "" && !strings.EqualFold(m.Currency, pay.Amount.Currency) {
+		return payments.InvalidArgument(Name, op, "opts.Amount.Currency %s does not match the order's currency %s", m.Currency, pay.Amount.Currency)
+	}
+	return nil
+}
+
+// outcomeUnknown reports a write that may have acted and could not be
+// settled by a read; why says what the read found.
+func outcomeUnknown(op string, cause error, why string) *payments.Error {
+	e := &payments.Error{Code: payments.CodeOutcomeUnknown, Provider: Name, Op: op, Err: cause}
+	var pe *payments.Error
+	if errors.As(cause, &pe) {
+		e.HTTPStatus, e.ProviderCode, e.RequestID = pe.HTTPStatus, pe.ProviderCode, pe.RequestID
+	}
+	e.Message = fmt.Sprintf("the %s may have been applied and %s; check Status, and repeat only with the same IdempotencyKey", op, why)
+	return e
+}
+
+// readFailed words a failed settling read for outcomeUnknown.
+func readFailed(what string, err error) string {
+	return fmt.Sprintf("reading %s to settle it failed (%s)", what, payments.CodeOf(err))
+}

@@ -1,0 +1,168 @@
+package yandexpay
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/transport"
+)
+
+// Yandex Pay reasonCodes the adapter reacts to beyond classifying them.
+const (
+	// reasonDuplicate answers a write whose externalOperationId already named
+	// a completed operation: the outcome is read from GET /v1/operations/{id}.
+	reasonDuplicate = "DUPLICATE_EXTERNAL_OPERATION_ID"
+	// reasonWrongStatus is how Yandex Pay refuses an action in the order's
+	// current status; a capture refused this way may be a Split order that
+	// needs /submit.
+	reasonWrongStatus = "ORDER_HAS_WRONG_STATUS"
+)
+
+// reasonCodes is the one table from Yandex Pay's reasonCode to a Code. The
+// provider publishes no full list: DUPLICATE_EXTERNAL_OPERATION_ID,
+// ANOTHER_OPERATION_IN_PROGRESS and BAD_REQUEST are its documented names; the
+// status and not-found names are the ones yandexpaytest answers with (see its
+// package doc). A reasonCode missing here is classified by HTTP status
+// (httpCodes), so a new one degrades gracefully.
+var reasonCodes = map[string]payments.Code{
+	"ANOTHER_OPERATION_IN_PROGRESS": payments.CodeConflict,
+	reasonDuplicate:                 payments.CodeConflict, // reconciled before it reaches a caller
+	reasonWrongStatus:               payments.CodeFailedPrecondition,
+	"ORDER_NOT_FOUND":               payments.CodeNotFound,
+	"OPERATION_NOT_FOUND":           payments.CodeNotFound,
+	"NOT_FOUND":                     payments.CodeNotFound,
+	"BAD_REQUEST":                   payments.CodeInvalidArgument,
+	"INVALID_AMOUNT":                payments.CodeInvalidArgument,
+	"ORDER_CART_DATA_ERROR":         payments.CodeInvalidArgument,
+	"AUTHENTICATION_ERROR":          payments.CodeUnauthenticated,
+	"TOO_MANY_REQUESTS":             payments.CodeResourceExhausted,
+	"SERVICE_UNAVAILABLE":           payments.CodeUnavailable,
+}
+
+// httpCodes classifies an answer whose reasonCode is unknown or absent.
+var httpCodes = map[int]payments.Code{
+	http.StatusBadRequest:          payments.CodeInvalidArgument,
+	http.StatusUnauthorized:        payments.CodeUnauthenticated,
+	http.StatusForbidden:           payments.CodePermissionDenied,
+	http.StatusNotFound:            payments.CodeNotFound,
+	http.StatusConflict:            payments.CodeConflict,
+	http.StatusUnprocessableEntity: payments.CodeInvalidArgument,
+	http.StatusTooManyRequests:     payments.CodeResourceExhausted,
+	http.StatusNotImplemented:      payments.CodeUnimplemented,
+}
+
+// authStatuses override the reasonCode: a 401 or 403 means the key, whatever
+// the body says.
+var authStatuses = map[int]payments.Code{
+	http.StatusUnauthorized: payments.CodeUnauthenticated,
+	http.StatusForbidden:    payments.CodePermissionDenied,
+}
+
+// codeForHTTP classifies by HTTP status alone.
+func codeForHTTP(statusCode int) payments.Code {
+	if c, ok := httpCodes[statusCode]; ok {
+		return c
+	}
+	switch {
+	case statusCode >= 500:
+		return payments.CodeUnavailable
+	case statusCode >= 400:
+		return payments.CodeInvalidArgument
+	}
+	return payments.CodeUnknown
+}
+
+// codeFor classifies a fail answer: the HTTP status decides for credentials,
+// then a known reasonCode, then the HTTP status.
+func codeFor(statusCode int, reasonCode string) payments.Code {
+	if c, ok := authStatuses[statusCode]; ok {
+		return c
+	}
+	if c, ok := reasonCodes[strings.ToUpper(reasonCode)]; ok {
+		return c
+	}
+	return codeForHTTP(statusCode)
+}
+
+// errMalformed marks an answer that could not be read as Yandex Pay JSON. A
+// write that got one may have acted, so writes reconcile it.
+var errMalformed = errors.New("malformed answer")
+
+// apiError builds the error for a non-success answer. env is nil when the
+// body was not a fail envelope; then the redacted excerpt stands in for the
+// provider's reason.
+func (c *Client) apiError(op, reqID string, resp *transport.Response, env *envelope) *payments.Error {
+	e := &payments.Error{
+		Provider:   Name,
+		Op:         op,
+		HTTPStatus: resp.StatusCode,
+		RequestID:  reqID,
+	}
+	if env != nil && env.ReasonCode != "" {
+		e.ProviderCode = c.tr.Redact(truncate(env.ReasonCode, 64))
+		e.Message = c.tr.Redact(truncate(env.Reason, 256))
+		e.Code = codeFor(resp.StatusCode, env.ReasonCode)
+	} else {
+		e.Code = codeForHTTP(resp.StatusCode)
+		e.Message = fmt.Sprintf("unexpected answer: %s", resp.Excerpt())
+		if resp.StatusCode < 400 {
+			e.Code = payments.CodeUnknown
+			e.Err = errMalformed
+		}
+	}
+	if e.Message == "" {
+		e.Message = http.StatusText(resp.StatusCode)
+	}
+	if e.Code == payments.CodeResourceExhausted {
+		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+	}
+	return e
+}
+
+// malformed builds the error for a success status whose body could not be
+// read.
+func (c *Client) malformed(op, reqID string, resp *transport.Response, what string) *payments.Error {
+	return &payments.Error{
+		Code:       payments.CodeUnknown,
+		Provider:   Name,
+		Op:         op,
+		HTTPStatus: resp.StatusCode,
+		RequestID:  reqID,
+		Message:    fmt.Sprintf("malformed answer (%s): %s", what, resp.Excerpt()),
+		Err:        errMalformed,
+	}
+}
+
+// retryAfter reads a Retry-After header: delay-seconds or an HTTP-date.
+// Anything else, or a time in the past, gives 0.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		const maxSecs = int64(24 * time.Hour / time.Second) // keeps the Duration from overflowing
+		if secs <= 0 {
+			return 0
+		}
+		return time.Duration(min(secs, maxSecs)) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// providerCode returns err's reasonCode, or "".
+func providerCode(err error) string {
+	var e *payments.Error
+	if errors.As(err, &e) {
+		return e.ProviderCode
+	}
+	return ""
+}

@@ -1,0 +1,94 @@
+package yandexpay_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/yandexpay"
+	"github.com/regionpay/payments/yandexpay/yandexpaytest"
+)
+
+// A checkout test against the emulator: capture a held order, then read it.
+func Example() {
+	srv := yandexpaytest.NewServer(nil)
+	defer srv.Close()
+	srv.AddOrder(yandexpaytest.Order{OrderID: "order-1", Amount: 123450})
+
+	client, err := yandexpay.New(yandexpay.Config{APIKey: payments.Secret(srv.APIKey()), BaseURL: srv.BaseURL()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ref := payments.Ref{ID: "order-1"}
+	res, err := client.Capture(ctx, ref, &payments.CaptureOptions{IdempotencyKey: "capture-order-1"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("capture:", res.Status, res.RawStatus)
+
+	pay, err := client.Status(ctx, ref)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("status:", pay.Status, pay.Amount)
+	fmt.Println("captured once:", srv.Count("order-1", yandexpaytest.ActionCapture) == 1)
+	// Output:
+	// capture: Captured CAPTURED
+	// status: Captured 1234.50 RUB
+	// captured once: true
+}
+
+// Refunds are asynchronous at Yandex Pay: the Result is pending until
+// payments.Wait settles it through the operation.
+func ExampleClient_Refund() {
+	srv := yandexpaytest.NewServer(nil)
+	defer srv.Close()
+	srv.AddOrder(yandexpaytest.Order{OrderID: "order-2", Status: yandexpaytest.StatusCaptured, Amount: 50000})
+
+	client, err := yandexpay.New(yandexpay.Config{APIKey: payments.Secret(srv.APIKey()), BaseURL: srv.BaseURL()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Close()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	ref := payments.Ref{ID: "order-2"}
+	res, err := client.Refund(ctx, ref, &payments.RefundOptions{Amount: &payments.Money{Minor: 10000, Currency: "RUB"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("pending:", res.Pending)
+
+	res, err = payments.Wait(ctx, client, res, &payments.WaitOptions{Interval: 10 * time.Millisecond})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("settled:", res.Status, res.RawStatus)
+	// Output:
+	// pending: true
+	// settled: PartiallyRefunded PARTIALLY_REFUNDED
+}
+
+func ExampleParseAmount() {
+	m, err := yandexpay.ParseAmount("123.45", "RUB")
+	fmt.Println(m.Minor, m, err)
+
+	_, err = yandexpay.ParseAmount("1.5e2", "RUB")
+	fmt.Println(err)
+	// Output:
+	// 12345 123.45 RUB <nil>
+	// yandexpay: amount "1.5e2": exponent notation is not allowed
+}
+
+func ExampleFormatAmount() {
+	s, err := yandexpay.FormatAmount(payments.Money{Minor: 5, Currency: "RUB"})
+	fmt.Println(s, err)
+	// Output: 0.05 <nil>
+}

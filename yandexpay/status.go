@@ -1,0 +1,53 @@
+package yandexpay
+
+import "github.com/regionpay/payments/status"
+
+// statusTable is the one place Yandex Pay's paymentStatus values meet the
+// normalized enum (the Yandex Pay column of DESIGN.md). Anything else maps to
+// status.Unknown with the raw value kept.
+var statusTable = status.Table{
+	"PENDING":            status.Pending,
+	"AUTHORIZED":         status.Authorized,
+	"CONFIRMED":          status.Authorized, // Split: held for payment on delivery; captured via /submit
+	"CAPTURED":           status.Captured,
+	"PARTIALLY_REFUNDED": status.PartiallyRefunded,
+	"REFUNDED":           status.Refunded,
+	"VOIDED":             status.Voided,
+	"FAILED":             status.Failed,
+}
+
+// Raw paymentStatus values the adapter acts on.
+const (
+	rawConfirmed = "CONFIRMED"
+	rawFailed    = "FAILED"
+)
+
+// normalize maps a raw paymentStatus; unknown values give status.Unknown.
+func normalize(raw string) status.Status {
+	st, _ := statusTable.Lookup(raw)
+	return st
+}
+
+// Operation statuses (operation.status).
+const (
+	opPending = "PENDING"
+	opSuccess = "SUCCESS"
+	opFail    = "FAIL"
+)
+
+// Operation types (operation.operationType) the adapter creates.
+const (
+	opTypeCapture = "CAPTURE"
+	opTypeSubmit  = "SUBMIT"
+	opTypeVoid    = "VOID"
+	opTypeRefund  = "REFUND"
+)
+
+// statusAfter is the raw order status a successful operation of each type
+// leaves behind. A refund is absent on purpose: whether it left the order
+// PARTIALLY_REFUNDED or REFUNDED depends on the order, so it is read back.
+var statusAfter = map[string]string{
+	opTypeCapture: "CAPTURED",
+	opTypeSubmit:  "CAPTURED",
+	opTypeVoid:    "VOIDED",
+}

@@ -1,0 +1,368 @@
+// Package yandexpay is the Yandex Pay adapter: a payments.Provider (with
+// Refunder, OperationChecker and Closer) over the Yandex Pay Merchant API
+// (https://pay.yandex.ru/api/merchant).
+//
+// A payments.Ref's ID is the merchant's order_id. The adapter maps actions to
+// endpoints as follows:
+//
+//	Capture   POST /v1/orders/{id}/capture   (a CONFIRMED Split order: POST /v1/orders/{id}/submit)
+//	Void      POST /v1/orders/{id}/cancel    (reason defaults to DefaultVoidReason)
+//	Rollback  POST /v1/orders/{id}/rollback
+//	Refund    POST /v2/orders/{id}/refund    (refundAmount; all that remains when no amount is given)
+//	Status    GET  /v1/orders/{id}
+//	Operation GET  /v1/operations/{externalOperationId}
+//
+// # Headers
+//
+// Every request carries "Authorization: Api-Key <key>", a fresh X-Request-Id
+// per logical call (kept on every retry of it), X-Request-Attempt (0, 1, ...)
+// and X-Request-Timeout: the milliseconds left on the context's deadline when
+// the call starts, or Config.DefaultTimeout without one, never below Yandex
+// Pay's minimum of 1000.
+//
+// # Idempotency
+//
+// Every capture, void, submit and refund carries an externalOperationId: the
+// caller's IdempotencyKey, or a new UUID. It is Yandex Pay's business
+// idempotency key, so those writes are retried on 5xx, 429, timeouts and lost
+// answers (each attempt with the same X-Request-Id and an increasing
+// X-Request-Attempt). A repeat that Yandex Pay answers with
+// DUPLICATE_EXTERNAL_OPERATION_ID is settled by reading the operation, so an
+// action that succeeded is never reported as failed. When retries run out
+// without a readable answer (or with a success answer that cannot be read),
+// the operation is read too; only if that fails does the caller get
+// payments.CodeOutcomeUnknown. A caller's IdempotencyKey must therefore also
+// be usable as a path segment (non-empty, not "." or "..", at most 2048
+// characters).
+//
+// Rollback takes no externalOperationId, yet it is retried the same way: a
+// rollback only ever moves an order to FAILED, and rolling back a FAILED
+// order leaves it FAILED, so a repeat cannot move money a second time. A
+// rollback whose answer was lost is settled by reading the order (FAILED
+// means done). Rollback reads the order first and sends nothing for one that
+// is already VOIDED, REFUNDED or FAILED (Result.NoOp), since Yandex Pay
+// would rewrite those to FAILED.
+//
+// # Pending operations
+//
+// Yandex Pay may answer an operation as PENDING (v2 refunds always are).
+// Such a Result has Pending set and OperationID = the externalOperationId;
+// payments.Wait settles it through Client.Operation, which turns a FAIL
+// operation into a payments.CodeFailedPrecondition error carrying the
+// provider's reason.
+//
+// # Split orders
+//
+// A CONFIRMED order (Split, paid on delivery) normalizes to
+// status.Authorized but cannot be captured through /capture. Capture learns
+// this either from a read it makes anyway (a partial capture reads the order
+// to check the currency) or from Yandex Pay refusing the capture with
+// ORDER_HAS_WRONG_STATUS; it then reads the order and, when it is CONFIRMED,
+// submits it with the same externalOperationId.
+//
+// # Amounts
+//
+// Yandex Pay amounts are decimal strings ("123.45"). ParseAmount and
+// FormatAmount convert them to and from minor units exactly, without floats.
+// The wire format carries no currency, so an action with an explicit amount
+// reads the order first and refuses a currency other than the order's.
+//
+// # Order ids
+//
+// An order_id may hold any characters (up to 2048): it is escaped as one path
+// segment, so "/", "?", "%" and "../" inside it reach only that order. The ids
+// "." and ".." are refused, since servers and proxies may resolve them as
+// path steps.
+//
+// Credentials never leave the Authorization header: Config and Client print
+// no key, and errors and logs are scrubbed of it.
+package yandexpay
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/transport"
+)
+
+// Name is the adapter's registered name, and the Provider of its errors.
+const Name = "yandexpay"
+
+// Base URLs of the Merchant API.
+const (
+	// ProductionBaseURL is used when Config.Sandbox is false and BaseURL is empty.
+	ProductionBaseURL = "https://pay.yandex.ru/api/merchant"
+	// SandboxBaseURL is used when Config.Sandbox is true and BaseURL is empty.
+	SandboxBaseURL = "https://sandbox.pay.yandex.ru/api/merchant"
+)
+
+// Defaults applied by New and Void.
+const (
+	// DefaultRequestTimeout is sent as X-Request-Timeout when the context has
+	// no deadline and Config.DefaultTimeout is zero.
+	DefaultRequestTimeout = 15 * time.Second
+	// DefaultVoidReason is sent to /cancel when VoidOptions.Reason is empty:
+	// Yandex Pay requires a reason.
+	DefaultVoidReason = "canceled by merchant"
+	// MaxOrderIDLength is the longest order_id Yandex Pay accepts, in characters.
+	MaxOrderIDLength = 2048
+	// minRequestTimeout is the smallest X-Request-Timeout Yandex Pay accepts.
+	minRequestTimeout = time.Second
+)
+
+// Config configures a Client. Zero values mean the defaults given.
+type Config struct {
+	// APIKey authenticates every request (Authorization: Api-Key ...). In the
+	// sandbox the key is the merchant id. Required.
+	APIKey payments.Secret
+	// Sandbox selects SandboxBaseURL instead of ProductionBaseURL.
+	Sandbox bool
+	// BaseURL overrides both, e.g. an emulator's Server.BaseURL(). It must be
+	// https, or http to a loopback host.
+	BaseURL string
+	// HTTPClient sends the requests; nil means a pooled client with a 30s timeout.
+	HTTPClient *http.Client
+	// Logger receives request logs (never headers, bodies or keys); nil discards.
+	Logger *slog.Logger
+	// MaxRetries is how many times a retryable request is repeated; 0 means
+	// the transport default (3), negative means none.
+	MaxRetries int
+	// RetryWaitMin and RetryWaitMax bound the backoff between attempts; zero
+	// means the transport defaults (200ms, 5s).
+	RetryWaitMin, RetryWaitMax time.Duration
+	// DefaultTimeout is sent as X-Request-Timeout when the context has no
+	// deadline; 0 means DefaultRequestTimeout. Below one second is refused.
+	DefaultTimeout time.Duration
+}
+
+// String describes the config without its key.
+func (c Config) String() string {
+	return fmt.Sprintf("yandexpay.Config{APIKey:%s Sandbox:%t BaseURL:%q MaxRetries:%d RetryWaitMin:%s RetryWaitMax:%s DefaultTimeout:%s}",
+		c.APIKey, c.Sandbox, redactURL(c.BaseURL), c.MaxRetries, c.RetryWaitMin, c.RetryWaitMax, c.DefaultTimeout)
+}
+
+// GoString keeps %#v from printing the key.
+func (c Config) GoString() string { return c.String() }
+
+// Format prints String for every verb, so no verb (%d, %x, %+v) reaches
+// the key through reflection.
+func (c Config) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+// redactURL hides a password a base URL might carry (a proxy's user:pass@).
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	return u.Redacted()
+}
+
+// Client is the Yandex Pay adapter. It is safe for concurrent use.
+type Client struct {
+	tr             *transport.Client
+	apiKey         payments.Secret
+	baseURL        string
+	defaultTimeout time.Duration
+	log            *slog.Logger
+}
+
+// Interfaces the Client promises.
+var (
+	_ payments.Provider         = (*Client)(nil)
+	_ payments.Refunder         = (*Client)(nil)
+	_ payments.OperationChecker = (*Client)(nil)
+	_ payments.Closer           = (*Client)(nil)
+)
+
+// New checks cfg and returns a Client. It sends nothing.
+func New(cfg Config) (*Client, error) {
+	key := cfg.APIKey.Reveal()
+	switch {
+	case key == "":
+		return nil, errors.New("yandexpay: Config.APIKey is empty")
+	case strings.ContainsAny(key, "\r\n"):
+		return nil, errors.New("yandexpay: Config.APIKey contains a line break")
+	case cfg.DefaultTimeout < 0:
+		return nil, fmt.Errorf("yandexpay: Config.DefaultTimeout is negative (%s)", cfg.DefaultTimeout)
+	case cfg.DefaultTimeout > 0 && cfg.DefaultTimeout < minRequestTimeout:
+		return nil, fmt.Errorf("yandexpay: Config.DefaultTimeout %s is below Yandex Pay's minimum of 1s", cfg.DefaultTimeout)
+	}
+	base := cfg.BaseURL
+	switch {
+	case base != "":
+	case cfg.Sandbox:
+		base = SandboxBaseURL
+	default:
+		base = ProductionBaseURL
+	}
+	base = strings.TrimRight(base, "/")
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	tr, err := transport.New(transport.Config{
+		Provider:      Name,
+		BaseURL:       base,
+		HTTPClient:    cfg.HTTPClient,
+		Logger:        logger,
+		MaxRetries:    cfg.MaxRetries,
+		RetryWaitMin:  cfg.RetryWaitMin,
+		RetryWaitMax:  cfg.RetryWaitMax,
+		AttemptHeader: "X-Request-Attempt",
+		Secrets:       func() []string { return []string{key} },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("yandexpay: %w", err)
+	}
+	timeout := cfg.DefaultTimeout
+	if timeout == 0 {
+		timeout = DefaultRequestTimeout
+	}
+	return &Client{tr: tr, apiKey: cfg.APIKey, baseURL: base, defaultTimeout: timeout, log: logger}, nil
+}
+
+// Name returns "yandexpay".
+func (c *Client) Name() string { return Name }
+
+// Close releases idle connections. The Client must not be used afterwards.
+func (c *Client) Close() error {
+	c.tr.Close()
+	return nil
+}
+
+// String describes the client by its base URL; the key is never shown.
+func (c *Client) String() string { return "yandexpay.Client{" + redactURL(c.baseURL) + "}" }
+
+// Format prints String for every verb: the Client holds the key in an
+// unexported field, which fmt would otherwise print raw for %+v or %#v.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+
+// call is one logical request. Retries inside the transport repeat it with
+// the same headers and body.
+type call struct {
+	op     string // portable op for errors and logs
+	method string
+	path   string // already escaped
+	body   any    // nil sends no body
+	retry  transport.Retry
+}
+
+// answer is a success envelope's data with what produced it.
+type answer struct {
+	data     json.RawMessage
+	resp     *transport.Response
+	reqID    string
+	attempts int
+}
+
+// do sends k and returns the success data, or an error: the transport's
+// (no usable answer), or one classified from the answer.
+func (c *Client) do(ctx context.Context, k call) (*answer, error) {
+	reqID := uuid.NewString()
+	h := http.Header{}
+	h.Set("Authorization", "Api-Key "+c.apiKey.Reveal())
+	h.Set("X-Request-Id", reqID)
+	h.Set("X-Request-Timeout", strconv.FormatInt(c.requestTimeout(ctx).Milliseconds(), 10))
+	h.Set("Accept", "application/json")
+	var body []byte
+	if k.body != nil {
+		b, err := json.Marshal(k.body)
+		if err != nil {
+			return nil, &payments.Error{Code: payments.CodeInvalidArgument, Provider: Name, Op: k.op, Message: "encoding the request: " + err.Error()}
+		}
+		body = b
+	}
+	resp, err := c.tr.Do(ctx, &transport.Request{Op: k.op, Method: k.method, Path: k.path, Header: h, Body: body, Retry: k.retry})
+	if err != nil {
+		var pe *payments.Error
+		if errors.As(err, &pe) && pe.RequestID == "" {
+			pe.RequestID = reqID
+		}
+		return nil, err
+	}
+	ans := &answer{resp: resp, reqID: reqID, attempts: resp.Attempts}
+	var env envelope
+	decErr := json.Unmarshal(resp.Body, &env)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		if decErr != nil || !strings.EqualFold(env.Status, "fail") {
+			return ans, c.apiError(k.op, reqID, resp, nil)
+		}
+		return ans, c.apiError(k.op, reqID, resp, &env)
+	}
+	switch {
+	case decErr != nil:
+		return ans, c.malformed(k.op, reqID, resp, "not JSON")
+	case strings.EqualFold(env.Status, "fail"):
+		return ans, c.apiError(k.op, reqID, resp, &env)
+	case env.Status != envelopeSuccess:
+		return ans, c.malformed(k.op, reqID, resp, "status is not success")
+	case len(env.Data) == 0 || string(env.Data) == "null":
+		return ans, c.malformed(k.op, reqID, resp, "no data")
+	}
+	ans.data = env.Data
+	return ans, nil
+}
+
+// requestTimeout is what X-Request-Timeout says: the time left on ctx, or
+// the default, never below Yandex Pay's minimum of one second.
+func (c *Client) requestTimeout(ctx context.Context) time.Duration {
+	d := c.defaultTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		d = time.Until(dl)
+	}
+	return max(d, minRequestTimeout)
+}
+
+// orderPath is /v1/orders/{id} (or /v2/...) plus an action, with the id
+// escaped as one path segment.
+func orderPath(version, id, action string) string {
+	p := "/" + version + "/orders/" + url.PathEscape(id)
+	if action != "" {
+		p += "/" + action
+	}
+	return p
+}
+
+// operationPath is /v1/operations/{externalOperationId}.
+func operationPath(key string) string {
+	return "/v1/operations/" + url.PathEscape(key)
+}
+
+// checkRef refuses, before any request, a ref Yandex Pay cannot address.
+func checkRef(op string, ref payments.Ref) error {
+	return checkSegment(op, "ref.ID", ref.ID)
+}
+
+// checkSegment validates a value sent as one path segment.
+func checkSegment(op, field, v string) error {
+	switch n := utf8.RuneCountInString(v); {
+	case v == "":
+		return payments.InvalidArgument(Name, op, "%s is empty", field)
+	case n > MaxOrderIDLength:
+		return payments.InvalidArgument(Name, op, "%s is %d characters long, more than the %d a path segment may have", field, n, MaxOrderIDLength)
+	case v == "." || v == "..":
+		return payments.InvalidArgument(Name, op, "%s %q cannot be sent as a path segment", field, v)
+	}
+	return nil
+}
+
+// checkAmount refuses a non-positive or currency-less amount.
+func checkAmount(op, field string, m *payments.Money) error {
+	if err := m.Validate(); err != nil {
+		return payments.InvalidArgument(Name, op, "%s: %v", field, err)
+	}
+	return nil
+}

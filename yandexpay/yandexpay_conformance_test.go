@@ -1,0 +1,181 @@
+package yandexpay_test
+
+import (
+	"bytes"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/conformance"
+	"github.com/regionpay/payments/status"
+	"github.com/regionpay/payments/yandexpay"
+	"github.com/regionpay/payments/yandexpay/yandexpaytest"
+)
+
+func TestConformance(t *testing.T) {
+	conformance.Run(t, func(t *testing.T) conformance.Harness { return newHarness(t) })
+}
+
+// harness wires the adapter to a fresh emulator for one conformance subtest.
+type harness struct {
+	t    *testing.T
+	srv  *yandexpaytest.Server
+	key  string
+	p    *yandexpay.Client
+	bad  *yandexpay.Client
+	logs *syncBuffer
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Helper()
+	key := "ypk-" + uuid.NewString() // long enough for the suite's leak search
+	srv := yandexpaytest.NewServer(&yandexpaytest.Options{APIKey: key})
+	logs := &syncBuffer{}
+	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h := &harness{t: t, srv: srv, key: key, logs: logs}
+	h.p = mustClient(t, testConfig(srv, key, logger))
+	h.bad = mustClient(t, testConfig(srv, "wrong-"+key[:8], logger))
+	return h
+}
+
+// testConfig points a client at srv with retry waits short enough for tests.
+func testConfig(srv *yandexpaytest.Server, key string, logger *slog.Logger) yandexpay.Config {
+	return yandexpay.Config{
+		APIKey:       payments.Secret(key),
+		BaseURL:      srv.BaseURL(),
+		Logger:       logger,
+		MaxRetries:   3,
+		RetryWaitMin: time.Millisecond,
+		RetryWaitMax: 5 * time.Millisecond,
+	}
+}
+
+func mustClient(t testing.TB, cfg yandexpay.Config) *yandexpay.Client {
+	t.Helper()
+	c, err := yandexpay.New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+func (h *harness) Provider() payments.Provider                   { return h.p }
+func (h *harness) ProviderWithBadCredentials() payments.Provider { return h.bad }
+func (h *harness) MissingRef() payments.Ref                      { return payments.Ref{ID: "missing-" + uuid.NewString()} }
+func (h *harness) Secrets() []string                             { return []string{h.key} }
+func (h *harness) Logs() string                                  { return h.logs.String() }
+func (h *harness) Close()                                        { h.srv.Close() }
+
+// ExpireCredentials does nothing: an Api-Key does not expire.
+func (h *harness) ExpireCredentials() {}
+
+func (h *harness) Capabilities() conformance.Capabilities {
+	return conformance.Capabilities{
+		Refund:          true,
+		PartialCapture:  true,
+		PartialRefund:   true,
+		RollbackPending: true,
+		States: []status.Status{
+			status.Pending, status.Authorized, status.Captured, status.PartiallyRefunded,
+			status.Refunded, status.Voided, status.Failed,
+		},
+	}
+}
+
+// seeds is how each normalized state is created in the emulator: its raw
+// status and how much of the amount was already refunded.
+var seeds = map[status.Status]struct {
+	raw      string
+	refunded func(amount int64) int64
+}{
+	status.Pending:           {yandexpaytest.StatusPending, nil},
+	status.Authorized:        {yandexpaytest.StatusAuthorized, nil},
+	status.Captured:          {yandexpaytest.StatusCaptured, nil},
+	status.PartiallyRefunded: {yandexpaytest.StatusPartiallyRefunded, func(a int64) int64 { return a / 5 }},
+	status.Refunded:          {yandexpaytest.StatusRefunded, func(a int64) int64 { return a }},
+	status.Voided:            {yandexpaytest.StatusVoided, nil},
+	status.Failed:            {yandexpaytest.StatusFailed, nil},
+}
+
+func (h *harness) Seed(t testing.TB, st status.Status, amount payments.Money) payments.Ref {
+	t.Helper()
+	s, ok := seeds[st]
+	if !ok {
+		t.Fatalf("harness cannot seed %s", st)
+	}
+	o := yandexpaytest.Order{Status: s.raw, Amount: amount.Minor, Currency: amount.Currency}
+	if s.refunded != nil {
+		o.RefundedAmount = s.refunded(amount.Minor)
+	}
+	return payments.Ref{ID: h.srv.AddOrder(o).OrderID}
+}
+
+// appliedActions maps a portable op to the emulator's counted actions; a
+// capture happens through /capture or, for Split orders, /submit.
+var appliedActions = map[conformance.Op][]string{
+	conformance.OpCapture:  {yandexpaytest.ActionCapture, yandexpaytest.ActionSubmit},
+	conformance.OpVoid:     {yandexpaytest.ActionCancel},
+	conformance.OpRefund:   {yandexpaytest.ActionRefund},
+	conformance.OpRollback: {yandexpaytest.ActionRollback},
+}
+
+func (h *harness) Applied(ref payments.Ref, op conformance.Op) int {
+	n := 0
+	for _, action := range appliedActions[op] {
+		n += h.srv.Count(ref.ID, action)
+	}
+	return n
+}
+
+// faultActions maps a portable op to the emulator action its faults hit.
+var faultActions = map[conformance.Op]string{
+	conformance.OpCapture:  yandexpaytest.ActionCapture,
+	conformance.OpVoid:     yandexpaytest.ActionCancel,
+	conformance.OpRefund:   yandexpaytest.ActionRefund,
+	conformance.OpRollback: yandexpaytest.ActionRollback,
+	conformance.OpStatus:   yandexpaytest.ActionOrder,
+}
+
+// faultKinds maps the suite's fault classes to the emulator's.
+var faultKinds = map[conformance.FaultKind]yandexpaytest.FaultKind{
+	conformance.FaultServerError:      yandexpaytest.FaultServerError,
+	conformance.FaultTooManyRequests:  yandexpaytest.FaultTooManyRequests,
+	conformance.FaultResetBeforeApply: yandexpaytest.FaultResetBeforeApply,
+	conformance.FaultResetAfterApply:  yandexpaytest.FaultResetAfterApply,
+	conformance.FaultSlow:             yandexpaytest.FaultSlow,
+	conformance.FaultTruncatedBody:    yandexpaytest.FaultTruncatedBody,
+	conformance.FaultOversizedBody:    yandexpaytest.FaultOversizedBody,
+	conformance.FaultUnknownStatus:    yandexpaytest.FaultUnknownStatus,
+}
+
+func (h *harness) InjectFault(f conformance.Fault) {
+	kind, ok := faultKinds[f.Kind]
+	action, okAction := faultActions[f.Op]
+	if !ok || !okAction {
+		h.t.Fatalf("harness: no emulator fault for %s on %q", f.Kind, f.Op)
+	}
+	h.srv.InjectFault(yandexpaytest.Fault{Kind: kind, Action: action, Times: f.Times, Delay: f.Delay, RetryAfter: f.RetryAfter})
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
