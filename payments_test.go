@@ -55,6 +55,8 @@ func TestRefString(t *testing.T) {
 	assert.Equal(t, "abc/42", payments.Ref{ID: "abc", InvoiceID: "42"}.String())
 }
 
+var oddVerbs = "%d %x %X %t %10s %-q"
+
 func TestSecretNeverPrints(t *testing.T) {
 	const key = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC-very-secret"
 	s := payments.Secret(key)
@@ -65,8 +67,10 @@ func TestSecretNeverPrints(t *testing.T) {
 	for _, text := range []string{
 		s.String(), fmt.Sprint(s), fmt.Sprintf("%v %+v %#v %s %q", s, s, s, s, s),
 		fmt.Sprintf("%v", cfg), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg),
-		fmt.Sprintf("%d %x %X %t %10s %-q", cfg, cfg, cfg, cfg, cfg, cfg),
-		fmt.Sprintf("%x %d", s, s),
+		// Verbs that do not fit a struct still print its fields; vet would
+		// refuse them in a constant format, hence the variable.
+		fmt.Sprintf(oddVerbs, cfg, cfg, cfg, cfg, cfg, cfg),
+		fmt.Sprintf(oddVerbs, s, s, s, s, s, s),
 	} {
 		assert.NotContains(t, text, key)
 		assert.NotContains(t, text, "very-secret")
