@@ -1,0 +1,70 @@
+package rustore
+
+import (
+	"errors"
+
+	"github.com/regionpay/payments"
+)
+
+// init registers the adapter as "rustore", so that importing the package is
+// all a config needs:
+//
+//	"ru": {"provider": "rustore", "key_id": "...", "app_id": 1704024,
+//	       "private_key_file": "/run/secrets/rustore.key"}
+//
+// Fields: key_id (string, required), app_id (integer, required), and the
+// private key as private_key ("${ENV_VAR}") or private_key_file (a path), in
+// any form New accepts. The common sandbox and base_url fields apply.
+func init() { payments.Register(Name, registryOpen) }
+
+// registryOpen maps a config region onto Config. Every field is read before
+// anything is checked, so that payments.Open can name a misspelt field.
+func registryOpen(s *payments.Settings) (payments.Provider, error) {
+	keyID, errKeyID := s.String("key_id")
+	appID, errAppID := s.Int("app_id")
+	key, errKey := s.Secret("private_key")
+	if err := registryFirstErr(errKeyID, errAppID, errKey); err != nil {
+		return nil, err
+	}
+	if keyID == "" {
+		return nil, s.Errorf("key_id", "missing: set it to the API key id from the RuStore console")
+	}
+	if appID <= 0 {
+		return nil, s.Errorf("app_id", "missing or not positive: set it to the number in console.rustore.ru/apps/{appId}/versions")
+	}
+	c, err := New(Config{
+		KeyID:      keyID,
+		PrivateKey: key,
+		AppID:      appID,
+		Sandbox:    s.Sandbox,
+		BaseURL:    s.BaseURL,
+		HTTPClient: s.HTTPClient,
+		Logger:     s.Logger,
+	})
+	if err != nil {
+		// key_id and app_id were checked above; what New refuses is the key.
+		return nil, s.Errorf("private_key", "%s", registryNewMessage(err))
+	}
+	return c, nil
+}
+
+// registryFirstErr returns the first non-nil error, in field order, so the message
+// is about one field.
+func registryFirstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// registryNewMessage drops the "rustore new: InvalidArgument:" prefix of New's
+// errors: the config error names the region and field already.
+func registryNewMessage(err error) string {
+	var pe *payments.Error
+	if errors.As(err, &pe) && pe.Message != "" {
+		return pe.Message
+	}
+	return err.Error()
+}
