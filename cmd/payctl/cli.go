@@ -1,0 +1,412 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/regionpay/payments"
+	_ "github.com/regionpay/payments/rustore" // registers "rustore"
+	"github.com/regionpay/payments/yandexpay"
+)
+
+// Exit statuses.
+const (
+	exitOK      = 0
+	exitPayment = 1 // the provider or the payment refused
+	exitUsage   = 2 // bad command line or config
+)
+
+// usageError marks an error as the caller's: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+const topUsage = `payctl acts on payments through a payments config, and runs emulators for tests.
+
+Usage:
+  payctl [-config FILE] <command> [flags]
+
+Commands:
+  status     read a payment
+  capture    charge an authorized payment (all of it, or -amount)
+  void       release an authorized payment
+  rollback   make sure a payment ends up not charged
+  refund     give captured money back (all of it, or -amount)
+  demo       walk both providers through every action against in-process emulators
+  emulate    run both emulators on a loopback port and print a config for them
+
+Run "payctl <command> -h" for a command's flags.
+Exit status: 0 success, 1 provider or payment error, 2 usage or config error.
+`
+
+// run is payctl without the process: it parses args, does the work and
+// returns the exit status.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	top := flag.NewFlagSet("payctl", flag.ContinueOnError)
+	top.SetOutput(stderr)
+	top.Usage = func() {
+		fmt.Fprint(stderr, topUsage)
+		fmt.Fprintln(stderr, "\nGlobal flags:")
+		top.PrintDefaults()
+	}
+	configPath := top.String("config", os.Getenv("PAYCTL_CONFIG"), "payments config `file` (default $PAYCTL_CONFIG)")
+	if err := top.Parse(args); err != nil {
+		return parseExit(err)
+	}
+	if top.NArg() == 0 {
+		top.Usage()
+		return exitUsage
+	}
+	cmd, rest := top.Arg(0), top.Args()[1:]
+	var err error
+	switch cmd {
+	case "demo":
+		err = demoCommand(ctx, rest, stdout, stderr)
+	case "emulate":
+		err = emulateCommand(ctx, rest, stdin, stdout, stderr)
+	case "help":
+		top.SetOutput(stdout)
+		top.Usage()
+		return exitOK
+	default:
+		a, ok := actions[cmd]
+		if !ok {
+			fmt.Fprintf(stderr, "payctl: unknown command %q\n\n", cmd)
+			top.Usage()
+			return exitUsage
+		}
+		err = actionCommand(ctx, a, *configPath, rest, stdout, stderr)
+	}
+	return report(cmd, err, stderr)
+}
+
+// parseExit turns a flag parsing error into an exit status: -h is not a failure.
+func parseExit(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return exitUsage
+}
+
+// errHelpShown ends a command after its -h output.
+var errHelpShown = errors.New("help shown")
+
+// errParse ends a command whose flags did not parse; package flag has printed why.
+var errParse = errors.New("flag parse error")
+
+// report prints err and picks the exit status.
+func report(cmd string, err error, stderr io.Writer) int {
+	var ue *usageError
+	var ce *payments.ConfigError
+	switch {
+	case err == nil, errors.Is(err, errHelpShown):
+		return exitOK
+	case errors.Is(err, errParse):
+		return exitUsage
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "payctl %s: %v\nRun \"payctl %s -h\" for usage.\n", cmd, err, cmd)
+		return exitUsage
+	case errors.As(err, &ce):
+		fmt.Fprintf(stderr, "payctl %s: %v\n", cmd, err)
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "payctl %s: %v\n", cmd, err)
+	var pe *payments.Error
+	if errors.As(err, &pe) {
+		fmt.Fprintf(stderr, "code: %s\n", pe.Code)
+	} else {
+		fmt.Fprintf(stderr, "code: %s\n", payments.CodeOf(err))
+	}
+	var ke *keyedError
+	if errors.As(err, &ke) && ke.key != "" {
+		fmt.Fprintf(stderr, "idempotency key: %s (repeat the command with the same key to retry without acting twice)\n", ke.key)
+	}
+	if payments.CodeOf(err) == payments.CodeOutcomeUnknown {
+		fmt.Fprintln(stderr, "the action may have happened: run \"payctl status\" before anything else")
+		if ke != nil && ke.key == "" {
+			fmt.Fprintln(stderr, "to make a repeat safe, pass -idempotency-key with a key of your own")
+		}
+	}
+	return exitPayment
+}
+
+// keyedError carries the idempotency key a failed write was sent with, so the
+// user can repeat it safely.
+type keyedError struct {
+	err error
+	key string
+}
+
+func (e *keyedError) Error() string { return e.err.Error() }
+func (e *keyedError) Unwrap() error { return e.err }
+
+// action is one of the payment subcommands.
+type action struct {
+	name    string
+	summary string
+	write   bool // takes -idempotency-key and -wait
+	amount  bool // takes -amount and -currency
+	reason  bool // takes -reason
+	do      func(ctx context.Context, p payments.Provider, ref payments.Ref, f *actionFlags) (*output, error)
+}
+
+// actions is the table of payment subcommands.
+var actions = map[string]*action{
+	"status": {name: "status", summary: "read a payment", do: doStatus},
+	"capture": {name: "capture", summary: "charge an authorized payment: all of it, or -amount", write: true, amount: true,
+		do: func(ctx context.Context, p payments.Provider, ref payments.Ref, f *actionFlags) (*output, error) {
+			res, err := p.Capture(ctx, ref, &payments.CaptureOptions{Amount: f.money, IdempotencyKey: f.key})
+			return settle(ctx, p, res, err, f)
+		}},
+	"void": {name: "void", summary: "release an authorized payment without charging it", write: true, reason: true,
+		do: func(ctx context.Context, p payments.Provider, ref payments.Ref, f *actionFlags) (*output, error) {
+			res, err := p.Void(ctx, ref, &payments.VoidOptions{Reason: f.reason, IdempotencyKey: f.key})
+			return settle(ctx, p, res, err, f)
+		}},
+	"rollback": {name: "rollback", summary: "make sure a payment ends up not charged (release, stop or refund it)", write: true,
+		do: func(ctx context.Context, p payments.Provider, ref payments.Ref, f *actionFlags) (*output, error) {
+			res, err := p.Rollback(ctx, ref, &payments.RollbackOptions{IdempotencyKey: f.key})
+			return settle(ctx, p, res, err, f)
+		}},
+	"refund": {name: "refund", summary: "give captured money back: all of it, or -amount", write: true, amount: true,
+		do: func(ctx context.Context, p payments.Provider, ref payments.Ref, f *actionFlags) (*output, error) {
+			r, ok := p.(payments.Refunder)
+			if !ok {
+				return nil, &payments.Error{Code: payments.CodeUnimplemented, Provider: p.Name(), Op: "refund", Message: "this provider cannot refund"}
+			}
+			res, err := r.Refund(ctx, ref, &payments.RefundOptions{Amount: f.money, IdempotencyKey: f.key})
+			return settle(ctx, p, res, err, f)
+		}},
+}
+
+// actionFlags are the parsed flags of a payment subcommand.
+type actionFlags struct {
+	config, region, id, invoice string
+	amount, currency, reason    string
+	key                         string
+	json, verbose               bool
+	timeout, wait               time.Duration
+	money                       *payments.Money
+}
+
+func actionCommand(ctx context.Context, a *action, configPath string, args []string, stdout, stderr io.Writer) error {
+	f := &actionFlags{config: configPath}
+	fs := flag.NewFlagSet("payctl "+a.name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "payctl %s: %s\n\nUsage:\n  payctl [-config FILE] %s -id ID [flags]\n\nFlags:\n", a.name, a.summary, a.name)
+		fs.PrintDefaults()
+	}
+	fs.StringVar(&f.config, "config", configPath, "payments config `file` (default $PAYCTL_CONFIG)")
+	fs.StringVar(&f.region, "region", "", "`region` of the config (default: its default_region)")
+	fs.StringVar(&f.id, "id", "", "payment `id`: RuStore purchaseId, Yandex Pay order_id (required)")
+	fs.StringVar(&f.invoice, "invoice", "", "RuStore invoiceId (`digits`): needed by RuStore status, refund and rollback")
+	fs.BoolVar(&f.json, "json", false, "print the result as one JSON object")
+	fs.BoolVar(&f.verbose, "v", false, "log each HTTP attempt to stderr (never headers, bodies or keys)")
+	fs.DurationVar(&f.timeout, "timeout", time.Minute, "give up after this `duration`")
+	if a.write {
+		fs.StringVar(&f.key, "idempotency-key", "", "`key` naming this action, so that repeating the command with it acts once (default: the adapter makes one and prints it)")
+		fs.DurationVar(&f.wait, "wait", 0, "wait up to this `duration` for an action the provider is still running (0: report it pending)")
+	}
+	if a.amount {
+		fs.StringVar(&f.amount, "amount", "", "`decimal` amount like 123.45 (default: the whole payment)")
+		fs.StringVar(&f.currency, "currency", "RUB", "ISO 4217 `code` of -amount")
+	}
+	if a.reason {
+		fs.StringVar(&f.reason, "reason", "", "`text` shown to the provider (default: the adapter's)")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelpShown
+		}
+		return errParse
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q: every value goes with a flag", fs.Arg(0))
+	}
+	if err := f.check(a); err != nil {
+		return err
+	}
+	if f.config == "" {
+		return usagef("no config: pass -config FILE or set PAYCTL_CONFIG")
+	}
+	cfg, err := payments.LoadConfig(f.config)
+	if err != nil {
+		return err
+	}
+	var logger *slog.Logger
+	if f.verbose {
+		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	regions, err := payments.Open(ctx, cfg, &payments.OpenOptions{Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer regions.Close()
+	if f.region == "" {
+		f.region = regions.DefaultName()
+	}
+	p, err := regions.Provider(f.region)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, f.timeout)
+	defer cancel()
+	out, err := a.do(ctx, p, payments.Ref{ID: f.id, InvoiceID: f.invoice}, f)
+	if err != nil {
+		if a.write {
+			return &keyedError{err: err, key: f.key}
+		}
+		return err
+	}
+	return printOutput(stdout, out, f.json)
+}
+
+// check validates the flags before anything is opened and parses -amount.
+//
+// No idempotency key is made up here: an adapter may read a caller's key as
+// "I mean to repeat this action" (RuStore treats a repeated capture as done),
+// so only the user may say that.
+func (f *actionFlags) check(a *action) error {
+	if strings.TrimSpace(f.id) == "" {
+		return usagef("-id is required")
+	}
+	if f.timeout <= 0 {
+		return usagef("-timeout must be positive, got %s", f.timeout)
+	}
+	if f.wait < 0 {
+		return usagef("-wait must not be negative, got %s", f.wait)
+	}
+	if f.amount != "" {
+		m, err := yandexpay.ParseAmount(f.amount, f.currency)
+		if err != nil {
+			return usagef("-amount: %v", err)
+		}
+		if err := m.Validate(); err != nil {
+			return usagef("-amount: %v", err)
+		}
+		f.money = &m
+	}
+	return nil
+}
+
+// output is what a payment subcommand prints. Amount and currency are null
+// when the answer did not carry them (actions report no amount).
+type output struct {
+	Provider       string  `json:"provider"`
+	ID             string  `json:"id"`
+	InvoiceID      string  `json:"invoice_id"`
+	Status         string  `json:"status"`
+	RawStatus      string  `json:"raw_status"`
+	Amount         *string `json:"amount"`
+	Currency       *string `json:"currency"`
+	Pending        bool    `json:"pending"`
+	OperationID    string  `json:"operation_id"`
+	IdempotencyKey string  `json:"idempotency_key,omitempty"`
+	NoOp           bool    `json:"no_op,omitempty"`
+}
+
+func doStatus(ctx context.Context, p payments.Provider, ref payments.Ref, _ *actionFlags) (*output, error) {
+	pay, err := p.Status(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	amount, currency := formatMoney(pay.Amount), pay.Amount.Currency
+	return &output{
+		Provider:  pay.Provider,
+		ID:        pay.Ref.ID,
+		InvoiceID: pay.Ref.InvoiceID,
+		Status:    pay.Status.String(),
+		RawStatus: pay.RawStatus,
+		Amount:    &amount,
+		Currency:  &currency,
+	}, nil
+}
+
+// settle waits for a pending result when -wait asks for it and converts it to output.
+func settle(ctx context.Context, p payments.Provider, res *payments.Result, err error, f *actionFlags) (*output, error) {
+	if err != nil {
+		return nil, err
+	}
+	if res.Pending && f.wait > 0 {
+		wctx, cancel := context.WithTimeout(ctx, f.wait)
+		defer cancel()
+		res, err = payments.Wait(wctx, p, res, &payments.WaitOptions{Interval: 100 * time.Millisecond, MaxInterval: 2 * time.Second})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &output{
+		Provider:       res.Provider,
+		ID:             res.Ref.ID,
+		InvoiceID:      res.Ref.InvoiceID,
+		Status:         res.Status.String(),
+		RawStatus:      res.RawStatus,
+		Pending:        res.Pending,
+		OperationID:    res.OperationID,
+		IdempotencyKey: res.IdempotencyKey,
+		NoOp:           res.NoOp,
+	}, nil
+}
+
+// formatMoney writes minor units as a decimal ("123.45"), the form -amount takes.
+func formatMoney(m payments.Money) string {
+	sign, abs := "", m
+	if m.Minor < 0 {
+		sign, abs.Minor = "-", -m.Minor
+	}
+	s, err := yandexpay.FormatAmount(abs)
+	if err != nil {
+		// Only math.MinInt64 gets here; Money.String handles it.
+		return strings.TrimSuffix(m.String(), " "+m.Currency)
+	}
+	return sign + s
+}
+
+func printOutput(w io.Writer, out *output, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		return enc.Encode(out)
+	}
+	rows := [][2]string{
+		{"provider", out.Provider},
+		{"id", out.ID},
+		{"invoice_id", out.InvoiceID},
+		{"status", out.Status},
+		{"raw_status", out.RawStatus},
+	}
+	if out.Amount != nil {
+		rows = append(rows, [2]string{"amount", *out.Amount + " " + *out.Currency})
+	}
+	rows = append(rows, [2]string{"pending", fmt.Sprint(out.Pending)})
+	if out.OperationID != "" {
+		rows = append(rows, [2]string{"operation_id", out.OperationID})
+	}
+	if out.IdempotencyKey != "" {
+		rows = append(rows, [2]string{"idempotency_key", out.IdempotencyKey})
+	}
+	if out.NoOp {
+		rows = append(rows, [2]string{"no_op", "true (nothing had to be done)"})
+	}
+	for _, r := range rows {
+		if r[1] == "" {
+			continue
+		}
+		if _, err := fmt.Fprintf(w, "%-16s %s\n", r[0]+":", r[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

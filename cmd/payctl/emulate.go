@@ -1,0 +1,442 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/rustore/rustoretest"
+	"github.com/regionpay/payments/yandexpay"
+	"github.com/regionpay/payments/yandexpay/yandexpaytest"
+)
+
+// Paths on the emulate listener. Each emulator is mounted under its own
+// prefix, so one loopback port serves both and the admin endpoints.
+const (
+	rustorePrefix     = "/rustore"
+	yandexPayPrefix   = "/yandexpay"
+	adminPurchases    = "/admin/rustore/purchases"
+	adminOrders       = "/admin/yandexpay/orders"
+	maxAdminBody      = 64 << 10
+	emulateRegionRu   = "rustore-ru"
+	emulateRegionYaPa = "yandexpay-ru"
+)
+
+func emulateCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("payctl emulate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:8787", "loopback `address` to listen on (port 0 picks a free one)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `payctl emulate: run the RuStore and Yandex Pay emulators on one loopback port.
+
+It prints a payments config for them on stdout (key files go to a temporary
+directory removed on exit) and takes seeds over HTTP:
+
+  POST /admin/rustore/purchases  {"status":"paid","amount":"100.00","currency":"RUB","sandbox":false}
+       -> {"purchase_id":"...","invoice_id":"...","status":"paid","amount":"100.00","currency":"RUB","sandbox":false}
+  POST /admin/yandexpay/orders   {"order_id":"optional","status":"AUTHORIZED","amount":"100.00","currency":"RUB"}
+       -> {"order_id":"...","status":"AUTHORIZED","amount":"100.00","currency":"RUB"}
+  GET  /admin/rustore/purchases?id=PURCHASE_ID   and   GET /admin/yandexpay/orders?id=ORDER_ID
+       -> the stored state and how many times each action changed it
+
+It runs until SIGINT, SIGTERM or the end of stdin (a stdin of /dev/null is ignored).
+
+Usage:
+  payctl emulate [-addr 127.0.0.1:PORT]
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelpShown
+		}
+		return errParse
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	if err := checkLoopbackAddr(*addr); err != nil {
+		return usagef("-addr: %v", err)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", *addr, err)
+	}
+	em, err := startEmulators(ln)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer em.close()
+
+	cfg, err := json.MarshalIndent(em.config(), "", "  ")
+	if err != nil {
+		return err
+	}
+	if _, err := fmt.Fprintf(stdout, "%s\n", cfg); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, `payctl emulate: RuStore and Yandex Pay emulators on %[1]s
+  the config on stdout uses them (key files in %[2]s, removed on exit)
+  seed:  curl -s -X POST %[1]s%[3]s -d '{"status":"paid","amount":"100.00"}'
+         curl -s -X POST %[1]s%[4]s -d '{"status":"AUTHORIZED","amount":"100.00"}'
+  stop:  Ctrl-C, SIGTERM or end of stdin
+`, em.url, em.dir, adminPurchases, adminOrders)
+
+	select {
+	case <-ctx.Done():
+	case <-stdinClosed(stdin):
+	case err := <-em.serveErr:
+		return fmt.Errorf("serving: %w", err)
+	}
+	return nil
+}
+
+// checkLoopbackAddr refuses any address but a loopback IP or localhost with
+// a port: the emulators accept test credentials that must not be reachable
+// from other machines.
+func checkLoopbackAddr(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("want HOST:PORT on a loopback host, like 127.0.0.1:8787: %v", err)
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
+	}
+	if strings.EqualFold(host, "localhost") {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	if host == "" {
+		return errors.New("no host: an empty host listens on every interface; use 127.0.0.1")
+	}
+	return fmt.Errorf("%q is not a loopback address: the emulators listen only on 127.0.0.1, ::1 or localhost", host)
+}
+
+// stdinClosed is closed when stdin reaches its end. A stdin that is
+// /dev/null (a background job) never closes it, or the emulators would stop
+// at once.
+func stdinClosed(stdin io.Reader) <-chan struct{} {
+	done := make(chan struct{})
+	if f, ok := stdin.(*os.File); ok && isDevNull(f) {
+		return done
+	}
+	go func() {
+		defer close(done)
+		_, _ = io.Copy(io.Discard, bufio.NewReader(stdin))
+	}()
+	return done
+}
+
+func isDevNull(f *os.File) bool {
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err == nil && os.SameFile(fi, null)
+}
+
+// emulators is a running emulate session.
+type emulators struct {
+	rs       *rustoretest.Server
+	ys       *yandexpaytest.Server
+	srv      *http.Server
+	url      string // http://127.0.0.1:PORT
+	dir      string // key files
+	serveErr chan error
+}
+
+// startEmulators starts both emulators, writes their key files and serves
+// them, with the admin endpoints, on ln.
+func startEmulators(ln net.Listener) (*emulators, error) {
+	dir, err := os.MkdirTemp("", "payctl-emulate-")
+	if err != nil {
+		return nil, err
+	}
+	em := &emulators{
+		rs:       rustoretest.NewServer(nil),
+		ys:       yandexpaytest.NewServer(nil),
+		url:      "http://" + ln.Addr().String(),
+		dir:      dir,
+		serveErr: make(chan error, 1),
+	}
+	files := map[string]string{"rustore.key": em.rs.PrivateKeyBase64(), "yandexpay.key": em.ys.APIKey()}
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content+"\n"), 0o600); err != nil {
+			em.rs.Close()
+			em.ys.Close()
+			os.RemoveAll(dir)
+			return nil, err
+		}
+	}
+	mux := http.NewServeMux()
+	mux.Handle(rustorePrefix+"/", prefixProxy(em.rs.URL, rustorePrefix))
+	mux.Handle(yandexPayPrefix+"/", prefixProxy(em.ys.URL, yandexPayPrefix))
+	mux.HandleFunc(adminPurchases, em.adminRuStore)
+	mux.HandleFunc(adminOrders, em.adminYandexPay)
+	em.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := em.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			em.serveErr <- err
+		}
+	}()
+	return em, nil
+}
+
+func (em *emulators) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = em.srv.Shutdown(ctx)
+	em.rs.Close()
+	em.ys.Close()
+	os.RemoveAll(em.dir)
+}
+
+// emulateConfig mirrors the payments config format for printing.
+type emulateConfig struct {
+	DefaultRegion string                    `json:"default_region"`
+	Regions       map[string]map[string]any `json:"regions"`
+}
+
+// config is a payments config for the running emulators.
+func (em *emulators) config() emulateConfig {
+	return emulateConfig{
+		DefaultRegion: emulateRegionRu,
+		Regions: map[string]map[string]any{
+			emulateRegionRu: {
+				"provider":         "rustore",
+				"base_url":         em.url + rustorePrefix,
+				"key_id":           em.rs.KeyID(),
+				"app_id":           em.rs.AppID(),
+				"private_key_file": filepath.Join(em.dir, "rustore.key"),
+			},
+			emulateRegionYaPa: {
+				"provider":     "yandexpay",
+				"base_url":     em.url + yandexPayPrefix + "/api/merchant",
+				"api_key_file": filepath.Join(em.dir, "yandexpay.key"),
+			},
+		},
+	}
+}
+
+// prefixProxy forwards requests under prefix to target with the prefix
+// removed, keeping the escaped path as sent: ids holding "/" or "%" must
+// reach the emulator exactly as the adapter escaped them.
+func prefixProxy(target, prefix string) http.Handler {
+	u, err := url.Parse(target)
+	if err != nil {
+		panic(fmt.Sprintf("emulator URL %q: %v", target, err))
+	}
+	return &httputil.ReverseProxy{
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			escaped := strings.TrimPrefix(pr.In.URL.EscapedPath(), prefix)
+			path, err := url.PathUnescape(escaped)
+			if err != nil {
+				path = escaped
+			}
+			pr.Out.URL.Scheme, pr.Out.URL.Host = u.Scheme, u.Host
+			pr.Out.URL.Path, pr.Out.URL.RawPath = path, escaped
+			pr.Out.Host = u.Host
+		},
+		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, err error) {
+			http.Error(w, "emulator unreachable: "+err.Error(), http.StatusBadGateway)
+		},
+	}
+}
+
+// seedPurchase is the admin body for a RuStore purchase; every field is optional.
+type seedPurchase struct {
+	PurchaseID string `json:"purchase_id"`
+	InvoiceID  string `json:"invoice_id"`
+	Status     string `json:"status"`
+	Amount     string `json:"amount"`
+	Currency   string `json:"currency"`
+	Sandbox    bool   `json:"sandbox"`
+}
+
+// seedOrder is the admin body for a Yandex Pay order; every field is optional.
+type seedOrder struct {
+	OrderID  string `json:"order_id"`
+	Status   string `json:"status"`
+	Amount   string `json:"amount"`
+	Currency string `json:"currency"`
+}
+
+func (em *emulators) adminRuStore(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodPost:
+		var in seedPurchase
+		if !readAdminBody(w, r, &in) {
+			return
+		}
+		p := rustoretest.Purchase{PurchaseID: in.PurchaseID, Status: in.Status, Currency: in.Currency, Sandbox: in.Sandbox}
+		if in.InvoiceID != "" {
+			n, err := strconv.ParseInt(in.InvoiceID, 10, 64)
+			if err != nil || n <= 0 {
+				adminError(w, http.StatusBadRequest, "invoice_id must be positive digits")
+				return
+			}
+			p.InvoiceID = n
+		}
+		if in.Amount != "" {
+			m, err := yandexpay.ParseAmount(in.Amount, "RUB")
+			if err != nil {
+				adminError(w, http.StatusBadRequest, "amount: "+err.Error())
+				return
+			}
+			p.AmountCreate = m.Minor
+		}
+		stored, err := em.rs.TryAddPurchase(p)
+		if err != nil {
+			adminError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		writeAdmin(w, http.StatusCreated, purchaseView(stored, nil))
+	case http.MethodGet:
+		id := r.URL.Query().Get("id")
+		p, ok := em.rs.Purchase(id)
+		if !ok {
+			adminError(w, http.StatusNotFound, fmt.Sprintf("no purchase %q", id))
+			return
+		}
+		counts := map[string]int{}
+		for _, a := range []string{rustoretest.ActionConfirm, rustoretest.ActionCancel, rustoretest.ActionRefund} {
+			counts[a] = em.rs.Count(id, a)
+		}
+		writeAdmin(w, http.StatusOK, purchaseView(p, counts))
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		adminError(w, http.StatusMethodNotAllowed, "use POST to seed, GET ?id= to read")
+	}
+}
+
+func purchaseView(p rustoretest.Purchase, counts map[string]int) map[string]any {
+	v := map[string]any{
+		"purchase_id": p.PurchaseID,
+		"invoice_id":  strconv.FormatInt(p.InvoiceID, 10),
+		"status":      p.Status,
+		"amount":      formatMinor(p.AmountCurrent, p.Currency),
+		"currency":    p.Currency,
+		"sandbox":     p.Sandbox,
+	}
+	if counts != nil {
+		v["counts"] = counts
+	}
+	return v
+}
+
+func (em *emulators) adminYandexPay(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodPost:
+		var in seedOrder
+		if !readAdminBody(w, r, &in) {
+			return
+		}
+		if len(in.OrderID) > yandexpaytest.MaxOrderIDLength {
+			adminError(w, http.StatusBadRequest, fmt.Sprintf("order_id is longer than %d characters", yandexpaytest.MaxOrderIDLength))
+			return
+		}
+		if in.OrderID != "" {
+			if _, exists := em.ys.Order(in.OrderID); exists {
+				// AddOrder would replace it; seeding must not rewrite a payment under test.
+				adminError(w, http.StatusConflict, fmt.Sprintf("order %q exists already", in.OrderID))
+				return
+			}
+		}
+		o := yandexpaytest.Order{OrderID: in.OrderID, Status: in.Status, Currency: in.Currency}
+		if in.Amount != "" {
+			m, err := yandexpay.ParseAmount(in.Amount, "RUB")
+			if err != nil {
+				adminError(w, http.StatusBadRequest, "amount: "+err.Error())
+				return
+			}
+			o.Amount = m.Minor
+		}
+		writeAdmin(w, http.StatusCreated, orderView(em.ys.AddOrder(o), nil))
+	case http.MethodGet:
+		id := r.URL.Query().Get("id")
+		o, ok := em.ys.Order(id)
+		if !ok {
+			adminError(w, http.StatusNotFound, fmt.Sprintf("no order %q", id))
+			return
+		}
+		counts := map[string]int{}
+		for _, a := range []string{yandexpaytest.ActionCapture, yandexpaytest.ActionCancel, yandexpaytest.ActionRefund, yandexpaytest.ActionRollback, yandexpaytest.ActionSubmit} {
+			counts[a] = em.ys.Count(id, a)
+		}
+		writeAdmin(w, http.StatusOK, orderView(o, counts))
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		adminError(w, http.StatusMethodNotAllowed, "use POST to seed, GET ?id= to read")
+	}
+}
+
+func orderView(o yandexpaytest.Order, counts map[string]int) map[string]any {
+	v := map[string]any{
+		"order_id": o.OrderID,
+		"status":   o.Status,
+		"amount":   formatMinor(o.Amount-o.RefundedAmount, o.Currency),
+		"currency": o.Currency,
+	}
+	if counts != nil {
+		v["counts"] = counts
+	}
+	return v
+}
+
+// formatMinor writes minor units as a two-decimal string.
+func formatMinor(minor int64, currency string) string {
+	s, err := yandexpay.FormatAmount(payments.Money{Minor: minor, Currency: currency})
+	if err != nil {
+		return strconv.FormatInt(minor, 10) + " minor units"
+	}
+	return s
+}
+
+// readAdminBody decodes a seed request strictly; an empty body means defaults.
+func readAdminBody(w http.ResponseWriter, r *http.Request, dst any) bool {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAdminBody))
+	if err != nil {
+		adminError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body over %d bytes", maxAdminBody))
+		return false
+	}
+	if strings.TrimSpace(string(body)) == "" {
+		return true
+	}
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		adminError(w, http.StatusBadRequest, "body: "+err.Error())
+		return false
+	}
+	return true
+}
+
+func writeAdmin(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func adminError(w http.ResponseWriter, code int, msg string) {
+	writeAdmin(w, code, map[string]string{"error": msg})
+}

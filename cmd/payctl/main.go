@@ -1,0 +1,29 @@
+// Command payctl acts on payments from the command line through the same
+// config an app uses, and runs the emulators for offline testing.
+//
+//	payctl demo                      walk both providers through every action against in-process emulators
+//	payctl emulate -addr 127.0.0.1:8787
+//	                                 run both emulators, print a config for them, seed them over HTTP
+//	payctl -config FILE status   -region R -id ID [-invoice N] [-json]
+//	payctl -config FILE capture  -region R -id ID [-invoice N] [-amount 123.45] [-idempotency-key K] [-json]
+//	payctl -config FILE void     -region R -id ID [-invoice N] [-reason TEXT] [-idempotency-key K] [-json]
+//	payctl -config FILE rollback -region R -id ID [-invoice N] [-idempotency-key K] [-json]
+//	payctl -config FILE refund   -region R -id ID [-invoice N] [-amount 123.45] [-idempotency-key K] [-json]
+//
+// Exit status: 0 on success, 1 when the provider or the payment refused (the
+// code and message go to stderr), 2 on a usage or config error.
+package main
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
