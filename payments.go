@@ -20,19 +20,41 @@
 // Amounts are [Money]: integer minor units (kopecks) and a currency code;
 // never a float.
 //
+// # Regions and config
+//
 // Adapters live in their own packages (rustore, yandexpay) and register
-// themselves by name when imported, as database/sql drivers do. Each has an
-// emulator beside it (rustore/rustoretest, yandexpay/yandexpaytest): a real
-// HTTP server on 127.0.0.1 with the provider's state machine, for tests that
-// need no network and no credentials. Package conformance is the suite every
-// adapter passes.
+// themselves by name when imported, as database/sql drivers do; payments
+// imports none of them. An app that serves several regions keeps one JSON
+// file mapping each region to a provider and its settings, and opens it:
+//
+//	import _ "github.com/regionpay/payments/rustore"
+//	import _ "github.com/regionpay/payments/yandexpay"
+//
+//	cfg, err := payments.LoadConfig("payments.json")  // errors name line, region and field
+//	regions, err := payments.Open(ctx, cfg, nil)      // one HTTP client per region
+//	defer regions.Close()
+//	p, err := regions.Provider("ru")                  // or regions.Default()
+//
+// Secrets are never written in the file: a secret field is an "${ENV_VAR}"
+// reference, or its "_file" twin names a file. See [Config].
+//
+// # Testing
+//
+// Each adapter has an emulator beside it (rustore/rustoretest,
+// yandexpay/yandexpaytest): a real HTTP server on 127.0.0.1 with the
+// provider's auth, state machine, error bodies and a fault injector, for
+// tests that need no network and no credentials. Package conformance is the
+// suite every adapter passes; cmd/payctl's "emulate" serves both emulators to
+// other languages and processes.
 //
 // # Safety
 //
 // Writes carry an idempotency key ([CaptureOptions].IdempotencyKey and the
 // like), generated when empty and reused on every retry, so a retried capture
-// charges once. Retries happen only where they are safe. Credentials never
-// appear in errors, logs or String output.
+// charges once. Retries happen only where they are safe, and a write whose
+// answer was lost is settled by reading the payment back, not by guessing.
+// Credentials never appear in errors, logs or String output: keep them in a
+// [Secret].
 package payments
 
 import (
@@ -155,7 +177,11 @@ type CaptureOptions struct {
 	// Amount captures only part of the hold, where the provider supports it;
 	// nil captures all of it.
 	Amount *Money
-	// IdempotencyKey makes a repeat of the same capture safe; generated when empty.
+	// IdempotencyKey names this action as one logical operation: repeating
+	// the call with the same key returns its outcome instead of acting again
+	// (a repeat of a capture that already happened succeeds). Use one key per
+	// intent, never for two different actions. Generated when empty; the
+	// Result reports it either way.
 	IdempotencyKey string
 }
 
@@ -163,13 +189,21 @@ type CaptureOptions struct {
 type VoidOptions struct {
 	// Reason is shown to the provider (Yandex Pay requires one); a default is used when empty.
 	Reason string
-	// IdempotencyKey makes a repeat of the same void safe; generated when empty.
+	// IdempotencyKey names this action as one logical operation: repeating
+	// the call with the same key returns its outcome instead of acting again
+	// (a repeat of a capture that already happened succeeds). Use one key per
+	// intent, never for two different actions. Generated when empty; the
+	// Result reports it either way.
 	IdempotencyKey string
 }
 
 // RollbackOptions tune Rollback. A nil *RollbackOptions means defaults.
 type RollbackOptions struct {
-	// IdempotencyKey makes a repeat of the same rollback safe; generated when empty.
+	// IdempotencyKey names this action as one logical operation: repeating
+	// the call with the same key returns its outcome instead of acting again
+	// (a repeat of a capture that already happened succeeds). Use one key per
+	// intent, never for two different actions. Generated when empty; the
+	// Result reports it either way.
 	IdempotencyKey string
 }
 
@@ -177,6 +211,10 @@ type RollbackOptions struct {
 type RefundOptions struct {
 	// Amount refunds part of the captured money; nil refunds all that remains.
 	Amount *Money
-	// IdempotencyKey makes a repeat of the same refund safe; generated when empty.
+	// IdempotencyKey names this action as one logical operation: repeating
+	// the call with the same key returns its outcome instead of acting again
+	// (a repeat of a capture that already happened succeeds). Use one key per
+	// intent, never for two different actions. Generated when empty; the
+	// Result reports it either way.
 	IdempotencyKey string
 }
