@@ -8,15 +8,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/regionpay/payments/internal/urlcheck"
 )
 
 // Config maps regions to providers. It is read from JSON:
@@ -370,7 +370,7 @@ func (c *Config) Validate() error {
 			return &ConfigError{Region: name, Field: "provider", Msg: "missing: name the adapter, e.g. \"rustore\" or \"yandexpay\""}
 		}
 		if rc.BaseURL != "" {
-			if err := checkBaseURL(rc.BaseURL); err != nil {
+			if _, err := urlcheck.BaseURL(rc.BaseURL); err != nil {
 				return &ConfigError{Region: name, Field: "base_url", Msg: err.Error()}
 			}
 		}
@@ -410,56 +410,6 @@ func validRegionName(name string) error {
 	return nil
 }
 
-// checkBaseURL allows https anywhere and plain http only to a loopback host
-// (by name or literal IP, no DNS), since a credential must not cross a
-// network in clear text. Credentials in the URL, queries and fragments are
-// refused too: they would end up in logs.
-func checkBaseURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return errors.New("not a valid URL")
-	}
-	if u.Scheme == "" || u.Host == "" {
-		return errors.New("must be an absolute URL like https://host/path")
-	}
-	if u.User != nil {
-		return errors.New("must not carry a user name or password")
-	}
-	if u.RawQuery != "" || u.Fragment != "" || u.ForceQuery {
-		return errors.New("must not have a query or fragment")
-	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if isLoopbackHost(u.Hostname()) {
-			return nil
-		}
-		return fmt.Errorf("plain http is allowed only to a loopback host (127.0.0.1, ::1, localhost), got host %q: use https", u.Hostname())
-	}
-	return fmt.Errorf("scheme %q is not allowed: use https", u.Scheme)
-}
-
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// redactURL hides any user info in a URL before it is shown.
-func redactURL(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "[unparsable]"
-	}
-	return u.Redacted()
-}
-
 // Set sets an adapter field of the region to v, encoded as JSON: for configs
 // built in code, or to override a field after LoadConfig. Secret fields take
 // references ("${ENV_VAR}") or file paths, as in a file.
@@ -485,7 +435,7 @@ func (r *RegionConfig) Fields() []string { return sortedKeys(r.fields) }
 
 // String shows the region without adapter field values.
 func (r RegionConfig) String() string {
-	return fmt.Sprintf("{provider: %q, sandbox: %t, base_url: %q, fields: %v}", r.Provider, r.Sandbox, redactURL(r.BaseURL), sortedKeys(r.fields))
+	return fmt.Sprintf("{provider: %q, sandbox: %t, base_url: %q, fields: %v}", r.Provider, r.Sandbox, urlcheck.Redacted(r.BaseURL), sortedKeys(r.fields))
 }
 
 // GoString keeps %#v from printing field values.

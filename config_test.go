@@ -52,7 +52,7 @@ func TestParseConfigErrors(t *testing.T) {
 		{"base_url http to a LAN address", `{"regions": {"ru": {"provider": "fakepay", "base_url": "http://10.0.0.1:8080"}}}`,
 			`config: region "ru": field "base_url": plain http is allowed only to a loopback host (127.0.0.1, ::1, localhost), got host "10.0.0.1": use https`},
 		{"base_url other scheme", `{"regions": {"ru": {"provider": "fakepay", "base_url": "ftp://127.0.0.1/"}}}`, `config: region "ru": field "base_url": scheme "ftp" is not allowed: use https`},
-		{"base_url relative", `{"regions": {"ru": {"provider": "fakepay", "base_url": "/api"}}}`, `config: region "ru": field "base_url": must be an absolute URL like https://host/path`},
+		{"base_url relative", `{"regions": {"ru": {"provider": "fakepay", "base_url": "/api"}}}`, `config: region "ru": field "base_url": has no scheme: must be an absolute URL like https://host/path`},
 		{"base_url with credentials", `{"regions": {"ru": {"provider": "fakepay", "base_url": "https://user:` + cfgLeakedKey + `@pay.example.com"}}}`, `config: region "ru": field "base_url": must not carry a user name or password`},
 		{"base_url with query", `{"regions": {"ru": {"provider": "fakepay", "base_url": "https://pay.example.com/?key=1"}}}`, `config: region "ru": field "base_url": must not have a query or fragment`},
 		{"base_url unparsable", `{"regions": {"ru": {"provider": "fakepay", "base_url": "https://[::1"}}}`, `config: region "ru": field "base_url": not a valid URL`},

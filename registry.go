@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/regionpay/payments/internal/urlcheck"
 )
 
 // OpenFunc builds a Provider for one region of a config. Adapters pass one to
@@ -56,12 +58,7 @@ func Register(name string, open OpenFunc) {
 func Drivers() []string {
 	driversMu.RLock()
 	defer driversMu.RUnlock()
-	names := make([]string, 0, len(drivers))
-	for name := range drivers {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
+	return sortedKeys(drivers)
 }
 
 // lookupDriver returns the OpenFunc registered under name.
@@ -107,7 +104,7 @@ type Settings struct {
 // taken by the getter, so Format does the hiding.)
 func (s Settings) Format(f fmt.State, verb rune) {
 	fmt.Fprintf(f, "payments.Settings{region: %q, provider: %q, sandbox: %t, base_url: %q, fields: %v}",
-		s.Region, s.Provider, s.Sandbox, redactURL(s.BaseURL), sortedKeys(s.fields))
+		s.Region, s.Provider, s.Sandbox, urlcheck.Redacted(s.BaseURL), sortedKeys(s.fields))
 }
 
 // Errorf builds a *ConfigError about one of the region's fields, for checks

@@ -53,12 +53,8 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 	if err := c.check(op, ref, true, false); err != nil {
 		return nil, err
 	}
-	if o.Amount != nil {
-		if err := o.Amount.Validate(); err != nil {
-			return nil, payments.InvalidArgument(Name, op, "Amount: %v", err)
-		}
-		return nil, &payments.Error{Code: payments.CodeUnimplemented, Provider: Name, Op: op,
-			Message: "RuStore has no partial capture: leave Amount nil to capture the whole purchase"}
+	if err := refuseAmount(op, o.Amount, "RuStore has no partial capture: leave Amount nil to capture the whole purchase"); err != nil {
+		return nil, err
 	}
 	return c.run(ctx, op, ref, o.IdempotencyKey, confirmWrite)
 }
@@ -92,14 +88,24 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 	if err := c.check(op, ref, false, true); err != nil {
 		return nil, err
 	}
-	if o.Amount != nil {
-		if err := o.Amount.Validate(); err != nil {
-			return nil, payments.InvalidArgument(Name, op, "Amount: %v", err)
-		}
-		return nil, &payments.Error{Code: payments.CodeUnimplemented, Provider: Name, Op: op,
-			Message: "RuStore refunds only whole invoices: leave Amount nil to refund all of it"}
+	if err := refuseAmount(op, o.Amount, "RuStore refunds only whole invoices: leave Amount nil to refund all of it"); err != nil {
+		return nil, err
 	}
 	return c.run(ctx, op, ref, o.IdempotencyKey, refundWrite)
+}
+
+// refuseAmount fails an action given an explicit amount, which RuStore cannot
+// honour: it acts on whole purchases only. A malformed amount is reported as
+// such first, so the caller fixes the input before learning it is not
+// supported; why says what to do instead.
+func refuseAmount(op string, amount *payments.Money, why string) error {
+	if amount == nil {
+		return nil
+	}
+	if err := amount.Validate(); err != nil {
+		return payments.InvalidArgument(Name, op, "Amount: %v", err)
+	}
+	return &payments.Error{Code: payments.CodeUnimplemented, Provider: Name, Op: op, Message: why}
 }
 
 // rollbackAction is what Rollback does from one state.

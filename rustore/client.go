@@ -118,7 +118,9 @@ func New(cfg Config) (*Client, error) {
 		Secrets:      func() []string { return append(ts.Secrets(), rawKey) },
 	})
 	if err != nil {
-		return bad("BaseURL: %v", err)
+		// Not "BaseURL: ...": the transport also refuses retry waits, e.g. a
+		// RetryWaitMin above the default RetryWaitMax, and names the field.
+		return bad("%v", err)
 	}
 	ts.tr = tr
 	prefix := "/public"

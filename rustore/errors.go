@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -18,7 +17,8 @@ const confirmLimit = 15 * time.Minute
 
 // errorRule maps one of RuStore's messages to a code. RuStore's message is
 // the only precise signal it sends (code is mostly "ERROR"), so the known
-// messages are matched first and the HTTP status is the fallback.
+// messages are matched first and the HTTP status (transport.CodeForStatus) is
+// the fallback.
 type errorRule struct {
 	// match is compared case-insensitively as a substring of the message.
 	match string
@@ -49,18 +49,6 @@ var errorRules = []errorRule{
 	{match: "Something went wrong", code: payments.CodeUnavailable},
 }
 
-// httpCodes classifies answers whose message is not in errorRules. Other
-// 5xx are CodeUnavailable; anything else is CodeUnknown.
-var httpCodes = map[int]payments.Code{
-	http.StatusBadRequest:      payments.CodeInvalidArgument,
-	http.StatusUnauthorized:    payments.CodeUnauthenticated,
-	http.StatusForbidden:       payments.CodePermissionDenied,
-	http.StatusNotFound:        payments.CodeNotFound,
-	http.StatusConflict:        payments.CodeConflict,
-	http.StatusTooManyRequests: payments.CodeResourceExhausted,
-	http.StatusNotImplemented:  payments.CodeUnimplemented,
-}
-
 // ruleFor returns the rule matching a RuStore message, if any.
 func ruleFor(message string) (errorRule, bool) {
 	m := strings.ToLower(message)
@@ -70,17 +58,6 @@ func ruleFor(message string) (errorRule, bool) {
 		}
 	}
 	return errorRule{}, false
-}
-
-// codeForHTTP classifies an HTTP status with no known message.
-func codeForHTTP(status int) payments.Code {
-	if c, ok := httpCodes[status]; ok {
-		return c
-	}
-	if status >= 500 && status <= 599 {
-		return payments.CodeUnavailable
-	}
-	return payments.CodeUnknown
 }
 
 // envelope is RuStore's wrapper around every answer.
@@ -131,9 +108,9 @@ func tokenRejected(resp *transport.Response, env *envelope) bool {
 func classify(tr *transport.Client, op string, resp *transport.Response, env *envelope, perr error) *payments.Error {
 	e := &payments.Error{Provider: Name, Op: op, HTTPStatus: resp.StatusCode}
 	if perr != nil {
-		e.Code = codeForHTTP(resp.StatusCode)
+		e.Code = transport.CodeForStatus(resp.StatusCode)
 		e.Message = fmt.Sprintf("malformed answer (http %d): %s", resp.StatusCode, resp.Excerpt())
-		e.RetryAfter = retryAfterHeader(resp)
+		e.RetryAfter = resp.RetryAfter()
 		return e
 	}
 	e.ProviderCode = tr.Redact(env.Code)
@@ -141,10 +118,10 @@ func classify(tr *transport.Client, op string, resp *transport.Response, env *en
 	if r, ok := ruleFor(env.Message); ok {
 		e.Code, e.RetryAfter = r.code, r.retryAfter
 	} else {
-		e.Code = codeForHTTP(resp.StatusCode)
+		e.Code = transport.CodeForStatus(resp.StatusCode)
 	}
 	if e.RetryAfter == 0 {
-		e.RetryAfter = retryAfterHeader(resp)
+		e.RetryAfter = resp.RetryAfter()
 	}
 	if e.Message == "" {
 		e.Message = fmt.Sprintf("RuStore answered http %d with code %q and no message", resp.StatusCode, e.ProviderCode)
@@ -156,24 +133,4 @@ func classify(tr *transport.Client, op string, resp *transport.Response, env *en
 func malformed(op string, resp *transport.Response, what string) *payments.Error {
 	return &payments.Error{Code: payments.CodeUnknown, Provider: Name, Op: op, HTTPStatus: resp.StatusCode,
 		Message: fmt.Sprintf("%s: %s", what, resp.Excerpt())}
-}
-
-// retryAfterHeader reads Retry-After as seconds or an HTTP date.
-func retryAfterHeader(resp *transport.Response) time.Duration {
-	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		if secs < 0 {
-			return 0
-		}
-		return time.Duration(secs) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-	}
-	return 0
 }

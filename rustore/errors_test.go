@@ -92,6 +92,7 @@ func TestUnknownMessagesAreClassifiedByHTTPStatus(t *testing.T) {
 		{404, nil, payments.CodeNotFound, 0},
 		{405, nil, payments.CodeUnknown, 0},
 		{409, nil, payments.CodeConflict, 0},
+		{422, nil, payments.CodeInvalidArgument, 0},
 		{429, []string{"Retry-After", "7"}, payments.CodeResourceExhausted, 7 * time.Second},
 		{500, nil, payments.CodeUnavailable, 0},
 		{501, nil, payments.CodeUnimplemented, 0},
@@ -174,6 +175,8 @@ func TestEnvelopeOK(t *testing.T) {
 	}
 }
 
+// TestRetryAfterHeader checks that classify reports the wait a 429 asks
+// for, in both of Retry-After's forms, and none for values that are not one.
 func TestRetryAfterHeader(t *testing.T) {
 	cases := []struct {
 		value string
@@ -186,8 +189,12 @@ func TestRetryAfterHeader(t *testing.T) {
 		{time.Now().Add(time.Hour).UTC().Format(http.TimeFormat), func(d time.Duration) bool { return d > 58*time.Minute && d <= time.Hour }},
 		{time.Now().Add(-time.Hour).UTC().Format(http.TimeFormat), func(d time.Duration) bool { return d == 0 }},
 	}
+	tr := testTransport(t)
 	for _, tc := range cases {
-		got := retryAfterHeader(answer(429, "", "Retry-After", tc.value))
+		resp := answer(429, envelopeJSON("ERROR", "a message nobody documented"), "Retry-After", tc.value)
+		env, perr := decodeEnvelope(resp)
+		require.NoError(t, perr)
+		got := classify(tr, "capture", resp, env, perr).RetryAfter
 		assert.True(t, tc.want(got), "Retry-After %q gave %s", tc.value, got)
 	}
 }

@@ -1,8 +1,6 @@
 package rustore
 
 import (
-	"errors"
-
 	"github.com/regionpay/payments"
 )
 
@@ -43,7 +41,8 @@ func registryOpen(s *payments.Settings) (payments.Provider, error) {
 	})
 	if err != nil {
 		// key_id and app_id were checked above; what New refuses is the key.
-		return nil, s.Errorf("private_key", "%s", registryNewMessage(err))
+		// Only New's message: the config error names the region and field already.
+		return nil, s.Errorf("private_key", "%s", errMessage(err))
 	}
 	return c, nil
 }
@@ -57,14 +56,4 @@ func registryFirstErr(errs ...error) error {
 		}
 	}
 	return nil
-}
-
-// registryNewMessage drops the "rustore new: InvalidArgument:" prefix of New's
-// errors: the config error names the region and field already.
-func registryNewMessage(err error) string {
-	var pe *payments.Error
-	if errors.As(err, &pe) && pe.Message != "" {
-		return pe.Message
-	}
-	return err.Error()
 }

@@ -4,9 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/regionpay/payments"
 	"github.com/regionpay/payments/internal/transport"
@@ -28,7 +26,7 @@ const (
 // ANOTHER_OPERATION_IN_PROGRESS and BAD_REQUEST are its documented names; the
 // status and not-found names are the ones yandexpaytest answers with (see its
 // package doc). A reasonCode missing here is classified by HTTP status
-// (httpCodes), so a new one degrades gracefully.
+// (transport.CodeForStatus), so a new one degrades gracefully.
 var reasonCodes = map[string]payments.Code{
 	"ANOTHER_OPERATION_IN_PROGRESS": payments.CodeConflict,
 	reasonDuplicate:                 payments.CodeConflict, // reconciled before it reaches a caller
@@ -44,49 +42,24 @@ var reasonCodes = map[string]payments.Code{
 	"SERVICE_UNAVAILABLE":           payments.CodeUnavailable,
 }
 
-// httpCodes classifies an answer whose reasonCode is unknown or absent.
-var httpCodes = map[int]payments.Code{
-	http.StatusBadRequest:          payments.CodeInvalidArgument,
-	http.StatusUnauthorized:        payments.CodeUnauthenticated,
-	http.StatusForbidden:           payments.CodePermissionDenied,
-	http.StatusNotFound:            payments.CodeNotFound,
-	http.StatusConflict:            payments.CodeConflict,
-	http.StatusUnprocessableEntity: payments.CodeInvalidArgument,
-	http.StatusTooManyRequests:     payments.CodeResourceExhausted,
-	http.StatusNotImplemented:      payments.CodeUnimplemented,
-}
-
-// authStatuses override the reasonCode: a 401 or 403 means the key, whatever
-// the body says.
-var authStatuses = map[int]payments.Code{
-	http.StatusUnauthorized: payments.CodeUnauthenticated,
-	http.StatusForbidden:    payments.CodePermissionDenied,
-}
-
-// codeForHTTP classifies by HTTP status alone.
-func codeForHTTP(statusCode int) payments.Code {
-	if c, ok := httpCodes[statusCode]; ok {
-		return c
-	}
-	switch {
-	case statusCode >= 500:
-		return payments.CodeUnavailable
-	case statusCode >= 400:
-		return payments.CodeInvalidArgument
-	}
-	return payments.CodeUnknown
+// authStatuses are the HTTP statuses that override the reasonCode: a 401 or
+// 403 means the key, whatever the body says, and is classified by the status
+// alone.
+var authStatuses = map[int]bool{
+	http.StatusUnauthorized: true,
+	http.StatusForbidden:    true,
 }
 
 // codeFor classifies a fail answer: the HTTP status decides for credentials,
 // then a known reasonCode, then the HTTP status.
 func codeFor(statusCode int, reasonCode string) payments.Code {
-	if c, ok := authStatuses[statusCode]; ok {
-		return c
+	if authStatuses[statusCode] {
+		return transport.CodeForStatus(statusCode)
 	}
 	if c, ok := reasonCodes[strings.ToUpper(reasonCode)]; ok {
 		return c
 	}
-	return codeForHTTP(statusCode)
+	return transport.CodeForStatus(statusCode)
 }
 
 // errMalformed marks an answer that could not be read as Yandex Pay JSON. A
@@ -108,7 +81,7 @@ func (c *Client) apiError(op, reqID string, resp *transport.Response, env *envel
 		e.Message = c.tr.Redact(truncate(env.Reason, 256))
 		e.Code = codeFor(resp.StatusCode, env.ReasonCode)
 	} else {
-		e.Code = codeForHTTP(resp.StatusCode)
+		e.Code = transport.CodeForStatus(resp.StatusCode)
 		e.Message = fmt.Sprintf("unexpected answer: %s", resp.Excerpt())
 		if resp.StatusCode < 400 {
 			e.Code = payments.CodeUnknown
@@ -118,9 +91,7 @@ func (c *Client) apiError(op, reqID string, resp *transport.Response, env *envel
 	if e.Message == "" {
 		e.Message = http.StatusText(resp.StatusCode)
 	}
-	if e.Code == payments.CodeResourceExhausted {
-		e.RetryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
-	}
+	e.RetryAfter = resp.RetryAfter()
 	return e
 }
 
@@ -136,26 +107,6 @@ func (c *Client) malformed(op, reqID string, resp *transport.Response, what stri
 		Message:    fmt.Sprintf("malformed answer (%s): %s", what, resp.Excerpt()),
 		Err:        errMalformed,
 	}
-}
-
-// retryAfter reads a Retry-After header: delay-seconds or an HTTP-date.
-// Anything else, or a time in the past, gives 0.
-func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		const maxSecs = int64(24 * time.Hour / time.Second) // keeps the Duration from overflowing
-		if secs <= 0 {
-			return 0
-		}
-		return time.Duration(min(secs, maxSecs)) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
-	}
-	return 0
 }
 
 // providerCode returns err's reasonCode, or "".

@@ -96,6 +96,7 @@ import (
 
 	"github.com/regionpay/payments"
 	"github.com/regionpay/payments/internal/transport"
+	"github.com/regionpay/payments/internal/urlcheck"
 )
 
 // Name is the adapter's registered name, and the Provider of its errors.
@@ -151,7 +152,7 @@ type Config struct {
 // String describes the config without its key.
 func (c Config) String() string {
 	return fmt.Sprintf("yandexpay.Config{APIKey:%s Sandbox:%t BaseURL:%q MaxRetries:%d RetryWaitMin:%s RetryWaitMax:%s DefaultTimeout:%s}",
-		c.APIKey, c.Sandbox, redactURL(c.BaseURL), c.MaxRetries, c.RetryWaitMin, c.RetryWaitMax, c.DefaultTimeout)
+		c.APIKey, c.Sandbox, urlcheck.Redacted(c.BaseURL), c.MaxRetries, c.RetryWaitMin, c.RetryWaitMax, c.DefaultTimeout)
 }
 
 // GoString keeps %#v from printing the key.
@@ -160,15 +161,6 @@ func (c Config) GoString() string { return c.String() }
 // Format prints String for every verb, so no verb (%d, %x, %+v) reaches
 // the key through reflection.
 func (c Config) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
-
-// redactURL hides a password a base URL might carry (a proxy's user:pass@).
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil {
-		return "(unparsable URL)"
-	}
-	return u.Redacted()
-}
 
 // Client is the Yandex Pay adapter. It is safe for concurrent use.
 type Client struct {
@@ -244,7 +236,7 @@ func (c *Client) Close() error {
 }
 
 // String describes the client by its base URL; the key is never shown.
-func (c *Client) String() string { return "yandexpay.Client{" + redactURL(c.baseURL) + "}" }
+func (c *Client) String() string { return "yandexpay.Client{" + urlcheck.Redacted(c.baseURL) + "}" }
 
 // Format prints String for every verb: the Client holds the key in an
 // unexported field, which fmt would otherwise print raw for %+v or %#v.

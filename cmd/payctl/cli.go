@@ -106,6 +106,22 @@ var errHelpShown = errors.New("help shown")
 // errParse ends a command whose flags did not parse; package flag has printed why.
 var errParse = errors.New("flag parse error")
 
+// parseFlags parses a subcommand's args into fs. Every payctl value goes
+// with a flag, so a positional argument is refused rather than ignored: a
+// stray word may be a value the user meant for a flag.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelpShown
+		}
+		return errParse
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q: every value goes with a flag", fs.Arg(0))
+	}
+	return nil
+}
+
 // report prints err and picks the exit status.
 func report(cmd string, err error, stderr io.Writer) int {
 	var ue *usageError
@@ -227,14 +243,8 @@ func actionCommand(ctx context.Context, a *action, configPath string, args []str
 	if a.reason {
 		fs.StringVar(&f.reason, "reason", "", "`text` shown to the provider (default: the adapter's)")
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelpShown
-		}
-		return errParse
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q: every value goes with a flag", fs.Arg(0))
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if err := f.check(a); err != nil {
 		return err

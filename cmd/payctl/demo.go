@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	_ "embed"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -81,14 +80,8 @@ func demoCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprint(stderr, "payctl demo: start both emulators in this process and walk each provider through\n"+
 			"capture, void, rollback and refund, printing one table. Needs no credentials and no network.\n\nUsage:\n  payctl demo\n")
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelpShown
-		}
-		return errParse
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/urlcheck"
 )
 
 // Defaults applied by New to zero-valued Config fields.
@@ -224,46 +225,18 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// checkBaseURL accepts https, or http to a loopback host, with no credentials,
-// query or fragment. The error describes the problem without echoing a
-// password that may sit in the URL.
+// checkBaseURL applies the base URL rule every entry point shares
+// (urlcheck), and refuses an empty BaseURL: unlike a config file, where empty
+// means the adapter's default, the transport has no default to fall back to.
 func checkBaseURL(raw string) (*url.URL, error) {
 	if raw == "" {
 		return nil, errors.New("transport: BaseURL is empty")
 	}
-	u, err := url.Parse(raw)
+	u, err := urlcheck.BaseURL(raw)
 	if err != nil {
-		return nil, errors.New("transport: BaseURL is not a valid URL (want https://host/path)")
-	}
-	if u.User != nil {
-		return nil, errors.New("transport: BaseURL must not contain user info (credentials go in headers)")
-	}
-	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" {
-		// Not echoed: a query may hold a key.
-		return nil, errors.New("transport: BaseURL must not have a query or fragment")
-	}
-	scheme := strings.ToLower(u.Scheme)
-	switch {
-	case scheme == "":
-		return nil, fmt.Errorf("transport: BaseURL %q has no scheme; want https://host/path", u.Redacted())
-	case scheme != "https" && scheme != "http":
-		return nil, fmt.Errorf("transport: BaseURL %q has scheme %q; want https (or http to a loopback host)", u.Redacted(), u.Scheme)
-	case u.Host == "" || u.Hostname() == "":
-		return nil, fmt.Errorf("transport: BaseURL %q has no host", u.Redacted())
-	case scheme == "http" && !isLoopbackHost(u.Hostname()):
-		return nil, fmt.Errorf("transport: BaseURL %q uses http to a non-loopback host; use https", u.Redacted())
+		return nil, fmt.Errorf("transport: BaseURL: %w", err)
 	}
 	return u, nil
-}
-
-// isLoopbackHost reports whether host names the local machine without asking
-// DNS: "localhost" or a loopback address.
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // validHeaderName reports whether s is an HTTP token.
