@@ -133,6 +133,20 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	assert.Empty(t, srv.Requests(), "New must not touch the network")
 }
 
+// TestNewDoesNotBlameBaseURLForRetryWaits checks that a refusal only the
+// transport makes (RetryWaitMin above the default RetryWaitMax) names the
+// retry wait, not the base URL.
+func TestNewDoesNotBlameBaseURLForRetryWaits(t *testing.T) {
+	srv := rustoretest.NewServer(nil)
+	defer srv.Close()
+	cfg := configFor(srv, &lockedBuffer{})
+	cfg.RetryWaitMin, cfg.RetryWaitMax = time.Minute, 0
+	_, err := rustore.New(cfg)
+	pe := asError(t, err)
+	assert.Equal(t, payments.CodeInvalidArgument, pe.Code)
+	assert.Equal(t, "transport: RetryWaitMin (1m0s) must not exceed RetryWaitMax (5s)", pe.Message)
+}
+
 func TestColdClientAuthenticatesOnceForConcurrentCalls(t *testing.T) {
 	e := newEnv(t, nil, nil)
 	ref := e.seed("paid")
