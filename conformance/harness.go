@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/fault"
 	"github.com/regionpay/payments/status"
 )
 
@@ -20,54 +21,35 @@ const (
 	OpStatus   Op = "status"
 )
 
-// FaultKind is a class of failure the emulator can produce.
-type FaultKind int
+// FaultKind is a class of failure the emulator can produce. It is the kind
+// the emulators in this module use themselves, so a harness passes it
+// through untranslated.
+type FaultKind = fault.Kind
 
 // The fault classes every emulator injects. "Before" faults happen before the
 // emulator changes any state, "after" faults after it has.
 const (
 	// FaultServerError answers 503 before acting.
-	FaultServerError FaultKind = iota + 1
+	FaultServerError = fault.ServerError
 	// FaultTooManyRequests answers 429 with Retry-After before acting.
-	FaultTooManyRequests
+	FaultTooManyRequests = fault.TooManyRequests
 	// FaultResetBeforeApply drops the connection before acting.
-	FaultResetBeforeApply
+	FaultResetBeforeApply = fault.ResetBeforeApply
 	// FaultResetAfterApply acts, then drops the connection: the answer is lost.
-	FaultResetAfterApply
+	FaultResetAfterApply = fault.ResetAfterApply
 	// FaultSlow waits Fault.Delay before acting and answering.
-	FaultSlow
+	FaultSlow = fault.Slow
 	// FaultTruncatedBody acts, then sends only part of the answer.
-	FaultTruncatedBody
+	FaultTruncatedBody = fault.TruncatedBody
 	// FaultOversizedBody acts, then sends an answer far larger than any real one.
-	FaultOversizedBody
+	FaultOversizedBody = fault.OversizedBody
 	// FaultUnknownStatus makes status reads report a raw status no table knows.
-	FaultUnknownStatus
+	FaultUnknownStatus = fault.UnknownStatus
 )
 
-// String names the fault class for subtest names.
-func (k FaultKind) String() string {
-	switch k {
-	case FaultServerError:
-		return "ServerError"
-	case FaultTooManyRequests:
-		return "TooManyRequests"
-	case FaultResetBeforeApply:
-		return "ResetBeforeApply"
-	case FaultResetAfterApply:
-		return "ResetAfterApply"
-	case FaultSlow:
-		return "Slow"
-	case FaultTruncatedBody:
-		return "TruncatedBody"
-	case FaultOversizedBody:
-		return "OversizedBody"
-	case FaultUnknownStatus:
-		return "UnknownStatus"
-	}
-	return "Fault?"
-}
-
 // Fault is one injected failure: the next Times requests for Op fail as Kind.
+// The suite speaks in portable ops; a harness names the emulator action an
+// op maps to with ForAction.
 type Fault struct {
 	Kind FaultKind
 	// Op selects the requests that fail.
@@ -78,6 +60,13 @@ type Fault struct {
 	Delay time.Duration
 	// RetryAfter is what FaultTooManyRequests asks for.
 	RetryAfter time.Duration
+}
+
+// ForAction is f aimed at one of the emulator's own actions (the one Op
+// maps to), in the form the emulators in this module arm: convert it to
+// rustoretest.Fault or yandexpaytest.Fault.
+func (f Fault) ForAction(action string) fault.Fault {
+	return fault.Fault{Kind: f.Kind, Action: action, Times: f.Times, Delay: f.Delay, RetryAfter: f.RetryAfter}
 }
 
 // Capabilities declare what a provider can do, so the suite skips only what a

@@ -43,17 +43,6 @@ var opActions = map[conformance.Op][]string{
 	conformance.OpStatus:   {"status"},
 }
 
-var faultKinds = map[conformance.FaultKind]rustoretest.FaultKind{
-	conformance.FaultServerError:      rustoretest.FaultServerError,
-	conformance.FaultTooManyRequests:  rustoretest.FaultTooManyRequests,
-	conformance.FaultResetBeforeApply: rustoretest.FaultResetBeforeApply,
-	conformance.FaultResetAfterApply:  rustoretest.FaultResetAfterApply,
-	conformance.FaultSlow:             rustoretest.FaultSlow,
-	conformance.FaultTruncatedBody:    rustoretest.FaultTruncatedBody,
-	conformance.FaultOversizedBody:    rustoretest.FaultOversizedBody,
-	conformance.FaultUnknownStatus:    rustoretest.FaultUnknownStatus,
-}
-
 // harness wires the adapter to a fresh rustoretest emulator.
 type harness struct {
 	t    *testing.T
@@ -127,18 +116,12 @@ func (h *harness) Applied(ref payments.Ref, op conformance.Op) int {
 }
 
 func (h *harness) InjectFault(f conformance.Fault) {
-	kind, ok := faultKinds[f.Kind]
-	if !ok {
-		h.t.Fatalf("the RuStore harness has no fault %s", f.Kind)
-	}
 	actions, ok := opActions[f.Op]
 	if !ok {
 		h.t.Fatalf("the RuStore harness has no op %q", f.Op)
 	}
 	for _, action := range actions {
-		require.NoError(h.t, h.srv.TryInjectFault(rustoretest.Fault{
-			Kind: kind, Action: action, Times: f.Times, Delay: f.Delay, RetryAfter: f.RetryAfter,
-		}))
+		require.NoError(h.t, h.srv.TryInjectFault(rustoretest.Fault(f.ForAction(action))))
 	}
 }
 

@@ -141,25 +141,14 @@ var faultActions = map[conformance.Op]string{
 	conformance.OpStatus:   yandexpaytest.ActionOrder,
 }
 
-// faultKinds maps the suite's fault classes to the emulator's.
-var faultKinds = map[conformance.FaultKind]yandexpaytest.FaultKind{
-	conformance.FaultServerError:      yandexpaytest.FaultServerError,
-	conformance.FaultTooManyRequests:  yandexpaytest.FaultTooManyRequests,
-	conformance.FaultResetBeforeApply: yandexpaytest.FaultResetBeforeApply,
-	conformance.FaultResetAfterApply:  yandexpaytest.FaultResetAfterApply,
-	conformance.FaultSlow:             yandexpaytest.FaultSlow,
-	conformance.FaultTruncatedBody:    yandexpaytest.FaultTruncatedBody,
-	conformance.FaultOversizedBody:    yandexpaytest.FaultOversizedBody,
-	conformance.FaultUnknownStatus:    yandexpaytest.FaultUnknownStatus,
-}
-
 func (h *harness) InjectFault(f conformance.Fault) {
-	kind, ok := faultKinds[f.Kind]
-	action, okAction := faultActions[f.Op]
-	if !ok || !okAction {
-		h.t.Fatalf("harness: no emulator fault for %s on %q", f.Kind, f.Op)
+	action, ok := faultActions[f.Op]
+	if !ok {
+		h.t.Fatalf("harness: no emulator action for %q", f.Op)
 	}
-	h.srv.InjectFault(yandexpaytest.Fault{Kind: kind, Action: action, Times: f.Times, Delay: f.Delay, RetryAfter: f.RetryAfter})
+	if err := h.srv.TryInjectFault(yandexpaytest.Fault(f.ForAction(action))); err != nil {
+		h.t.Fatalf("harness: %v", err)
+	}
 }
 
 // syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.

@@ -8,10 +8,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -188,12 +187,24 @@ func startEmulators(ln net.Listener) (*emulators, error) {
 			return nil, err
 		}
 	}
+	// The emulators' handlers are served here directly rather than proxied
+	// to their own ports, so faults that drop or truncate a connection reach
+	// the client as they are, not as a proxy's 502. StripPrefix trims the
+	// escaped path too: ids holding "/" or "%" reach the emulator exactly as
+	// the adapter escaped them.
 	mux := http.NewServeMux()
-	mux.Handle(rustorePrefix+"/", prefixProxy(em.rs.URL, rustorePrefix))
-	mux.Handle(yandexPayPrefix+"/", prefixProxy(em.ys.URL, yandexPayPrefix))
+	mux.Handle(rustorePrefix+"/", http.StripPrefix(rustorePrefix, em.rs.Handler()))
+	mux.Handle(yandexPayPrefix+"/", http.StripPrefix(yandexPayPrefix, em.ys.Handler()))
 	mux.HandleFunc(adminPurchases, em.adminRuStore)
 	mux.HandleFunc(adminOrders, em.adminYandexPay)
-	em.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	em.srv = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		// Requests carry test keys and tokens; net/http's own messages
+		// (about hijacked or aborted connections, which faults cause on
+		// purpose) must not reach a log.
+		ErrorLog: log.New(io.Discard, "", 0),
+	}
 	go func() {
 		if err := em.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			em.serveErr <- err
@@ -203,11 +214,13 @@ func startEmulators(ln net.Listener) (*emulators, error) {
 }
 
 func (em *emulators) close() {
+	// Closing the emulators first releases requests FaultSlow holds, which
+	// Shutdown would otherwise wait for.
+	em.rs.Close()
+	em.ys.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = em.srv.Shutdown(ctx)
-	em.rs.Close()
-	em.ys.Close()
 	os.RemoveAll(em.dir)
 }
 
@@ -234,31 +247,6 @@ func (em *emulators) config() emulateConfig {
 				"base_url":     em.url + yandexPayPrefix + "/api/merchant",
 				"api_key_file": filepath.Join(em.dir, "yandexpay.key"),
 			},
-		},
-	}
-}
-
-// prefixProxy forwards requests under prefix to target with the prefix
-// removed, keeping the escaped path as sent: ids holding "/" or "%" must
-// reach the emulator exactly as the adapter escaped them.
-func prefixProxy(target, prefix string) http.Handler {
-	u, err := url.Parse(target)
-	if err != nil {
-		panic(fmt.Sprintf("emulator URL %q: %v", target, err))
-	}
-	return &httputil.ReverseProxy{
-		Rewrite: func(pr *httputil.ProxyRequest) {
-			escaped := strings.TrimPrefix(pr.In.URL.EscapedPath(), prefix)
-			path, err := url.PathUnescape(escaped)
-			if err != nil {
-				path = escaped
-			}
-			pr.Out.URL.Scheme, pr.Out.URL.Host = u.Scheme, u.Host
-			pr.Out.URL.Path, pr.Out.URL.RawPath = path, escaped
-			pr.Out.Host = u.Host
-		},
-		ErrorHandler: func(w http.ResponseWriter, _ *http.Request, err error) {
-			http.Error(w, "emulator unreachable: "+err.Error(), http.StatusBadGateway)
 		},
 	}
 }

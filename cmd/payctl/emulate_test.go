@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/regionpay/payments/yandexpay/yandexpaytest"
 )
 
 func TestCheckLoopbackAddr(t *testing.T) {
@@ -124,4 +126,62 @@ func TestStdinClosed(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("end of stdin did not stop the emulators")
 	}
+}
+
+// TestEmulateMountsEmulators: both emulators answer on the one listener,
+// faults reach the client as the emulator delivers them (no proxy turning a
+// truncated body into a 502), and closing ends requests FaultSlow holds.
+func TestEmulateMountsEmulators(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	em, err := startEmulators(ln)
+	require.NoError(t, err)
+	closed := false
+	defer func() {
+		if !closed {
+			em.close()
+		}
+	}()
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	get := func(ctx context.Context, path string) (int, []byte, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, em.url+path, nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Api-Key "+em.ys.APIKey())
+		resp, err := client.Do(req)
+		if err != nil {
+			return 0, nil, err
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		return resp.StatusCode, body, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	code, body, err := get(ctx, rustorePrefix+"/public/v2/purchase/1")
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusUnauthorized, code)
+	assert.Contains(t, string(body), "Token is empty")
+
+	o := em.ys.AddOrder(yandexpaytest.Order{OrderID: "x/y"})
+	orderPath := yandexPayPrefix + "/api/merchant/v1/orders/x%2Fy"
+	require.NoError(t, em.ys.TryInjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultTruncatedBody, Action: yandexpaytest.ActionOrder}))
+	_, _, err = get(ctx, orderPath)
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	code, body, err = get(ctx, orderPath)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusOK, code)
+	assert.Contains(t, string(body), `"orderId":"`+o.OrderID+`"`)
+
+	require.NoError(t, em.ys.TryInjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultSlow, Action: yandexpaytest.ActionOrder, Delay: time.Hour}))
+	held := len(em.ys.Requests())
+	errc := make(chan error, 1)
+	go func() {
+		_, _, err := get(ctx, orderPath)
+		errc <- err
+	}()
+	require.Eventually(t, func() bool { return len(em.ys.Requests()) > held }, 20*time.Second, time.Millisecond)
+	em.close()
+	closed = true
+	assert.Error(t, <-errc, "a held request ends when the emulators close")
 }

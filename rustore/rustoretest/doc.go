@@ -90,5 +90,11 @@
 // [Server.AuthCount], [Server.Requests], [Server.IssuedTokens] and
 // [Server.ReceivedSignatures] support the rest.
 //
+// The fault kinds are the ones the Yandex Pay emulator and the conformance
+// suite use too, so a fault means the same thing on either emulator.
+//
+// [Server.Handler] is the emulator's handler, for mounting it in a server
+// of your own (payctl emulate serves it under /rustore).
+//
 // The emulator logs nothing. All methods are safe for concurrent use.
 package rustoretest

@@ -1,7 +1,6 @@
 package rustoretest
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -10,12 +9,13 @@ import (
 	"encoding/json"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/regionpay/payments/internal/fault"
 )
 
 // Messages RuStore answers with (seeds 000-002 and the API notes), plus the
@@ -76,11 +76,10 @@ type route struct {
 
 // reply is an answer before it is written (and perhaps spoiled by a fault).
 type reply struct {
-	status     int
-	code       string
-	message    string // "" → null
-	body       any    // nil → null
-	retryAfter string
+	status  int
+	code    string
+	message string // "" → null
+	body    any    // nil → null
 }
 
 func okReply(body any) reply { return reply{status: http.StatusOK, code: codeOK, body: body} }
@@ -215,60 +214,22 @@ func (s *Server) checkAccess(r *http.Request, rt route) (reply, bool) {
 	return reply{}, true
 }
 
+// refusals are RuStore's answers to the faults that refuse before acting.
+var refusals = map[int]reply{
+	http.StatusServiceUnavailable: errReply(http.StatusServiceUnavailable, codeError, msgWentWrong),
+	http.StatusTooManyRequests:    errReply(http.StatusTooManyRequests, codeTooMany, msgTooMany),
+}
+
 // run consumes a fault for the route's action (if one is armed), acts, and
 // writes the answer the fault leaves.
 func (s *Server) run(w http.ResponseWriter, r *http.Request, rt route, act func(FaultKind) reply) {
-	f, faulty := s.takeFault(rt.action)
-	if !faulty {
-		s.write(w, act(0))
-		return
-	}
-	switch f.Kind {
-	case FaultServerError:
-		s.write(w, errReply(http.StatusServiceUnavailable, codeError, msgWentWrong))
-		return
-	case FaultTooManyRequests:
-		rep := errReply(http.StatusTooManyRequests, codeTooMany, msgTooMany)
-		rep.retryAfter = strconv.FormatInt(int64((f.RetryAfter+time.Second-1)/time.Second), 10)
-		s.write(w, rep)
-		return
-	case FaultResetBeforeApply:
-		reset(w)
-		return
-	case FaultSlow:
-		release := s.holdConfirm(rt)
-		aborted := s.wait(r, f.Delay)
-		release(aborted)
-		if aborted {
-			reset(w)
-			return
-		}
-	}
-	rep := act(f.Kind)
-	switch f.Kind {
-	case FaultResetAfterApply:
-		reset(w)
-	case FaultTruncatedBody:
-		s.writeTruncated(w, rep)
-	case FaultOversizedBody:
-		s.writePadded(w, rep)
-	default:
-		s.write(w, rep)
-	}
-}
-
-// wait sleeps d, returning true if the client or the server went away first.
-func (s *Server) wait(r *http.Request, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return false
-	case <-r.Context().Done():
-		return true
-	case <-s.done:
-		return true
-	}
+	f, _ := s.faults.Take(rt.action)
+	fault.Deliver(w, r, f, fault.Hooks{
+		Refusal: func(status int) fault.Reply { return s.wire(refusals[status]) },
+		Act:     func(k FaultKind) fault.Reply { return s.wire(act(k)) },
+		Hold:    func() func(bool) { return s.holdConfirm(rt) },
+		Done:    s.done,
+	})
 }
 
 // holdConfirm marks a confirm held by FaultSlow as processing when it has
@@ -538,7 +499,7 @@ func (s *Server) auth(r *http.Request, body []byte) reply {
 }
 
 // encode renders rep as an envelope stamped with the emulator clock.
-func (s *Server) encode(rep reply, padding int) []byte {
+func (s *Server) encode(rep reply) []byte {
 	env := envelope{Code: rep.code, Body: rep.body, Timestamp: s.Now().In(msk).Format(envelopeTimeLayout)}
 	if rep.message != "" {
 		m := rep.message
@@ -550,70 +511,15 @@ func (s *Server) encode(rep reply, padding int) []byte {
 		// would be an emulator bug, answered as RuStore answers its own.
 		b, _ = json.Marshal(envelope{Code: codeError, Message: &[]string{msgWentWrong}[0], Timestamp: env.Timestamp})
 	}
-	if padding > 0 {
-		// Spliced in rather than marshalled: encoding megabytes of JSON
-		// string is slow under the race detector. The result stays valid JSON.
-		pad := make([]byte, 0, len(b)+padding+16)
-		pad = append(pad, b[:len(b)-1]...)
-		pad = append(pad, `,"padding":"`...)
-		pad = append(pad, bytes.Repeat([]byte{'x'}, padding)...)
-		b = append(pad, `"}`...)
-	}
 	return b
 }
 
-func (s *Server) writeHeader(w http.ResponseWriter, rep reply, length int) {
-	h := w.Header()
+// wire renders rep as it goes on the wire.
+func (s *Server) wire(rep reply) fault.Reply {
+	h := http.Header{}
 	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(length))
-	if rep.retryAfter != "" {
-		h.Set("Retry-After", rep.retryAfter)
-	}
-	w.WriteHeader(rep.status)
+	return fault.Reply{Status: rep.status, Header: h, Body: s.encode(rep)}
 }
 
 // write sends rep whole.
-func (s *Server) write(w http.ResponseWriter, rep reply) {
-	b := s.encode(rep, 0)
-	s.writeHeader(w, rep, len(b))
-	_, _ = w.Write(b)
-}
-
-// writeTruncated announces the whole body but sends half, then closes.
-func (s *Server) writeTruncated(w http.ResponseWriter, rep reply) {
-	b := s.encode(rep, 0)
-	s.writeHeader(w, rep, len(b))
-	_, _ = w.Write(b[:len(b)/2])
-	if f, ok := w.(http.Flusher); ok {
-		f.Flush()
-	}
-	closeConn(w, false)
-}
-
-// writePadded sends a valid envelope padded to about OversizedBodySize.
-func (s *Server) writePadded(w http.ResponseWriter, rep reply) {
-	b := s.encode(rep, OversizedBodySize)
-	s.writeHeader(w, rep, len(b))
-	// Written in pieces so a client that gave up stops the copy early.
-	_, _ = io.Copy(w, bytes.NewReader(b))
-}
-
-// reset drops the connection with a TCP reset and no answer.
-func reset(w http.ResponseWriter) { closeConn(w, true) }
-
-func closeConn(w http.ResponseWriter, rst bool) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		// HTTP/1 servers always hijack; a wrapper that cannot still must not
-		// answer, so abort the handler the way net/http documents.
-		panic(http.ErrAbortHandler)
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	if tcp, ok := conn.(*net.TCPConn); ok && rst {
-		_ = tcp.SetLinger(0)
-	}
-	_ = conn.Close()
-}
+func (s *Server) write(w http.ResponseWriter, rep reply) { fault.Write(w, s.wire(rep)) }

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/regionpay/payments/internal/fault"
 )
 
 // Defaults used when Options leaves a field empty.
@@ -120,57 +122,45 @@ type Purchase struct {
 	PaymentInfo *PaymentInfo
 }
 
-// FaultKind is a class of failure the emulator can produce on request.
-type FaultKind int
+// FaultKind is a class of failure the emulator can produce on request. It
+// is the kind every emulator in this module and the conformance suite share,
+// so a fault means the same thing wherever it is injected.
+type FaultKind = fault.Kind
 
-// The fault classes. "Before acting" faults leave the state untouched; the
-// others apply the request first and then spoil the answer.
+// The fault classes, and what each looks like from this emulator. Faults
+// are taken after the path, method and access checks and before the state
+// machine, so the first three leave the purchase as it was.
 const (
-	// FaultServerError answers 503 "Something went wrong" before acting.
-	FaultServerError FaultKind = iota + 1
-	// FaultTooManyRequests answers 429 with Retry-After before acting.
-	FaultTooManyRequests
-	// FaultResetBeforeApply drops the connection (TCP reset) before acting.
-	FaultResetBeforeApply
-	// FaultResetAfterApply acts, then drops the connection without answering.
-	FaultResetAfterApply
-	// FaultSlow waits Fault.Delay, then acts and answers. If the client goes
-	// away (or the server closes) during the wait, nothing is applied.
-	FaultSlow
-	// FaultTruncatedBody acts, then sends part of the body under the full
-	// Content-Length and closes the connection.
-	FaultTruncatedBody
-	// FaultOversizedBody acts, then sends a valid envelope padded to ~4 MiB.
-	FaultOversizedBody
-	// FaultUnknownStatus makes status reads report invoiceStatus
-	// UnknownRawStatus. It applies to the "status" action only.
-	FaultUnknownStatus
+	// FaultServerError: 503, envelope code ERROR, "Something went wrong".
+	FaultServerError = fault.ServerError
+	// FaultTooManyRequests: 429, envelope code TOO_MANY_REQUESTS, with
+	// Retry-After in whole seconds.
+	FaultTooManyRequests = fault.TooManyRequests
+	// FaultResetBeforeApply: a TCP reset, nothing applied.
+	FaultResetBeforeApply = fault.ResetBeforeApply
+	// FaultResetAfterApply: the write applies (a confirm then meets the
+	// 15-minute rule), then a TCP reset instead of the answer.
+	FaultResetAfterApply = fault.ResetAfterApply
+	// FaultSlow: the request is held for Fault.Delay, a confirm showing as
+	// processing meanwhile; if the client goes away or the server closes
+	// first, nothing is applied and a confirm keeps its 15-minute mark.
+	FaultSlow = fault.Slow
+	// FaultTruncatedBody: the write applies, then half the envelope arrives
+	// under the full Content-Length before the connection closes.
+	FaultTruncatedBody = fault.TruncatedBody
+	// FaultOversizedBody: the write applies, then a valid envelope padded
+	// with a "padding" member to about OversizedBodySize bytes.
+	FaultOversizedBody = fault.OversizedBody
+	// FaultUnknownStatus: a v2 purchase read reports invoiceStatus
+	// UnknownRawStatus; it applies to the "status" action only.
+	FaultUnknownStatus = fault.UnknownStatus
 )
 
 // UnknownRawStatus is the invoiceStatus reported under FaultUnknownStatus.
 const UnknownRawStatus = "archived_v9"
 
 // OversizedBodySize is roughly how many bytes FaultOversizedBody sends.
-const OversizedBodySize = 4 << 20
-
-var faultNames = map[FaultKind]string{
-	FaultServerError:      "ServerError",
-	FaultTooManyRequests:  "TooManyRequests",
-	FaultResetBeforeApply: "ResetBeforeApply",
-	FaultResetAfterApply:  "ResetAfterApply",
-	FaultSlow:             "Slow",
-	FaultTruncatedBody:    "TruncatedBody",
-	FaultOversizedBody:    "OversizedBody",
-	FaultUnknownStatus:    "UnknownStatus",
-}
-
-// String names the fault kind.
-func (k FaultKind) String() string {
-	if n, ok := faultNames[k]; ok {
-		return n
-	}
-	return fmt.Sprintf("FaultKind(%d)", int(k))
-}
+const OversizedBodySize = fault.OversizedBodySize
 
 // Actions a fault can target and Count can count.
 const (
@@ -181,43 +171,28 @@ const (
 	ActionStatus  = "status"
 )
 
-var knownActions = map[string]bool{
-	ActionAuth: true, ActionConfirm: true, ActionCancel: true, ActionRefund: true, ActionStatus: true,
-}
+// Fault is one armed failure: the next Times requests of Action fail as
+// Kind. In this emulator Action is "auth", "confirm", "cancel", "refund" or
+// "status" (empty matches every action; FaultUnknownStatus: only
+// "status"), a zero Delay (how long FaultSlow waits) means 1 s, and a zero
+// RetryAfter (what FaultTooManyRequests asks for, rounded up to whole
+// seconds) means 1 s.
+//
+// It is the shared fault (the conformance suite's Fault.ForAction gives
+// one) under a name of this package, so that Validate can check Action
+// against RuStore's actions; convert with rustoretest.Fault(f).
+type Fault fault.Fault
 
-// Fault is one armed failure: the next Times requests of Action fail as Kind.
-type Fault struct {
-	Kind FaultKind
-	// Action is "auth", "confirm", "cancel", "refund" or "status"; empty
-	// matches every action (FaultUnknownStatus: only "status").
-	Action string
-	// Times is how many matching requests fail; 0 means 1.
-	Times int
-	// Delay is how long FaultSlow waits; 0 means 1 s.
-	Delay time.Duration
-	// RetryAfter is what FaultTooManyRequests asks for, rounded up to whole
-	// seconds; 0 means 1 s.
-	RetryAfter time.Duration
-}
+// Validate reports what is wrong with f for this emulator, if anything.
+func (f Fault) Validate() error { return faultConfig.Check(fault.Fault(f)) }
 
-// Validate reports what is wrong with f, if anything.
-func (f Fault) Validate() error {
-	if _, ok := faultNames[f.Kind]; !ok {
-		return fmt.Errorf("rustoretest: fault kind %d is not defined", int(f.Kind))
-	}
-	if f.Action != "" && !knownActions[f.Action] {
-		return fmt.Errorf("rustoretest: fault action %q is not one of auth, confirm, cancel, refund, status", f.Action)
-	}
-	if f.Kind == FaultUnknownStatus && f.Action != "" && f.Action != ActionStatus {
-		return fmt.Errorf("rustoretest: FaultUnknownStatus applies to status reads only, not %q", f.Action)
-	}
-	if f.Times < 0 {
-		return fmt.Errorf("rustoretest: fault times %d is negative", f.Times)
-	}
-	if f.Delay < 0 || f.RetryAfter < 0 {
-		return errors.New("rustoretest: fault delay and retry-after must not be negative")
-	}
-	return nil
+// faultConfig is what the shared fault queue needs to know of RuStore.
+var faultConfig = fault.Config{
+	Name:              "rustoretest",
+	Actions:           []string{ActionAuth, ActionConfirm, ActionCancel, ActionRefund, ActionStatus},
+	StatusAction:      ActionStatus,
+	DefaultDelay:      time.Second,
+	DefaultRetryAfter: time.Second,
 }
 
 // purchaseState is a stored purchase plus what the emulator tracks about it.
@@ -263,7 +238,7 @@ type Server struct {
 	signatures  []string
 	authCount   int
 	requests    []Request
-	faults      []*Fault
+	faults      *fault.Injector
 }
 
 var (
@@ -333,8 +308,9 @@ func NewServer(opts *Options) *Server {
 		invoices:    map[int64]string{},
 		nextInvoice: 100001,
 		tokens:      map[string]time.Time{},
+		faults:      fault.NewInjector(faultConfig),
 	}
-	s.hs = httptest.NewUnstartedServer(http.HandlerFunc(s.serveHTTP))
+	s.hs = httptest.NewUnstartedServer(s.Handler())
 	// net/http would log handler panics and hijack errors; nothing the
 	// emulator handles may reach a log.
 	s.hs.Config.ErrorLog = log.New(io.Discard, "", 0)
@@ -342,6 +318,14 @@ func NewServer(opts *Options) *Server {
 	s.URL = s.hs.URL
 	return s
 }
+
+// Handler returns the emulator's HTTP handler, the same one the test server
+// at URL serves. Use it to mount the emulator in your own server (for
+// example under http.StripPrefix); it keeps working there until Close,
+// which also aborts requests FaultSlow holds on any server. Faults that drop
+// the connection need a server that can hijack it (HTTP/1); elsewhere they
+// abort the request with http.ErrAbortHandler.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 // Close stops the server, aborting requests held by FaultSlow.
 func (s *Server) Close() {
@@ -631,48 +615,10 @@ func (s *Server) ReceivedSignatures() []string {
 }
 
 // TryInjectFault arms f, or says why it cannot.
-func (s *Server) TryInjectFault(f Fault) error {
-	if err := f.Validate(); err != nil {
-		return err
-	}
-	if f.Times == 0 {
-		f.Times = 1
-	}
-	if f.Delay == 0 {
-		f.Delay = time.Second
-	}
-	if f.RetryAfter == 0 {
-		f.RetryAfter = time.Second
-	}
-	if f.Kind == FaultUnknownStatus {
-		f.Action = ActionStatus
-	}
-	s.mu.Lock()
-	s.faults = append(s.faults, &f)
-	s.mu.Unlock()
-	return nil
-}
+func (s *Server) TryInjectFault(f Fault) error { return s.faults.Arm(fault.Fault(f)) }
 
 // InjectFault arms f: the next f.Times requests of f.Action fail as f.Kind.
 // Faults are consumed in the order armed, by requests that passed
 // authentication (auth requests: on arrival). A fault TryInjectFault would
 // reject is not armed.
 func (s *Server) InjectFault(f Fault) { _ = s.TryInjectFault(f) }
-
-// takeFault consumes one armed fault matching action, if any.
-func (s *Server) takeFault(action string) (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, f := range s.faults {
-		if f.Action != "" && f.Action != action {
-			continue
-		}
-		out := *f
-		f.Times--
-		if f.Times <= 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-		}
-		return out, true
-	}
-	return Fault{}, false
-}

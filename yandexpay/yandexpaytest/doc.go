@@ -101,12 +101,17 @@
 //
 // # Faults
 //
-// [Server.InjectFault] arms failures by action ("capture", "cancel", "refund",
+// [Server.InjectFault] (or [Server.TryInjectFault], which says why it refuses
+// a fault) arms failures by action ("capture", "cancel", "refund",
 // "rollback", "submit", "order" for order reads, "operation" for operation
 // reads; empty matches every action, except that FaultUnknownStatus only ever
 // applies to order reads). A request takes the oldest armed fault that matches
 // it. Faults apply after routing, authentication and header checks, so a
 // rejected request does not use one up. Connection resets use a hijacked
 // connection closed with SO_LINGER 0; FaultSlow gives up without acting when
-// the client goes away or the server closes.
+// the client goes away or the server closes. The fault kinds are the ones the
+// RuStore emulator and the conformance suite use too.
+//
+// [Server.Handler] is the emulator's handler, for mounting it in a server of
+// your own (payctl emulate serves it under /yandexpay).
 package yandexpaytest

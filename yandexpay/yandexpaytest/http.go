@@ -1,17 +1,15 @@
 package yandexpaytest
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
+
+	"github.com/regionpay/payments/internal/fault"
 )
 
 // Reason codes of the fail envelope; see the package doc for when each is sent.
@@ -35,8 +33,6 @@ const (
 	pathPrefix = "/api/merchant/"
 	// maxRequestBody caps what the server reads from a request.
 	maxRequestBody = 1 << 20
-	// oversizedBody is the size FaultOversizedBody pads an answer to.
-	oversizedBody = 4 << 20
 )
 
 // route is one endpoint: the path below /api/merchant, split on "/", with
@@ -59,11 +55,7 @@ var routes = []route{
 
 // reply is an answer built under the lock and delivered afterwards, so a
 // fault can spoil its delivery without touching the state again.
-type reply struct {
-	status int
-	header http.Header
-	body   []byte
-}
+type reply = fault.Reply
 
 func success(data any) reply {
 	return jsonReply(http.StatusOK, map[string]any{"code": http.StatusOK, "status": "success", "data": data})
@@ -87,7 +79,7 @@ func jsonReply(status int, v any) reply {
 	}
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
-	return reply{status: status, header: h, body: body}
+	return reply{Status: status, Header: h, Body: body}
 }
 
 // match finds the route for an escaped path below the prefix; id is the
@@ -134,7 +126,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	case !methodOK:
 		rep := fail(http.StatusMethodNotAllowed, ReasonMethodNotAllowed, "method not allowed; use "+rt.method, nil)
-		rep.header.Set("Allow", rt.method)
+		rep.Header.Set("Allow", rt.method)
 		write(w, rep)
 		return
 	case !s.authorized(r.Header.Get("Authorization")):
@@ -157,12 +149,23 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	f, faulty := s.takeFault(rt.action)
-	if !faulty {
-		write(w, s.act(rt.action, id, body, false))
-		return
-	}
-	s.deliverFault(w, r, f, func() reply { return s.act(rt.action, id, body, f.Kind == FaultUnknownStatus) })
+	f, _ := s.faults.Take(rt.action)
+	fault.Deliver(w, r, f, fault.Hooks{
+		Refusal: refusal,
+		Act:     func(k FaultKind) reply { return s.act(rt.action, id, body, k == FaultUnknownStatus) },
+		Done:    s.closed,
+	})
+}
+
+// refusals are Yandex Pay's answers to the faults that refuse before acting.
+var refusals = map[int]struct{ reasonCode, reason string }{
+	http.StatusServiceUnavailable: {ReasonServiceUnavailable, "service temporarily unavailable (injected)"},
+	http.StatusTooManyRequests:    {ReasonTooManyRequests, "too many requests (injected)"},
+}
+
+func refusal(status int) reply {
+	r := refusals[status]
+	return fail(status, r.reasonCode, r.reason, nil)
 }
 
 // authorized compares the Api-Key without revealing it anywhere.
@@ -213,103 +216,4 @@ func checkHeaders(r *http.Request) string {
 	return ""
 }
 
-func write(w http.ResponseWriter, rep reply) {
-	for k, v := range rep.header {
-		w.Header()[k] = v
-	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(rep.body)))
-	w.WriteHeader(rep.status)
-	_, _ = w.Write(rep.body)
-}
-
-// deliverFault answers as f says, calling act at most once and only for the
-// kinds that act.
-func (s *Server) deliverFault(w http.ResponseWriter, r *http.Request, f Fault, act func() reply) {
-	switch f.Kind {
-	case FaultServerError:
-		write(w, fail(http.StatusServiceUnavailable, ReasonServiceUnavailable, "service temporarily unavailable (injected)", nil))
-	case FaultTooManyRequests:
-		rep := fail(http.StatusTooManyRequests, ReasonTooManyRequests, "too many requests (injected)", nil)
-		secs := (f.RetryAfter + time.Second - 1) / time.Second
-		rep.header.Set("Retry-After", strconv.FormatInt(int64(secs), 10))
-		write(w, rep)
-	case FaultResetBeforeApply:
-		reset(w)
-	case FaultResetAfterApply:
-		act()
-		reset(w)
-	case FaultSlow:
-		t := time.NewTimer(f.Delay)
-		defer t.Stop()
-		select {
-		case <-t.C:
-			write(w, act())
-		case <-r.Context().Done():
-		case <-s.closed:
-		}
-	case FaultTruncatedBody:
-		truncate(w, act())
-	case FaultOversizedBody:
-		write(w, pad(act()))
-	default: // FaultUnknownStatus acts with the unknown status already applied.
-		write(w, act())
-	}
-}
-
-// reset drops the connection without an answer; SetLinger(0) makes it a TCP
-// reset rather than an orderly close, as a crashed proxy would.
-func reset(w http.ResponseWriter) {
-	conn, _, err := hijack(w)
-	if err != nil {
-		return
-	}
-	if tc, ok := conn.(*net.TCPConn); ok {
-		_ = tc.SetLinger(0)
-	}
-	_ = conn.Close()
-}
-
-// truncate promises the full body in Content-Length, sends half, and closes.
-func truncate(w http.ResponseWriter, rep reply) {
-	conn, buf, err := hijack(w)
-	if err != nil {
-		return
-	}
-	defer conn.Close()
-	fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n",
-		rep.status, http.StatusText(rep.status), len(rep.body))
-	_, _ = buf.Write(rep.body[:len(rep.body)/2])
-	_ = buf.Flush()
-}
-
-func hijack(w http.ResponseWriter) (net.Conn, interface {
-	io.Writer
-	Flush() error
-}, error) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		return nil, nil, errors.New("connection cannot be hijacked")
-	}
-	conn, rw, err := hj.Hijack()
-	if err != nil {
-		return nil, nil, err
-	}
-	return conn, rw.Writer, nil
-}
-
-// pad grows a JSON object answer to oversizedBody bytes with a padding field,
-// so it stays valid JSON and only its size is wrong.
-func pad(rep reply) reply {
-	trimmed := bytes.TrimRight(rep.body, " \n")
-	if len(trimmed) == 0 || trimmed[len(trimmed)-1] != '}' {
-		return rep
-	}
-	var b bytes.Buffer
-	b.Grow(oversizedBody + len(trimmed) + 16)
-	b.Write(trimmed[:len(trimmed)-1])
-	b.WriteString(`,"padding":"`)
-	b.Write(bytes.Repeat([]byte{'x'}, oversizedBody))
-	b.WriteString(`"}`)
-	rep.body = b.Bytes()
-	return rep
-}
+func write(w http.ResponseWriter, rep reply) { fault.Write(w, rep) }

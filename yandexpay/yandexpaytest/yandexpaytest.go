@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/regionpay/payments/internal/fault"
 )
 
 // Defaults used when Options or Order leave a field empty.
@@ -90,7 +92,7 @@ type Server struct {
 	orderOps map[string][]*opState
 	counts   map[countKey]int
 	requests []Request
-	faults   []*Fault
+	faults   *fault.Injector
 }
 
 // opState is an operation plus what the emulator needs to finish it.
@@ -169,66 +171,61 @@ func (r Request) String() string {
 	return r.Method + " " + r.RawPath
 }
 
-// FaultKind is a class of injected failure.
-type FaultKind int
+// FaultKind is a class of injected failure. It is the kind every emulator
+// in this module and the conformance suite share, so a fault means the same
+// thing wherever it is injected.
+type FaultKind = fault.Kind
 
-// The fault classes. "Before" faults leave the state alone; "after" faults
-// change it and then spoil the answer.
+// The fault classes, and what each looks like from this emulator. Faults
+// are taken after routing, authentication and header checks, so a rejected
+// request does not use one up.
 const (
-	// FaultServerError answers 503 before acting.
-	FaultServerError FaultKind = iota + 1
-	// FaultTooManyRequests answers 429 with Retry-After before acting.
-	FaultTooManyRequests
-	// FaultResetBeforeApply resets the connection before acting.
-	FaultResetBeforeApply
-	// FaultResetAfterApply acts, then resets the connection: the answer is lost.
-	FaultResetAfterApply
-	// FaultSlow waits Fault.Delay (giving up without acting if the client goes
-	// away or the server closes) and then acts.
-	FaultSlow
-	// FaultTruncatedBody acts, then sends part of the body under the full
-	// Content-Length and closes the connection.
-	FaultTruncatedBody
-	// FaultOversizedBody acts, then sends a valid answer padded to about 4 MiB.
-	FaultOversizedBody
-	// FaultUnknownStatus makes order reads report UnknownStatus as paymentStatus.
-	FaultUnknownStatus
+	// FaultServerError: 503 with reasonCode SERVICE_UNAVAILABLE; the order
+	// is not touched.
+	FaultServerError = fault.ServerError
+	// FaultTooManyRequests: 429 with reasonCode TOO_MANY_REQUESTS and
+	// Retry-After in whole seconds; the order is not touched.
+	FaultTooManyRequests = fault.TooManyRequests
+	// FaultResetBeforeApply: the connection is reset and no operation is
+	// created.
+	FaultResetBeforeApply = fault.ResetBeforeApply
+	// FaultResetAfterApply: the operation is created (and succeeds or stays
+	// PENDING as usual), then the connection is reset: the answer is lost.
+	FaultResetAfterApply = fault.ResetAfterApply
+	// FaultSlow: the request is held for Fault.Delay; if the client goes
+	// away or the server closes first, no operation is created and the
+	// connection is reset.
+	FaultSlow = fault.Slow
+	// FaultTruncatedBody: the request acts, then half the answer arrives
+	// under the full Content-Length before the connection closes.
+	FaultTruncatedBody = fault.TruncatedBody
+	// FaultOversizedBody: the request acts, then the answer arrives padded
+	// with a "padding" member to about 4 MiB, still valid JSON.
+	FaultOversizedBody = fault.OversizedBody
+	// FaultUnknownStatus: order reads report UnknownStatus as paymentStatus.
+	FaultUnknownStatus = fault.UnknownStatus
 )
 
-var faultNames = map[FaultKind]string{
-	FaultServerError:      "ServerError",
-	FaultTooManyRequests:  "TooManyRequests",
-	FaultResetBeforeApply: "ResetBeforeApply",
-	FaultResetAfterApply:  "ResetAfterApply",
-	FaultSlow:             "Slow",
-	FaultTruncatedBody:    "TruncatedBody",
-	FaultOversizedBody:    "OversizedBody",
-	FaultUnknownStatus:    "UnknownStatus",
-}
+// Fault is one armed failure: the next Times requests of Action fail as
+// Kind. In this emulator Action is "capture", "cancel", "refund",
+// "rollback", "submit", "order" or "operation" (empty matches every action;
+// FaultUnknownStatus only ever applies to order reads), Delay is how long
+// FaultSlow waits, and RetryAfter is what FaultTooManyRequests asks for, in
+// whole seconds rounded up (0 sends "Retry-After: 0").
+//
+// It is the shared fault (the conformance suite's Fault.ForAction gives
+// one) under a name of this package, so that Validate can check Action
+// against Yandex Pay's actions; convert with yandexpaytest.Fault(f).
+type Fault fault.Fault
 
-// String names the fault class, for subtest names and messages.
-func (k FaultKind) String() string {
-	if n, ok := faultNames[k]; ok {
-		return n
-	}
-	return fmt.Sprintf("FaultKind(%d)", int(k))
-}
+// Validate reports what is wrong with f for this emulator, if anything.
+func (f Fault) Validate() error { return faultConfig.Check(fault.Fault(f)) }
 
-// Fault is one armed failure: the next Times requests of Action fail as Kind.
-type Fault struct {
-	// Kind is the failure class.
-	Kind FaultKind
-	// Action is "capture", "cancel", "refund", "rollback", "submit", "order" or
-	// "operation"; empty matches every action. FaultUnknownStatus only ever
-	// applies to order reads.
-	Action string
-	// Times is how many matching requests fail; 0 means 1.
-	Times int
-	// Delay is how long FaultSlow waits.
-	Delay time.Duration
-	// RetryAfter is what FaultTooManyRequests asks for, in whole seconds
-	// rounded up (0 sends "Retry-After: 0").
-	RetryAfter time.Duration
+// faultConfig is what the shared fault queue needs to know of Yandex Pay.
+var faultConfig = fault.Config{
+	Name:         "yandexpaytest",
+	Actions:      []string{ActionCapture, ActionCancel, ActionRefund, ActionRollback, ActionSubmit, ActionOrder, ActionOperation},
+	StatusAction: ActionOrder,
 }
 
 // NewServer starts an emulator on 127.0.0.1; Close stops it.
@@ -253,11 +250,21 @@ func NewServer(opts *Options) *Server {
 		byExtID:    map[string]*opState{},
 		orderOps:   map[string][]*opState{},
 		counts:     map[countKey]int{},
+		faults:     fault.NewInjector(faultConfig),
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
+	s.srv = httptest.NewServer(s.Handler())
 	s.URL = s.srv.URL
 	return s
 }
+
+// Handler returns the emulator's HTTP handler, the same one the test server
+// at URL serves. Use it to mount the emulator in your own server (for
+// example under http.StripPrefix, the Merchant API then living at
+// prefix + "/api/merchant"); it keeps working there until Close, which also
+// drops requests FaultSlow holds on any server. Faults that drop the
+// connection need a server that can hijack it (HTTP/1); elsewhere they abort
+// the request with http.ErrAbortHandler.
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 // Close stops the server; requests held by FaultSlow are dropped.
 func (s *Server) Close() {
@@ -409,36 +416,12 @@ func (s *Server) Requests() []Request {
 	return out
 }
 
-// InjectFault arms f; faults armed earlier are used first.
-func (s *Server) InjectFault(f Fault) {
-	if f.Times <= 0 {
-		f.Times = 1
-	}
-	s.mu.Lock()
-	s.faults = append(s.faults, &f)
-	s.mu.Unlock()
-}
+// TryInjectFault arms f, or says why it cannot (see Fault.Validate).
+func (s *Server) TryInjectFault(f Fault) error { return s.faults.Arm(fault.Fault(f)) }
 
-// takeFault uses up one matching armed fault; ok is false when none matches.
-func (s *Server) takeFault(action string) (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, f := range s.faults {
-		if f.Action != "" && f.Action != action {
-			continue
-		}
-		if f.Kind == FaultUnknownStatus && action != ActionOrder {
-			continue
-		}
-		taken := *f
-		f.Times--
-		if f.Times <= 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-		}
-		return taken, true
-	}
-	return Fault{}, false
-}
+// InjectFault arms f; faults armed earlier are used first. A fault
+// TryInjectFault would reject is not armed.
+func (s *Server) InjectFault(f Fault) { _ = s.TryInjectFault(f) }
 
 // newUUID returns a random (version 4) UUID.
 func newUUID() string {

@@ -1,0 +1,114 @@
+// Package fault is the one vocabulary of injected failures and the one way
+// of delivering them on the wire, shared by the RuStore and Yandex Pay
+// emulators and the conformance suite.
+//
+// It exists so that "reset after the state changed" or "a truncated body"
+// means the same thing to every emulator and to the suite that asks for it:
+// the kinds, the armed-fault queue and the HTTP-level sabotage (503, 429 with
+// Retry-After, TCP resets through a hijacked connection, held requests,
+// truncated and oversized bodies) live here once. What only one provider
+// knows (its error envelope, its action names, its own bookkeeping around a
+// held request) stays in that emulator and is handed in as values and
+// callbacks, so this package knows nothing of either provider.
+package fault
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Kind is a class of failure an emulator can produce on request.
+type Kind int
+
+// The fault classes. "Before acting" faults leave the emulator's state
+// untouched; the others apply the request first and then spoil the answer.
+const (
+	// ServerError answers 503 before acting.
+	ServerError Kind = iota + 1
+	// TooManyRequests answers 429 with Retry-After before acting.
+	TooManyRequests
+	// ResetBeforeApply drops the connection (TCP reset) before acting.
+	ResetBeforeApply
+	// ResetAfterApply acts, then drops the connection without answering.
+	ResetAfterApply
+	// Slow waits Fault.Delay, then acts and answers. If the client goes away
+	// or the emulator closes during the wait, nothing is applied and the
+	// connection is dropped.
+	Slow
+	// TruncatedBody acts, then sends half of the body under the full
+	// Content-Length and closes the connection.
+	TruncatedBody
+	// OversizedBody acts, then sends a valid JSON answer padded to about
+	// OversizedBodySize bytes.
+	OversizedBody
+	// UnknownStatus makes status reads report a raw status no table knows.
+	// It applies to an emulator's status-read action only.
+	UnknownStatus
+)
+
+// OversizedBodySize is roughly how many bytes an OversizedBody answer has:
+// far beyond any real answer, so a client that does not cap what it reads
+// is caught.
+const OversizedBodySize = 4 << 20
+
+// names doubles as the set of defined kinds.
+var names = map[Kind]string{
+	ServerError:      "ServerError",
+	TooManyRequests:  "TooManyRequests",
+	ResetBeforeApply: "ResetBeforeApply",
+	ResetAfterApply:  "ResetAfterApply",
+	Slow:             "Slow",
+	TruncatedBody:    "TruncatedBody",
+	OversizedBody:    "OversizedBody",
+	UnknownStatus:    "UnknownStatus",
+}
+
+// String names the kind, for subtest names and messages; an undefined kind
+// prints as FaultKind(n).
+func (k Kind) String() string {
+	if n, ok := names[k]; ok {
+		return n
+	}
+	return fmt.Sprintf("FaultKind(%d)", int(k))
+}
+
+// Defined reports whether k is one of the fault classes above.
+func (k Kind) Defined() bool {
+	_, ok := names[k]
+	return ok
+}
+
+// Fault is one armed failure: the next Times requests of Action fail as Kind.
+type Fault struct {
+	// Kind is the failure class.
+	Kind Kind
+	// Action names the emulator requests that fail, in the emulator's own
+	// action names; empty matches every action (UnknownStatus: the
+	// emulator's status read only).
+	Action string
+	// Times is how many matching requests fail in a row; 0 means 1.
+	Times int
+	// Delay is how long Slow holds the request; 0 means the emulator's
+	// default.
+	Delay time.Duration
+	// RetryAfter is what TooManyRequests asks for, sent in whole seconds
+	// rounded up; 0 means the emulator's default.
+	RetryAfter time.Duration
+}
+
+// Validate reports what is wrong with f on its own, if anything. Whether
+// f.Action names a real action is for the emulator to say: [Injector.Arm]
+// checks that against the actions it was configured with.
+func (f Fault) Validate() error {
+	if !f.Kind.Defined() {
+		return fmt.Errorf("fault kind %d is not defined", int(f.Kind))
+	}
+	if f.Times < 0 {
+		return fmt.Errorf("fault times %d is negative", f.Times)
+	}
+	if f.Delay < 0 || f.RetryAfter < 0 {
+		return errors.New("fault delay and retry-after must not be negative")
+	}
+	return nil
+}

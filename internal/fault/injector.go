@@ -1,0 +1,112 @@
+package fault
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Config is what an emulator tells its Injector about itself. The zero
+// value accepts any action and keeps zero delays as they are.
+type Config struct {
+	// Name prefixes Arm's errors, so they say which emulator refused
+	// ("rustoretest: fault times -1 is negative").
+	Name string
+	// Actions lists the action names a fault may target, in the order error
+	// messages list them; empty accepts any action.
+	Actions []string
+	// StatusAction is the action UnknownStatus applies to: a fault of that
+	// kind with an empty Action targets it, and one naming any other action
+	// is refused.
+	StatusAction string
+	// DefaultDelay replaces a zero Fault.Delay.
+	DefaultDelay time.Duration
+	// DefaultRetryAfter replaces a zero Fault.RetryAfter.
+	DefaultRetryAfter time.Duration
+}
+
+// Injector is an emulator's queue of armed faults. Faults are used in the
+// order armed, each by the next Times requests of its action. It is safe
+// for concurrent use; the zero value is ready and accepts any action.
+type Injector struct {
+	cfg   Config
+	mu    sync.Mutex
+	armed []*Fault
+}
+
+// NewInjector returns an empty queue that checks and completes faults as
+// cfg says.
+func NewInjector(cfg Config) *Injector {
+	cfg.Actions = append([]string(nil), cfg.Actions...)
+	return &Injector{cfg: cfg}
+}
+
+// Check reports what is wrong with f for this emulator, if anything: what
+// Fault.Validate finds, an Action not among Actions, or UnknownStatus aimed
+// at an action other than StatusAction. The error names the emulator.
+func (c Config) Check(f Fault) error {
+	err := f.Validate()
+	switch {
+	case err != nil:
+	case f.Action != "" && len(c.Actions) > 0 && !slices.Contains(c.Actions, f.Action):
+		err = fmt.Errorf("fault action %q is not one of %s", f.Action, strings.Join(c.Actions, ", "))
+	case f.Kind == UnknownStatus && f.Action != "" && c.StatusAction != "" && f.Action != c.StatusAction:
+		err = fmt.Errorf("Fault%s applies to %s reads only, not %q", UnknownStatus, c.StatusAction, f.Action)
+	}
+	if err != nil && c.Name != "" {
+		return fmt.Errorf("%s: %w", c.Name, err)
+	}
+	return err
+}
+
+// Arm checks f (see Config.Check), fills its defaults and queues it; on
+// error nothing is armed.
+func (in *Injector) Arm(f Fault) error {
+	if err := in.cfg.Check(f); err != nil {
+		return err
+	}
+	if f.Times == 0 {
+		f.Times = 1
+	}
+	if f.Delay == 0 {
+		f.Delay = in.cfg.DefaultDelay
+	}
+	if f.RetryAfter == 0 {
+		f.RetryAfter = in.cfg.DefaultRetryAfter
+	}
+	if f.Kind == UnknownStatus && f.Action == "" {
+		f.Action = in.cfg.StatusAction
+	}
+	in.mu.Lock()
+	in.armed = append(in.armed, &f)
+	in.mu.Unlock()
+	return nil
+}
+
+// Take uses up one request's worth of the oldest armed fault that matches
+// action; ok is false when none does.
+func (in *Injector) Take(action string) (f Fault, ok bool) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for i, armed := range in.armed {
+		if armed.Action != "" && armed.Action != action {
+			continue
+		}
+		f = *armed
+		armed.Times--
+		if armed.Times <= 0 {
+			in.armed = append(in.armed[:i], in.armed[i+1:]...)
+		}
+		return f, true
+	}
+	return Fault{}, false
+}
+
+// Reset disarms every fault.
+func (in *Injector) Reset() {
+	in.mu.Lock()
+	in.armed = nil
+	in.mu.Unlock()
+}
