@@ -507,6 +507,9 @@ type openRegion struct {
 // adapter refuses; the error names the region and the field. Open sends no
 // request: credentials are first used by the first call.
 func Open(ctx context.Context, cfg *Config, opts *OpenOptions) (*Regions, error) {
+	if ctx == nil {
+		return nil, &ConfigError{Msg: "nil context passed to Open"}
+	}
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}

@@ -352,6 +352,10 @@ var cfgRegisterTracked = sync.OnceFunc(func() {
 func TestOpenFailureClosesOpened(t *testing.T) {
 	cfgRegisterFakes()
 	cfgRegisterTracked()
+	// The registry outlives a test run (-count=N): forget earlier runs' providers.
+	cfgCloseTracker.Lock()
+	cfgCloseTracker.opened = nil
+	cfgCloseTracker.Unlock()
 	// Regions open in name order: "a" succeeds, then "b" fails.
 	cfg, err := payments.ParseConfig([]byte(`{"default_region": "a", "regions": {
 		"a": {"provider": "faketracked"},

@@ -114,14 +114,19 @@ func TestDriversSorted(t *testing.T) {
 	assert.NotContains(t, payments.Drivers(), "mutated", "Drivers must return a copy")
 }
 
+// registryRun makes TestRegistryConcurrent's names unique per run: the
+// registry is process-wide and refuses a name twice, so -count=N would panic.
+var registryRun atomic.Int32
+
 func TestRegistryConcurrent(t *testing.T) {
 	cfgRegisterFakes()
+	run := registryRun.Add(1)
 	var wg sync.WaitGroup
 	for i := 0; i < 8; i++ {
 		wg.Add(2)
 		go func(i int) {
 			defer wg.Done()
-			payments.Register(fmt.Sprintf("fake-concurrent-%d", i), cfgOpenFake)
+			payments.Register(fmt.Sprintf("fake-concurrent-%d-%d", run, i), cfgOpenFake)
 		}(i)
 		go func() {
 			defer wg.Done()
@@ -131,6 +136,6 @@ func TestRegistryConcurrent(t *testing.T) {
 	wg.Wait()
 	drivers := payments.Drivers()
 	for i := 0; i < 8; i++ {
-		require.Contains(t, drivers, fmt.Sprintf("fake-concurrent-%d", i))
+		require.Contains(t, drivers, fmt.Sprintf("fake-concurrent-%d-%d", run, i))
 	}
 }

@@ -25,6 +25,12 @@ type WaitOptions struct {
 // Status until the payment leaves status.Pending. Wait stops with a
 // CodeCanceled or CodeDeadlineExceeded error when ctx ends: give it a deadline.
 func Wait(ctx context.Context, p Provider, res *Result, opts *WaitOptions) (*Result, error) {
+	if p == nil {
+		return nil, InvalidArgument("", "wait", "nil Provider")
+	}
+	if ctx == nil {
+		return nil, InvalidArgument(p.Name(), "wait", "nil context")
+	}
 	if res == nil {
 		return nil, InvalidArgument(p.Name(), "wait", "nil Result")
 	}
@@ -59,6 +65,12 @@ func Wait(ctx context.Context, p Provider, res *Result, opts *WaitOptions) (*Res
 		if err != nil {
 			return nil, err
 		}
+		if next == nil {
+			// A provider bug, but the action was accepted: say so rather
+			// than report it failed or crash the caller.
+			return nil, &Error{Code: CodeOutcomeUnknown, Provider: p.Name(), Op: "wait",
+				Message: "the provider answered the poll with neither a result nor an error; the action was accepted and may still finish: check Status"}
+		}
 		if !next.Pending {
 			return next, nil
 		}
@@ -74,7 +86,7 @@ func Wait(ctx context.Context, p Provider, res *Result, opts *WaitOptions) (*Res
 func pollStatus(p Provider, res *Result) func(context.Context) (*Result, error) {
 	return func(ctx context.Context) (*Result, error) {
 		pay, err := p.Status(ctx, res.Ref)
-		if err != nil {
+		if err != nil || pay == nil {
 			return nil, err
 		}
 		next := *res

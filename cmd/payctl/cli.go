@@ -276,10 +276,14 @@ func actionCommand(ctx context.Context, a *action, configPath string, args []str
 	defer cancel()
 	out, err := a.do(ctx, p, payments.Ref{ID: f.id, InvoiceID: f.invoice}, f)
 	if err != nil {
-		if a.write {
+		var ke *keyedError
+		if a.write && !errors.As(err, &ke) {
 			return &keyedError{err: err, key: f.key}
 		}
 		return err
+	}
+	if out.note != "" {
+		fmt.Fprintf(stderr, "payctl %s: %s\n", a.name, out.note)
 	}
 	return printOutput(stdout, out, f.json)
 }
@@ -326,6 +330,9 @@ type output struct {
 	OperationID    string  `json:"operation_id"`
 	IdempotencyKey string  `json:"idempotency_key,omitempty"`
 	NoOp           bool    `json:"no_op,omitempty"`
+
+	// note goes to stderr, beside the output: why a -wait ended early.
+	note string
 }
 
 func doStatus(ctx context.Context, p payments.Provider, ref payments.Ref, _ *actionFlags) (*output, error) {
@@ -346,19 +353,34 @@ func doStatus(ctx context.Context, p payments.Provider, ref payments.Ref, _ *act
 }
 
 // settle waits for a pending result when -wait asks for it and converts it to output.
+//
+// The provider has accepted a pending action, so a wait that ends without an
+// answer must not read as a failure: the user would repeat the command, and
+// without the generated idempotency key the repeat is a new action. A wait
+// cut short by its deadline (or -timeout, or a signal) reports the result
+// still pending, as -wait 0 does; a wait that failed otherwise is an error
+// that carries the action's key, so that a repeat stays the same action.
 func settle(ctx context.Context, p payments.Provider, res *payments.Result, err error, f *actionFlags) (*output, error) {
 	if err != nil {
 		return nil, err
 	}
+	note := ""
 	if res.Pending && f.wait > 0 {
 		wctx, cancel := context.WithTimeout(ctx, f.wait)
 		defer cancel()
-		res, err = payments.Wait(wctx, p, res, &payments.WaitOptions{Interval: 100 * time.Millisecond, MaxInterval: 2 * time.Second})
-		if err != nil {
-			return nil, err
+		settled, werr := payments.Wait(wctx, p, res, &payments.WaitOptions{Interval: 100 * time.Millisecond, MaxInterval: 2 * time.Second})
+		switch {
+		case werr == nil:
+			res = settled
+		case wctx.Err() != nil:
+			note = fmt.Sprintf("stopped waiting (%v): the provider accepted the action and is still running it", wctx.Err())
+		default:
+			return nil, &keyedError{key: res.IdempotencyKey,
+				err: fmt.Errorf("the provider accepted the action (operation %q) but waiting for its outcome failed: %w", res.OperationID, werr)}
 		}
 	}
 	return &output{
+		note:           note,
 		Provider:       res.Provider,
 		ID:             res.Ref.ID,
 		InvoiceID:      res.Ref.InvoiceID,

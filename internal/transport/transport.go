@@ -250,6 +250,17 @@ func validHeaderName(s string) bool {
 	return s != ""
 }
 
+// validHeaderValue reports whether v may be sent as a header value: no
+// control character but horizontal tab, as net/http requires.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if b := v[i]; (b < ' ' && b != '\t') || b == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
 // newPooledTransport mirrors go-cleanhttp's pooled settings: its own
 // connection pool (not http.DefaultTransport, which others may mutate) and
 // bounded dial and handshake times.
@@ -357,6 +368,19 @@ func (c *Client) target(req *Request) (string, error) {
 	}
 	if req.Retry != RetrySafe && req.Retry != RetryUnsent {
 		return "", payments.InvalidArgument(c.provider, req.Op, "unknown retry class %d", int(req.Retry))
+	}
+	// net/http refuses such a header only inside the round trip, which looks
+	// like a connection that failed before sending: it would be retried and
+	// reported as Unavailable. The value is never echoed: it may be a token.
+	for name, values := range req.Header {
+		if !validHeaderName(name) {
+			return "", payments.InvalidArgument(c.provider, req.Op, "request header name %q is not a valid HTTP header name", name)
+		}
+		for _, v := range values {
+			if !validHeaderValue(v) {
+				return "", payments.InvalidArgument(c.provider, req.Op, "request header %s holds a control character (CR, LF, NUL...) that HTTP does not allow", name)
+			}
+		}
 	}
 	s := c.baseStr + req.Path
 	u, err := url.Parse(s)

@@ -55,13 +55,23 @@ func IsLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// Redacted returns raw for display with any password replaced, for String
-// methods that show a URL the rule has not (yet) accepted. A URL that does
-// not parse is not shown at all: where its user info ends is unknown.
+// Redacted returns raw for display with any password, query and fragment
+// replaced, for String methods that show a URL the rule has not (yet)
+// accepted: a key is as likely to sit in "?api_key=" as in a password. A URL
+// that does not parse is not shown at all: where its user info ends is unknown.
 func Redacted(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return "[unparsable URL]"
 	}
-	return u.Redacted()
+	hasQuery, hasFragment := u.RawQuery != "" || u.ForceQuery, u.Fragment != "" || u.RawFragment != ""
+	u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
+	s := u.Redacted()
+	if hasQuery {
+		s += "?[redacted]"
+	}
+	if hasFragment {
+		s += "#[redacted]"
+	}
+	return s
 }
