@@ -135,7 +135,7 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 			return res, nil
 		}
 		return nil, &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: opRefund,
-			Message: fmt.Sprintf("order has nothing left to refund (status %s)", pay.RawStatus)}
+			Message: fmt.Sprintf("order has nothing left to refund (status %s)", c.scrub(pay.RawStatus, 32))}
 	}
 	refundAmount, err := FormatAmount(amount)
 	if err != nil {
@@ -180,21 +180,26 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 	if err == nil {
 		return done, nil
 	}
-	if !transport.Ambiguous(err) && !errors.Is(err, errMalformed) {
+	if !transport.Ambiguous(err) && !errors.Is(err, errMalformed) && !serverFailed(err) {
 		return nil, err
 	}
 	if ctx.Err() != nil {
 		return nil, err
 	}
-	// The answer was lost: the order's status says whether the rollback landed.
+	// The answer was lost, or a gateway failed after the backend may have
+	// acted: the order's status says whether the rollback landed.
 	pay, rerr := c.readOrder(ctx, opRollback, ref)
 	switch {
 	case rerr != nil:
 		return nil, outcomeUnknown(opRollback, err, readFailed("the order", rerr))
 	case normalize(pay.RawStatus) == status.Failed:
 		return done, nil
+	case serverFailed(err):
+		// A rollback acts at once: a 5xx answer came after the server
+		// finished with it, and the order shows it did not land.
+		return nil, err
 	}
-	return nil, outcomeUnknown(opRollback, err, fmt.Sprintf("the order is still %s", truncate(pay.RawStatus, 32)))
+	return nil, outcomeUnknown(opRollback, err, fmt.Sprintf("the order is still %s", c.scrub(pay.RawStatus, 32)))
 }
 
 // Status reads the order (GET /v1/orders/{id}). Payment.Amount is the
@@ -259,19 +264,25 @@ func newWrite(op string, ref payments.Ref, key, action string, types ...string) 
 }
 
 // write sends w and turns the answer into a Result. When Yandex Pay says the
-// key was used already, or no readable answer came back, the operation is
-// read by its key instead, so an action that succeeded is reported as such.
+// key was used already, or no readable answer (or only a 5xx) came back, the
+// operation is read by its key instead, so an action that succeeded is
+// reported as such.
 func (c *Client) write(ctx context.Context, w write) (*payments.Result, error) {
 	ans, err := c.do(ctx, call{op: w.op, method: http.MethodPost, path: w.path, body: w.body, retry: transport.RetrySafe})
 	if err == nil {
 		var od operationData
-		if jerr := json.Unmarshal(ans.data, &od); jerr != nil || od.Operation == nil {
+		switch jerr := json.Unmarshal(ans.data, &od); {
+		case jerr != nil || od.Operation == nil:
 			return c.reconcile(ctx, w, c.malformed(w.op, ans.reqID, ans.resp, "no operation"))
+		case !w.owns(od.Operation) || !w.matches(od.Operation):
+			// Not this write's operation (a confused proxy or cache): it
+			// says nothing about what this write did.
+			return c.reconcile(ctx, w, c.malformed(w.op, ans.reqID, ans.resp, "the operation of another order, key or action"))
 		}
 		return c.outcome(ctx, w.op, w.ref, w.key, od.Operation)
 	}
 	switch {
-	case strings.EqualFold(providerCode(err), reasonDuplicate), transport.Ambiguous(err), errors.Is(err, errMalformed):
+	case strings.EqualFold(providerCode(err), reasonDuplicate), transport.Ambiguous(err), errors.Is(err, errMalformed), serverFailed(err):
 		return c.reconcile(ctx, w, err)
 	case payments.CodeOf(err) == payments.CodeFailedPrecondition && (w.callerKey || (ans != nil && ans.attempts > 1)):
 		// A repeat (the caller's, or a retry whose first attempt acted) may
@@ -308,13 +319,24 @@ func (c *Client) reconcile(ctx context.Context, w write, cause error) (*payments
 	}
 	c.log.DebugContext(ctx, "yandexpay: settling a write through its operation", "op", w.op, "cause", payments.CodeOf(cause).String())
 	o, err := c.readOperation(ctx, w.op, w.key)
-	if err != nil {
+	switch {
+	case err == nil:
+	case serverFailed(cause) && payments.CodeOf(err) == payments.CodeNotFound:
+		// The 5xx answer came after the server was done with the request,
+		// and no operation carries the key: the write did not happen.
+		return nil, cause
+	default:
 		return nil, outcomeUnknown(w.op, cause, readFailed("operation "+w.key, err))
 	}
 	if !w.matches(o) {
-		return nil, payments.InvalidArgument(Name, w.op, "opts.IdempotencyKey %q already names another operation (type %s); use a new key for a new action", w.key, o.OperationType)
+		return nil, payments.InvalidArgument(Name, w.op, "opts.IdempotencyKey %q already names another operation (type %s); use a new key for a new action", w.key, c.scrub(o.OperationType, 32))
 	}
 	return c.outcome(ctx, w.op, w.ref, w.key, o)
+}
+
+// owns reports whether o carries w's key, where the answer names a key.
+func (w write) owns(o *operation) bool {
+	return o.ExternalOperationID == "" || o.ExternalOperationID == w.key
 }
 
 // matches reports whether o could be the operation w created.
@@ -347,10 +369,10 @@ var opOutcomes = map[string]func(c *Client, ctx context.Context, res *payments.R
 		res.RawStatus, res.Status = raw, normalize(raw)
 		return res, nil
 	},
-	opFail: func(_ *Client, _ context.Context, _ *payments.Result, op string, o *operation) (*payments.Result, error) {
+	opFail: func(c *Client, _ context.Context, _ *payments.Result, op string, o *operation) (*payments.Result, error) {
 		msg := "the operation failed"
 		if o.Reason != "" {
-			msg += ": " + truncate(o.Reason, 256)
+			msg += ": " + c.scrub(o.Reason, 256)
 		}
 		return nil, &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: op, ProviderCode: opFail, Message: msg}
 	},
@@ -361,8 +383,14 @@ func (c *Client) outcome(ctx context.Context, op string, ref payments.Ref, key s
 	res := &payments.Result{Ref: ref, Provider: Name, OperationID: key, IdempotencyKey: key}
 	f, ok := opOutcomes[strings.ToUpper(o.Status)]
 	if !ok {
-		return nil, &payments.Error{Code: payments.CodeUnknown, Provider: Name, Op: op,
-			Message: fmt.Sprintf("operation %s has an unknown status %q", key, truncate(o.Status, 32))}
+		// The operation exists, so the action may yet move money: for a
+		// write that is an unknown outcome, not a failure to repeat.
+		code := payments.CodeOutcomeUnknown
+		if op == opOperation {
+			code = payments.CodeUnknown
+		}
+		return nil, &payments.Error{Code: code, Provider: Name, Op: op,
+			Message: fmt.Sprintf("operation %s has an unknown status %q; check Status, and repeat only with the same IdempotencyKey", key, c.scrub(o.Status, 32))}
 	}
 	return f(c, ctx, res, op, o)
 }
@@ -388,6 +416,9 @@ func (c *Client) readOperation(ctx context.Context, op, key string) (*operation,
 	var od operationData
 	if err := json.Unmarshal(ans.data, &od); err != nil || od.Operation == nil {
 		return nil, c.malformed(op, ans.reqID, ans.resp, "no operation")
+	}
+	if id := od.Operation.ExternalOperationID; id != "" && id != key {
+		return nil, c.malformed(op, ans.reqID, ans.resp, "the operation of another key")
 	}
 	return od.Operation, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/regionpay/payments"
 )
@@ -95,10 +96,14 @@ func parseMinor(s string) (int64, error) {
 	return int64(units*100 + frac), nil
 }
 
-// truncate keeps error messages short when a provider sends a huge value.
+// truncate keeps error messages short when a provider sends a huge value,
+// cutting at a character boundary.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "..."
 }

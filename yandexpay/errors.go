@@ -77,8 +77,8 @@ func (c *Client) apiError(op, reqID string, resp *transport.Response, env *envel
 		RequestID:  reqID,
 	}
 	if env != nil && env.ReasonCode != "" {
-		e.ProviderCode = c.tr.Redact(truncate(env.ReasonCode, 64))
-		e.Message = c.tr.Redact(truncate(env.Reason, 256))
+		e.ProviderCode = c.scrub(env.ReasonCode, 64)
+		e.Message = c.scrub(env.Reason, 256)
 		e.Code = codeFor(resp.StatusCode, env.ReasonCode)
 	} else {
 		e.Code = transport.CodeForStatus(resp.StatusCode)
@@ -90,6 +90,11 @@ func (c *Client) apiError(op, reqID string, resp *transport.Response, env *envel
 	}
 	if e.Message == "" {
 		e.Message = http.StatusText(resp.StatusCode)
+	}
+	if e.Message == "" {
+		// A status net/http has no name for, with a fail envelope giving no
+		// reason: say at least what came back.
+		e.Message = fmt.Sprintf("HTTP %d answer without a reason", resp.StatusCode)
 	}
 	e.RetryAfter = resp.RetryAfter()
 	return e
@@ -107,6 +112,22 @@ func (c *Client) malformed(op, reqID string, resp *transport.Response, what stri
 		Message:    fmt.Sprintf("malformed answer (%s): %s", what, resp.Excerpt()),
 		Err:        errMalformed,
 	}
+}
+
+// scrub prepares provider text for an error message: the key is redacted
+// before the text is cut to n bytes, so a cut cannot leave part of the key
+// that Redact would no longer recognize.
+func (c *Client) scrub(s string, n int) string {
+	return truncate(c.tr.Redact(s), n)
+}
+
+// serverFailed reports an error built from a 5xx answer (501 aside): the
+// server, or a gateway in front of it, failed, possibly after the backend
+// acted, so a write that got one is settled by a read like a lost answer.
+func serverFailed(err error) bool {
+	var e *payments.Error
+	return errors.As(err, &e) && e.HTTPStatus >= 500 && e.HTTPStatus <= 599 && e.HTTPStatus != http.StatusNotImplemented &&
+		!transport.Ambiguous(err) // an answer that never arrived whole keeps its stricter rules
 }
 
 // providerCode returns err's reasonCode, or "".

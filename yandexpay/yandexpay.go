@@ -29,17 +29,21 @@
 // X-Request-Attempt). A repeat that Yandex Pay answers with
 // DUPLICATE_EXTERNAL_OPERATION_ID is settled by reading the operation, so an
 // action that succeeded is never reported as failed. When retries run out
-// without a readable answer (or with a success answer that cannot be read),
-// the operation is read too; only if that fails does the caller get
-// payments.CodeOutcomeUnknown. A caller's IdempotencyKey must therefore also
+// without a readable answer (or with a success answer that cannot be read,
+// or that names another order, key or action), the operation is read too;
+// only if that fails does the caller get payments.CodeOutcomeUnknown. A 5xx
+// answer is settled the same way, since a gateway may fail after Yandex Pay
+// acted; there, an operation that does not exist leaves the 5xx standing
+// (payments.CodeUnavailable). An operation in a status the adapter does not
+// know is payments.CodeOutcomeUnknown too: it exists, so money may move. A caller's IdempotencyKey must therefore also
 // be usable as a path segment (non-empty, not "." or "..", at most 2048
 // characters).
 //
 // Rollback takes no externalOperationId, yet it is retried the same way: a
 // rollback only ever moves an order to FAILED, and rolling back a FAILED
 // order leaves it FAILED, so a repeat cannot move money a second time. A
-// rollback whose answer was lost is settled by reading the order (FAILED
-// means done). Rollback reads the order first and sends nothing for one that
+// rollback whose answer was lost, or answered with a 5xx, is settled by
+// reading the order (FAILED means done). Rollback reads the order first and sends nothing for one that
 // is already VOIDED, REFUNDED or FAILED (Result.NoOp), since Yandex Pay
 // would rewrite those to FAILED.
 //
@@ -75,7 +79,8 @@
 // path steps.
 //
 // Credentials never leave the Authorization header: Config and Client print
-// no key, and errors and logs are scrubbed of it.
+// no key, and errors and logs are scrubbed of it (provider text is scrubbed
+// before it is cut to length, so no part of a key survives a cut).
 package yandexpay
 
 import (
