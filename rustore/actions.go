@@ -21,7 +21,7 @@ func (c *Client) Status(ctx context.Context, ref payments.Ref) (*payments.Paymen
 	if err := c.check(op, ref, false, true); err != nil {
 		return nil, err
 	}
-	if err := payments.ContextError(ctx, Name, op); err != nil {
+	if err := ctxErr(ctx, op); err != nil {
 		return nil, err
 	}
 	return c.status(ctx, op, ref)
@@ -130,7 +130,8 @@ var rollbackPlan = map[status.Status]rollbackAction{
 
 // Rollback makes sure the purchase ends up not charged: a PAID purchase is
 // cancelled, a CONFIRMED one refunded in full, and one already reversed,
-// refunded, rejected, cancelled or expired is left alone (Result.NoOp).
+// refunded or being refunded, rejected, cancelled or expired is left alone
+// (Result.NoOp).
 // Both ref.ID and ref.InvoiceID are required: the state is read by invoice
 // and a cancel names the purchase. An unpaid purchase cannot be stopped from
 // the server: CodeFailedPrecondition.
@@ -143,7 +144,7 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 	if err := c.check(op, ref, true, true); err != nil {
 		return nil, err
 	}
-	if err := payments.ContextError(ctx, Name, op); err != nil {
+	if err := ctxErr(ctx, op); err != nil {
 		return nil, err
 	}
 	key, given := idempotencyKey(o.IdempotencyKey)
@@ -154,8 +155,14 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 		if err != nil {
 			return nil, err
 		}
+		action := rollbackPlan[p.Status]
+		if refundWrite.reached(p) {
+			// REFUNDING is Captured, but RuStore already runs the refund
+			// and refuses another: the purchase will not stay charged.
+			action = rollbackNothing
+		}
 		var spec writeSpec
-		switch rollbackPlan[p.Status] {
+		switch action {
 		case rollbackNothing:
 			return &payments.Result{Ref: p.Ref, Provider: Name, Status: p.Status, RawStatus: p.RawStatus,
 				IdempotencyKey: key, NoOp: true}, nil
@@ -227,7 +234,7 @@ func idempotencyKey(k string) (string, bool) {
 
 // run is the common entry of Capture, Void and Refund.
 func (c *Client) run(ctx context.Context, op string, ref payments.Ref, key string, spec writeSpec) (*payments.Result, error) {
-	if err := payments.ContextError(ctx, Name, op); err != nil {
+	if err := ctxErr(ctx, op); err != nil {
 		return nil, err
 	}
 	key, given := idempotencyKey(key)
@@ -255,20 +262,15 @@ func (c *Client) write(ctx context.Context, op string, ref payments.Ref, key str
 			return done(nil), nil
 		}
 		if !out.unclear {
-			// A refusal can mean the work is already done: by the caller's
-			// earlier call with the same key, or by our own first send whose
-			// answer was lost and which RuStore finished late.
-			if (given || sent > 1) && ref.InvoiceID != "" && replayable(out.err) {
+			if sent > 1 {
+				return c.settleRefusedRepeat(ctx, op, ref, spec, out.err, done)
+			}
+			// A refusal can mean the work is already done by the caller's
+			// earlier call with the same key.
+			if given && ref.InvoiceID != "" && replayable(out.err) {
 				if p, err := c.status(ctx, op, ref); err == nil && spec.reached(p) {
 					return done(p), nil
 				}
-			}
-			if sent > 1 && payments.CodeOf(out.err) == payments.CodeResourceExhausted {
-				// RuStore refuses a repeat because the first confirm is still
-				// running or ended abnormally at its end: it may yet act.
-				e := outcomeUnknown(op, spec, out.err, "RuStore refused to repeat it ("+errMessage(out.err)+")").(*payments.Error)
-				e.RetryAfter = payments.RetryAfterOf(out.err)
-				return nil, e
 			}
 			return nil, out.err
 		}
@@ -306,6 +308,45 @@ func (c *Client) write(ctx context.Context, op string, ref payments.Ref, key str
 	}
 }
 
+// settleRefusedRepeat decides a write whose first send got no clear answer
+// and whose second send, made because a status read still showed the start
+// state, was refused. The first send may have acted since (RuStore can take
+// ~30 s to confirm), so the refusal alone proves nothing: the status is read
+// once more. Only a purchase that reached the target is a success, and only
+// one that still sits in the start state under a refusal unrelated to a
+// running write, or that moved somewhere the write does not lead, keeps the
+// refusal; anything else may have moved money and is CodeOutcomeUnknown.
+func (c *Client) settleRefusedRepeat(ctx context.Context, op string, ref payments.Ref, spec writeSpec,
+	refusal error, done func(*payments.Payment) *payments.Result) (*payments.Result, error) {
+	p, err := c.status(ctx, op, ref)
+	var why string
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return nil, unclearCanceled(ctx, op, spec, refusal)
+	case err != nil:
+		why = fmt.Sprintf("RuStore refused to repeat it (%s) and reading its status failed (%s)",
+			errMessage(refusal), payments.CodeOf(err))
+	case spec.reached(p):
+		return done(p), nil
+	case p.Status == spec.from && !busy(refusal):
+		return nil, refusal
+	case p.Status == spec.from || p.Status == status.Pending || p.Status == status.Unknown:
+		why = fmt.Sprintf("RuStore refused to repeat it (%s) while the purchase reads %q", errMessage(refusal), p.RawStatus)
+	default:
+		return nil, refusal
+	}
+	e := outcomeUnknown(op, spec, refusal, why).(*payments.Error)
+	e.RetryAfter = payments.RetryAfterOf(refusal)
+	return nil, e
+}
+
+// busy lists the refusals of a repeated write that hint at the first copy
+// still running: a state error while the status still shows the start
+// state, the confirm frequency limit, "Cannot refund now. Try again later".
+func busy(err error) bool {
+	return replayable(err) || payments.CodeOf(err) == payments.CodeUnavailable
+}
+
 // replayable lists the refusals a repeated write gets when its first copy
 // already acted: a state error, or the confirm frequency limit.
 func replayable(err error) bool {
@@ -323,6 +364,15 @@ func errMessage(err error) string {
 		return pe.Message
 	}
 	return err.Error()
+}
+
+// ctxErr refuses a nil context, on which ctx.Err would panic, and reports
+// one that has already ended.
+func ctxErr(ctx context.Context, op string) error {
+	if ctx == nil {
+		return payments.InvalidArgument(Name, op, "nil context: pass context.Background() or a context with a deadline")
+	}
+	return payments.ContextError(ctx, Name, op)
 }
 
 // check refuses a Client not made by New, then validates ref.

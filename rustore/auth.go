@@ -275,9 +275,19 @@ func (ts *tokenSource) fetch(ctx context.Context) (string, time.Duration, error)
 	if err != nil {
 		return "", 0, err
 	}
+	tok, ttl, err := readAuthAnswer(ts.tr, resp)
+	if err != nil {
+		return "", 0, err
+	}
+	ts.remember(tok)
+	return tok, ttl, nil
+}
+
+// readAuthAnswer takes the token and its lifetime out of the auth answer.
+func readAuthAnswer(tr *transport.Client, resp *transport.Response) (string, time.Duration, error) {
 	env, perr := decodeEnvelope(resp)
 	if perr != nil || !env.ok(resp.StatusCode) {
-		e := classify(ts.tr, "auth", resp, env, perr)
+		e := classify(tr, "auth", resp, env, perr)
 		// Any other refusal of the auth request itself (400 for a timestamp
 		// or key id RuStore cannot read, 404 for an unknown key) means the
 		// credentials cannot be used as configured.
@@ -291,12 +301,30 @@ func (ts *tokenSource) fetch(ctx context.Context) (string, time.Duration, error)
 	if err := json.Unmarshal(env.Body, &ab); err != nil || ab.JWE == "" {
 		return "", 0, malformed("auth", resp, "the auth answer carries no token")
 	}
-	ts.remember(ab.JWE)
+	if !usableToken(ab.JWE) {
+		// net/http would refuse it as a header value on every call until it
+		// expired, each failure reading "request not sent".
+		return "", 0, malformed("auth", resp, "the auth answer carries a token that cannot be sent as a header (control or non-ASCII characters)")
+	}
 	return ab.JWE, parseTTL(ab.TTL), nil
 }
 
+// usableToken reports whether tok can travel in the Public-Token header as
+// RuStore issues it (a JWE: base64url parts joined by dots): visible ASCII
+// only.
+func usableToken(tok string) bool {
+	for i := 0; i < len(tok); i++ {
+		if tok[i] <= ' ' || tok[i] >= 0x7f {
+			return false
+		}
+	}
+	return tok != ""
+}
+
 // parseTTL reads ttl in seconds (number or numeric string); anything
-// unusable falls back to the documented 900 s.
+// unusable (not a number, NaN, under a second, over a week) falls back to
+// the documented 900 s. A ttl that rounds to nothing would make every call
+// fetch a new token.
 func parseTTL(raw json.RawMessage) time.Duration {
 	var n json.Number
 	if len(raw) == 0 || json.Unmarshal(raw, &n) != nil {
@@ -307,7 +335,7 @@ func parseTTL(raw json.RawMessage) time.Duration {
 		n = json.Number(s)
 	}
 	secs, err := n.Float64()
-	if err != nil || secs <= 0 || secs > 7*24*3600 {
+	if err != nil || !(secs >= 1 && secs <= 7*24*3600) {
 		return defaultTokenTTL
 	}
 	return time.Duration(secs * float64(time.Second))

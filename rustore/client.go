@@ -176,7 +176,7 @@ type outcome struct {
 	err        error
 	// unclear is true when a write may have acted although no clear answer
 	// says so: the answer was lost, cut, oversized, a 5xx, or a 2xx that
-	// could not be read.
+	// could not be read or is not OK without a message saying why.
 	unclear bool
 }
 
@@ -206,7 +206,7 @@ func (c *Client) call(ctx context.Context, op, method, path string, retry transp
 			continue
 		}
 		unclear := resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented ||
-			perr != nil && resp.StatusCode/100 == 2
+			resp.StatusCode/100 == 2 && !knownRefusal(env)
 		return outcome{env: env, httpStatus: resp.StatusCode, err: classify(c.tr, op, resp, env, perr), unclear: unclear}
 	}
 }

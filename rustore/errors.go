@@ -103,6 +103,18 @@ func tokenRejected(resp *transport.Response, env *envelope) bool {
 	return ok && r.tokenRejected
 }
 
+// knownRefusal reports whether env is an envelope whose message is one of
+// RuStore's known refusals. A 2xx answer that is not OK and says nothing
+// known contradicts itself, so it proves neither that a write acted nor that
+// it did not.
+func knownRefusal(env *envelope) bool {
+	if env == nil {
+		return false
+	}
+	_, ok := ruleFor(env.Message)
+	return ok
+}
+
 // classify turns a failed answer into a *payments.Error. perr is the
 // envelope decoding error (env is nil then).
 func classify(tr *transport.Client, op string, resp *transport.Response, env *envelope, perr error) *payments.Error {

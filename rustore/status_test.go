@@ -143,6 +143,11 @@ func TestParseTTL(t *testing.T) {
 		{`-5`, defaultTokenTTL},
 		{`"soon"`, defaultTokenTTL},
 		{`1e12`, defaultTokenTTL},
+		// NaN passes "<= 0" and "> a week" alike; a tiny ttl rounds to zero
+		// and would make every call fetch a token.
+		{`"NaN"`, defaultTokenTTL},
+		{`1e-12`, defaultTokenTTL},
+		{`0.5`, defaultTokenTTL},
 	}
 	for _, tc := range cases {
 		assert.Equal(t, tc.want, parseTTL(json.RawMessage(tc.raw)), "ttl %s", tc.raw)
