@@ -44,6 +44,9 @@ const (
 	CodeUnimplemented
 	// CodeOutcomeUnknown: a write may or may not have happened and it could not
 	// be told which. Check Status before doing anything else with the payment.
+	// It is also the code when the caller's context ended after a write was
+	// sent: errors.Is(err, context.DeadlineExceeded) (or Canceled, and the
+	// matching sentinel) is then true as well, but the code says what matters.
 	CodeOutcomeUnknown
 	// CodeCanceled: the caller's context was canceled.
 	CodeCanceled
@@ -159,13 +162,27 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Is makes errors.Is(err, payments.ErrNotFound) true for any *Error with the
-// same code: the sentinels match by code, not by identity.
+// same code: the sentinels match by code, not by identity. ErrCanceled and
+// ErrDeadlineExceeded also match an error caused by the context ending, even
+// when its code is CodeOutcomeUnknown because a write was already sent.
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
-	if !ok {
+	if !ok || !t.isSentinel() {
 		return false
 	}
-	return t.isSentinel() && t.Code == e.Code
+	if t.Code == e.Code {
+		return true
+	}
+	if cause, ok := contextCauses[t.Code]; ok {
+		return errors.Is(e.Err, cause)
+	}
+	return false
+}
+
+// contextCauses links the context codes to the errors that cause them.
+var contextCauses = map[Code]error{
+	CodeCanceled:         context.Canceled,
+	CodeDeadlineExceeded: context.DeadlineExceeded,
 }
 
 // isSentinel tells a bare sentinel (code only) from a full error, so that two

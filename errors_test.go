@@ -103,3 +103,21 @@ func TestErrorText(t *testing.T) {
 	assert.Equal(t, "Unavailable: connection refused", wrapped.Error())
 	assert.EqualError(t, errors.Unwrap(wrapped), "connection refused")
 }
+
+func TestOutcomeUnknownCausedByTheContextMatchesBoth(t *testing.T) {
+	// A write sent just before the deadline: the code says money may have
+	// moved, and the deadline stays visible to errors.Is.
+	err := fmt.Errorf("wrapped: %w", &payments.Error{Code: payments.CodeOutcomeUnknown, Message: "m",
+		Err: fmt.Errorf("attempt: %w", context.DeadlineExceeded)})
+	assert.Equal(t, payments.CodeOutcomeUnknown, payments.CodeOf(err))
+	assert.ErrorIs(t, err, payments.ErrOutcomeUnknown)
+	assert.ErrorIs(t, err, payments.ErrDeadlineExceeded)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.NotErrorIs(t, err, payments.ErrCanceled)
+	assert.NotErrorIs(t, err, payments.ErrUnavailable)
+
+	// Without a context cause, the context sentinels do not match.
+	plain := &payments.Error{Code: payments.CodeOutcomeUnknown, Message: "m", Err: errors.New("reset")}
+	assert.NotErrorIs(t, plain, payments.ErrDeadlineExceeded)
+	assert.NotErrorIs(t, plain, payments.ErrCanceled)
+}

@@ -397,10 +397,12 @@ func outcomeUnknown(op string, spec writeSpec, cause error, why string) error {
 }
 
 // unclearCanceled reports a write cut off by the caller's context after it
-// was sent: the code says the context ended, the message that money may
-// have moved.
+// was sent: the code says money may have moved (OutcomeUnknown), and the
+// context error stays in the chain, so errors.Is(err, context.Canceled) and
+// errors.Is(err, payments.ErrCanceled) still hold.
 func unclearCanceled(ctx context.Context, op string, spec writeSpec, cause error) error {
 	e, _ := payments.ContextError(ctx, Name, op).(*payments.Error)
+	e.Code = payments.CodeOutcomeUnknown
 	e.Message = fmt.Sprintf("%s; the %s request was already sent and may have acted: check Status before acting again", e.Message, spec.action)
 	e.Err = errors.Join(ctx.Err(), cause)
 	return e

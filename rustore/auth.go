@@ -273,7 +273,7 @@ func (ts *tokenSource) fetch(ctx context.Context) (string, time.Duration, error)
 		Op: "auth", Method: http.MethodPost, Path: "/public/auth", Body: body, Retry: transport.RetrySafe,
 	})
 	if err != nil {
-		return "", 0, err
+		return "", 0, authFailure(ctx, err)
 	}
 	tok, ttl, err := readAuthAnswer(ts.tr, resp)
 	if err != nil {
@@ -281,6 +281,22 @@ func (ts *tokenSource) fetch(ctx context.Context) (string, time.Duration, error)
 	}
 	ts.remember(tok)
 	return tok, ttl, nil
+}
+
+// authFailure reclassifies a token request that got no usable answer. The
+// transport calls an unanswered POST "outcome unknown", but asking for a
+// token moves no money: it simply failed, or the caller's context ended.
+func authFailure(ctx context.Context, err error) error {
+	if cerr := payments.ContextError(ctx, Name, "auth"); cerr != nil {
+		return cerr
+	}
+	var pe *payments.Error
+	if errors.As(err, &pe) && pe.Code == payments.CodeOutcomeUnknown {
+		e := *pe
+		e.Code = payments.CodeUnavailable
+		return &e
+	}
+	return err
 }
 
 // readAuthAnswer takes the token and its lifetime out of the auth answer.

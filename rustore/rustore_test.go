@@ -252,6 +252,19 @@ func TestBadCredentials(t *testing.T) {
 	}
 }
 
+func TestUnansweredTokenRequestIsUnavailableNotOutcomeUnknown(t *testing.T) {
+	// A token request moves no money: when its answers are all lost, the
+	// call failed (Unavailable), it did not "maybe happen".
+	e := newEnv(t, nil, nil)
+	ref := e.seed("paid")
+	e.srv.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultTruncatedBody, Action: "auth", Times: 100})
+	_, err := e.client.Capture(context.Background(), ref, nil)
+	pe := asError(t, err)
+	assert.Equal(t, payments.CodeUnavailable, pe.Code, pe.Error())
+	assert.Equal(t, "auth", pe.Op)
+	assert.Equal(t, 0, e.srv.Count(ref.ID, "confirm"))
+}
+
 func TestLostConfirmAnswerIsReconciled(t *testing.T) {
 	e := newEnv(t, nil, nil)
 	ref := e.seed("paid")

@@ -234,6 +234,9 @@ func (cl *call) failure(err error) error {
 		}
 		e.Message = fmt.Sprintf("%s after %s", ctxErr.Error(), n)
 		if ambiguous {
+			// What the caller must act on is that money may have moved; the
+			// context error stays in the chain for errors.Is.
+			e.Code = payments.CodeOutcomeUnknown
 			e.Message += "; the request was sent and may have been acted on"
 		}
 		cause = ctxErr
