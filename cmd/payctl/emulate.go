@@ -61,14 +61,8 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errHelpShown
-		}
-		return errParse
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
+	if err := parseFlags(fs, args); err != nil {
+		return err
 	}
 	if err := checkLoopbackAddr(*addr); err != nil {
 		return usagef("-addr: %v", err)
@@ -195,8 +189,8 @@ func startEmulators(ln net.Listener) (*emulators, error) {
 	mux := http.NewServeMux()
 	mux.Handle(rustorePrefix+"/", http.StripPrefix(rustorePrefix, em.rs.Handler()))
 	mux.Handle(yandexPayPrefix+"/", http.StripPrefix(yandexPayPrefix, em.ys.Handler()))
-	mux.HandleFunc(adminPurchases, em.adminRuStore)
-	mux.HandleFunc(adminOrders, em.adminYandexPay)
+	mux.Handle(adminPurchases, adminEndpoint{noun: "purchase", seed: em.seedRuStore, view: em.viewRuStore})
+	mux.Handle(adminOrders, adminEndpoint{noun: "order", seed: em.seedYandexPay, view: em.viewYandexPay})
 	em.srv = &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -214,7 +208,7 @@ func startEmulators(ln net.Listener) (*emulators, error) {
 }
 
 func (em *emulators) close() {
-	// Closing the emulators first releases requests FaultSlow holds, which
+	// Closing the emulators first releases requests fault.Slow holds, which
 	// Shutdown would otherwise wait for.
 	em.rs.Close()
 	em.ys.Close()
@@ -269,52 +263,93 @@ type seedOrder struct {
 	Currency string `json:"currency"`
 }
 
-func (em *emulators) adminRuStore(w http.ResponseWriter, r *http.Request) {
+// adminEndpoint is one emulator's admin path: POST seeds a payment, GET
+// ?id= reads one back with how many times each action changed it. Both
+// emulators answer the same way; only seeding and the view differ.
+type adminEndpoint struct {
+	// noun names the payment in a 404 ("no purchase \"x\"").
+	noun string
+	// seed handles a POST, answering it itself.
+	seed func(w http.ResponseWriter, r *http.Request)
+	// view returns the stored payment as the GET answer; ok is false when
+	// there is none.
+	view func(id string) (v map[string]any, ok bool)
+}
+
+// ServeHTTP seeds on POST, reads on GET and refuses other methods with 405.
+func (a adminEndpoint) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodPost:
-		var in seedPurchase
-		if !readAdminBody(w, r, &in) {
-			return
-		}
-		p := rustoretest.Purchase{PurchaseID: in.PurchaseID, Status: in.Status, Currency: in.Currency, Sandbox: in.Sandbox}
-		if in.InvoiceID != "" {
-			n, err := strconv.ParseInt(in.InvoiceID, 10, 64)
-			if err != nil || n <= 0 {
-				adminError(w, http.StatusBadRequest, "invoice_id must be positive digits")
-				return
-			}
-			p.InvoiceID = n
-		}
-		if in.Amount != "" {
-			m, err := yandexpay.ParseAmount(in.Amount, "RUB")
-			if err != nil {
-				adminError(w, http.StatusBadRequest, "amount: "+err.Error())
-				return
-			}
-			p.AmountCreate = m.Minor
-		}
-		stored, err := em.rs.TryAddPurchase(p)
-		if err != nil {
-			adminError(w, http.StatusBadRequest, err.Error())
-			return
-		}
-		writeAdmin(w, http.StatusCreated, purchaseView(stored, nil))
+		a.seed(w, r)
 	case http.MethodGet:
 		id := r.URL.Query().Get("id")
-		p, ok := em.rs.Purchase(id)
+		v, ok := a.view(id)
 		if !ok {
-			adminError(w, http.StatusNotFound, fmt.Sprintf("no purchase %q", id))
+			adminError(w, http.StatusNotFound, fmt.Sprintf("no %s %q", a.noun, id))
 			return
 		}
-		counts := map[string]int{}
-		for _, a := range []string{rustoretest.ActionConfirm, rustoretest.ActionCancel, rustoretest.ActionRefund} {
-			counts[a] = em.rs.Count(id, a)
-		}
-		writeAdmin(w, http.StatusOK, purchaseView(p, counts))
+		writeAdmin(w, http.StatusOK, v)
 	default:
 		w.Header().Set("Allow", "GET, POST")
 		adminError(w, http.StatusMethodNotAllowed, "use POST to seed, GET ?id= to read")
 	}
+}
+
+// actionCounts is how many times each of actions changed payment id.
+func actionCounts(count func(id, action string) int, id string, actions ...string) map[string]int {
+	counts := make(map[string]int, len(actions))
+	for _, a := range actions {
+		counts[a] = count(id, a)
+	}
+	return counts
+}
+
+// adminAmount parses a seed's decimal amount into minor units; an empty one
+// is 0, the emulator's default. ok is false once it has answered 400.
+func adminAmount(w http.ResponseWriter, amount string) (minor int64, ok bool) {
+	if amount == "" {
+		return 0, true
+	}
+	m, err := yandexpay.ParseAmount(amount, "RUB")
+	if err != nil {
+		adminError(w, http.StatusBadRequest, "amount: "+err.Error())
+		return 0, false
+	}
+	return m.Minor, true
+}
+
+func (em *emulators) seedRuStore(w http.ResponseWriter, r *http.Request) {
+	var in seedPurchase
+	if !readAdminBody(w, r, &in) {
+		return
+	}
+	p := rustoretest.Purchase{PurchaseID: in.PurchaseID, Status: in.Status, Currency: in.Currency, Sandbox: in.Sandbox}
+	if in.InvoiceID != "" {
+		n, err := strconv.ParseInt(in.InvoiceID, 10, 64)
+		if err != nil || n <= 0 {
+			adminError(w, http.StatusBadRequest, "invoice_id must be positive digits")
+			return
+		}
+		p.InvoiceID = n
+	}
+	var ok bool
+	if p.AmountCreate, ok = adminAmount(w, in.Amount); !ok {
+		return
+	}
+	stored, err := em.rs.TryAddPurchase(p)
+	if err != nil {
+		adminError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeAdmin(w, http.StatusCreated, purchaseView(stored, nil))
+}
+
+func (em *emulators) viewRuStore(id string) (map[string]any, bool) {
+	p, ok := em.rs.Purchase(id)
+	if !ok {
+		return nil, false
+	}
+	return purchaseView(p, actionCounts(em.rs.Count, id, rustoretest.ActionConfirm, rustoretest.ActionCancel, rustoretest.ActionRefund)), true
 }
 
 func purchaseView(p rustoretest.Purchase, counts map[string]int) map[string]any {
@@ -332,50 +367,38 @@ func purchaseView(p rustoretest.Purchase, counts map[string]int) map[string]any 
 	return v
 }
 
-func (em *emulators) adminYandexPay(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodPost:
-		var in seedOrder
-		if !readAdminBody(w, r, &in) {
-			return
-		}
-		if len(in.OrderID) > yandexpaytest.MaxOrderIDLength {
-			adminError(w, http.StatusBadRequest, fmt.Sprintf("order_id is longer than %d characters", yandexpaytest.MaxOrderIDLength))
-			return
-		}
-		if in.OrderID != "" {
-			if _, exists := em.ys.Order(in.OrderID); exists {
-				// AddOrder would replace it; seeding must not rewrite a payment under test.
-				adminError(w, http.StatusConflict, fmt.Sprintf("order %q exists already", in.OrderID))
-				return
-			}
-		}
-		o := yandexpaytest.Order{OrderID: in.OrderID, Status: in.Status, Currency: in.Currency}
-		if in.Amount != "" {
-			m, err := yandexpay.ParseAmount(in.Amount, "RUB")
-			if err != nil {
-				adminError(w, http.StatusBadRequest, "amount: "+err.Error())
-				return
-			}
-			o.Amount = m.Minor
-		}
-		writeAdmin(w, http.StatusCreated, orderView(em.ys.AddOrder(o), nil))
-	case http.MethodGet:
-		id := r.URL.Query().Get("id")
-		o, ok := em.ys.Order(id)
-		if !ok {
-			adminError(w, http.StatusNotFound, fmt.Sprintf("no order %q", id))
-			return
-		}
-		counts := map[string]int{}
-		for _, a := range []string{yandexpaytest.ActionCapture, yandexpaytest.ActionCancel, yandexpaytest.ActionRefund, yandexpaytest.ActionRollback, yandexpaytest.ActionSubmit} {
-			counts[a] = em.ys.Count(id, a)
-		}
-		writeAdmin(w, http.StatusOK, orderView(o, counts))
-	default:
-		w.Header().Set("Allow", "GET, POST")
-		adminError(w, http.StatusMethodNotAllowed, "use POST to seed, GET ?id= to read")
+func (em *emulators) seedYandexPay(w http.ResponseWriter, r *http.Request) {
+	var in seedOrder
+	if !readAdminBody(w, r, &in) {
+		return
 	}
+	if len(in.OrderID) > yandexpaytest.MaxOrderIDLength {
+		adminError(w, http.StatusBadRequest, fmt.Sprintf("order_id is longer than %d characters", yandexpaytest.MaxOrderIDLength))
+		return
+	}
+	if in.OrderID != "" {
+		if _, exists := em.ys.Order(in.OrderID); exists {
+			// AddOrder would replace it; seeding must not rewrite a payment under test.
+			adminError(w, http.StatusConflict, fmt.Sprintf("order %q exists already", in.OrderID))
+			return
+		}
+	}
+	o := yandexpaytest.Order{OrderID: in.OrderID, Status: in.Status, Currency: in.Currency}
+	var ok bool
+	if o.Amount, ok = adminAmount(w, in.Amount); !ok {
+		return
+	}
+	writeAdmin(w, http.StatusCreated, orderView(em.ys.AddOrder(o), nil))
+}
+
+func (em *emulators) viewYandexPay(id string) (map[string]any, bool) {
+	o, ok := em.ys.Order(id)
+	if !ok {
+		return nil, false
+	}
+	counts := actionCounts(em.ys.Count, id, yandexpaytest.ActionCapture, yandexpaytest.ActionCancel,
+		yandexpaytest.ActionRefund, yandexpaytest.ActionRollback, yandexpaytest.ActionSubmit)
+	return orderView(o, counts), true
 }
 
 func orderView(o yandexpaytest.Order, counts map[string]int) map[string]any {
