@@ -20,6 +20,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/regionpay/payments/internal/testlog"
 )
 
 // payctlBin is the binary built once for every test of this file.
@@ -67,28 +69,11 @@ func TestMain(m *testing.M) {
 type emulateProc struct {
 	cmd        *exec.Cmd
 	stdin      io.WriteCloser
-	stderr     *lockedBuffer
+	stderr     *testlog.Buffer
 	config     map[string]any
 	configPath string
 	adminURL   string
 	done       chan error
-}
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // startEmulate runs "payctl emulate" on a free loopback port, reads the config
@@ -100,7 +85,7 @@ func startEmulate(t *testing.T, bin string) *emulateProc {
 	require.NoError(t, err)
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
-	p := &emulateProc{cmd: cmd, stdin: stdin, stderr: &lockedBuffer{}, done: make(chan error, 1)}
+	p := &emulateProc{cmd: cmd, stdin: stdin, stderr: &testlog.Buffer{}, done: make(chan error, 1)}
 	cmd.Stderr = p.stderr
 	require.NoError(t, cmd.Start())
 	go func() { p.done <- cmd.Wait() }()

@@ -1,10 +1,8 @@
 package transport
 
 import (
-	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -97,24 +95,6 @@ func (s *scriptServer) Hits() []hit {
 	return append([]hit(nil), s.hits...)
 }
 
-// lockedBuffer collects log output from concurrent writers.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // testConfig has waits short enough that retries cost nothing.
 func testConfig(baseURL string) Config {
 	return Config{
@@ -132,10 +112,6 @@ func newTestClient(t *testing.T, cfg Config) *Client {
 	require.NoError(t, err)
 	t.Cleanup(c.Close)
 	return c
-}
-
-func debugLogger(buf io.Writer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
 // refusedAddr returns a loopback address nothing listens on: a listener that

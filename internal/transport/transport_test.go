@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/testlog"
 )
 
 // wait429 is a Retry-After far above the default 30s cap.
@@ -393,7 +395,7 @@ func TestConcurrentDo(t *testing.T) {
 	defer srv.Close()
 	cfg := testConfig(srv.URL)
 	cfg.AttemptHeader = "X-Request-Attempt"
-	cfg.Logger = debugLogger(&lockedBuffer{})
+	cfg.Logger, _ = testlog.New(slog.LevelDebug)
 	c := newTestClient(t, cfg)
 	const n = 24
 	var wg sync.WaitGroup
@@ -437,9 +439,9 @@ func TestLogsCarryNoSecrets(t *testing.T) {
 		step{status: 503, body: `{"token":"SECRET-TOKEN-456"}`},
 		step{reset: true},
 		step{status: 200, body: `{"echo":"SECRET-API-KEY-123"}`})
-	var buf lockedBuffer
+	logger, buf := testlog.New(slog.LevelDebug)
 	cfg := testConfig(srv.URL)
-	cfg.Logger = debugLogger(&buf)
+	cfg.Logger = logger
 	cfg.Secrets = func() []string { return secrets }
 	c := newTestClient(t, cfg)
 	resp, err := c.Do(context.Background(), &Request{
