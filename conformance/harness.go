@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/regionpay/payments"
-	"github.com/regionpay/payments/internal/fault"
+	"github.com/regionpay/payments/fault"
 	"github.com/regionpay/payments/status"
 )
 
@@ -21,50 +21,25 @@ const (
 	OpStatus   Op = "status"
 )
 
-// FaultKind is a class of failure the emulator can produce. It is the kind
-// the emulators in this module use themselves, so a harness passes it
-// through untranslated.
-type FaultKind = fault.Kind
-
-// The fault classes every emulator injects. "Before" faults happen before the
-// emulator changes any state, "after" faults after it has.
-const (
-	// FaultServerError answers 503 before acting.
-	FaultServerError = fault.ServerError
-	// FaultTooManyRequests answers 429 with Retry-After before acting.
-	FaultTooManyRequests = fault.TooManyRequests
-	// FaultResetBeforeApply drops the connection before acting.
-	FaultResetBeforeApply = fault.ResetBeforeApply
-	// FaultResetAfterApply acts, then drops the connection: the answer is lost.
-	FaultResetAfterApply = fault.ResetAfterApply
-	// FaultSlow waits Fault.Delay before acting and answering.
-	FaultSlow = fault.Slow
-	// FaultTruncatedBody acts, then sends only part of the answer.
-	FaultTruncatedBody = fault.TruncatedBody
-	// FaultOversizedBody acts, then sends an answer far larger than any real one.
-	FaultOversizedBody = fault.OversizedBody
-	// FaultUnknownStatus makes status reads report a raw status no table knows.
-	FaultUnknownStatus = fault.UnknownStatus
-)
-
 // Fault is one injected failure: the next Times requests for Op fail as Kind.
 // The suite speaks in portable ops; a harness names the emulator action an
 // op maps to with ForAction.
 type Fault struct {
-	Kind FaultKind
+	// Kind is the failure class, one of package fault's.
+	Kind fault.Kind
 	// Op selects the requests that fail.
 	Op Op
 	// Times is how many matching requests fail in a row; 0 means 1.
 	Times int
-	// Delay is how long FaultSlow waits.
+	// Delay is how long [fault.Slow] waits.
 	Delay time.Duration
-	// RetryAfter is what FaultTooManyRequests asks for.
+	// RetryAfter is what [fault.TooManyRequests] asks for.
 	RetryAfter time.Duration
 }
 
 // ForAction is f aimed at one of the emulator's own actions (the one Op
-// maps to), in the form the emulators in this module arm: convert it to
-// rustoretest.Fault or yandexpaytest.Fault.
+// maps to), ready for the InjectFault or TryInjectFault of the emulators in
+// this module.
 func (f Fault) ForAction(action string) fault.Fault {
 	return fault.Fault{Kind: f.Kind, Action: action, Times: f.Times, Delay: f.Delay, RetryAfter: f.RetryAfter}
 }

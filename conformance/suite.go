@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/fault"
 	"github.com/regionpay/payments/status"
 )
 
@@ -326,7 +327,7 @@ func testStatus(t *testing.T, newHarness NewHarness) {
 	t.Run("UnknownRaw", func(t *testing.T) {
 		h := open(t, newHarness)
 		ref := h.Seed(t, status.Authorized, amount)
-		h.InjectFault(Fault{Kind: FaultUnknownStatus, Op: OpStatus})
+		h.InjectFault(Fault{Kind: fault.UnknownStatus, Op: OpStatus})
 		pay, err := h.Provider().Status(ctxFor(t), ref)
 		if err != nil {
 			t.Fatalf("an unknown raw status must not be an error: %v", err)
@@ -467,13 +468,13 @@ var faultCases = []struct {
 	// (an outcome the adapter may legitimately not know).
 	applied int
 }{
-	{"ServerErrorOnce", Fault{Kind: FaultServerError, Op: OpCapture}, []payments.Code{success}, 1},
-	{"ServerErrorAlways", Fault{Kind: FaultServerError, Op: OpCapture, Times: 100}, []payments.Code{payments.CodeUnavailable}, 0},
-	{"TooManyRequests", Fault{Kind: FaultTooManyRequests, Op: OpCapture, RetryAfter: time.Second}, []payments.Code{success, payments.CodeResourceExhausted}, -1},
-	{"ResetBeforeApply", Fault{Kind: FaultResetBeforeApply, Op: OpCapture}, []payments.Code{success}, 1},
-	{"ResetAfterApply", Fault{Kind: FaultResetAfterApply, Op: OpCapture}, []payments.Code{success}, 1},
-	{"TruncatedBody", Fault{Kind: FaultTruncatedBody, Op: OpCapture}, []payments.Code{success}, 1},
-	{"OversizedBody", Fault{Kind: FaultOversizedBody, Op: OpCapture}, []payments.Code{success}, 1},
+	{"ServerErrorOnce", Fault{Kind: fault.ServerError, Op: OpCapture}, []payments.Code{success}, 1},
+	{"ServerErrorAlways", Fault{Kind: fault.ServerError, Op: OpCapture, Times: 100}, []payments.Code{payments.CodeUnavailable}, 0},
+	{"TooManyRequests", Fault{Kind: fault.TooManyRequests, Op: OpCapture, RetryAfter: time.Second}, []payments.Code{success, payments.CodeResourceExhausted}, -1},
+	{"ResetBeforeApply", Fault{Kind: fault.ResetBeforeApply, Op: OpCapture}, []payments.Code{success}, 1},
+	{"ResetAfterApply", Fault{Kind: fault.ResetAfterApply, Op: OpCapture}, []payments.Code{success}, 1},
+	{"TruncatedBody", Fault{Kind: fault.TruncatedBody, Op: OpCapture}, []payments.Code{success}, 1},
+	{"OversizedBody", Fault{Kind: fault.OversizedBody, Op: OpCapture}, []payments.Code{success}, 1},
 }
 
 func testFaults(t *testing.T, newHarness NewHarness) {
@@ -518,9 +519,9 @@ func testFaults(t *testing.T, newHarness NewHarness) {
 		name  string
 		fault Fault
 	}{
-		{"ServerErrorOnce", Fault{Kind: FaultServerError, Op: OpStatus}},
-		{"ResetBeforeApply", Fault{Kind: FaultResetBeforeApply, Op: OpStatus}},
-		{"TruncatedBody", Fault{Kind: FaultTruncatedBody, Op: OpStatus}},
+		{"ServerErrorOnce", Fault{Kind: fault.ServerError, Op: OpStatus}},
+		{"ResetBeforeApply", Fault{Kind: fault.ResetBeforeApply, Op: OpStatus}},
+		{"TruncatedBody", Fault{Kind: fault.TruncatedBody, Op: OpStatus}},
 	}
 	for _, c := range statusFaults {
 		c := c
@@ -540,7 +541,7 @@ func testFaults(t *testing.T, newHarness NewHarness) {
 	t.Run("StatusOversizedBodyIsAnError", func(t *testing.T) {
 		h := open(t, newHarness)
 		ref := h.Seed(t, status.Captured, amount)
-		h.InjectFault(Fault{Kind: FaultOversizedBody, Op: OpStatus, Times: 100})
+		h.InjectFault(Fault{Kind: fault.OversizedBody, Op: OpStatus, Times: 100})
 		_, err := h.Provider().Status(ctxFor(t), ref)
 		var pe *payments.Error
 		if !errors.As(err, &pe) {
@@ -567,7 +568,7 @@ func testContext(t *testing.T, newHarness NewHarness) {
 	t.Run("DeadlineDuringSlowStatus", func(t *testing.T) {
 		h := open(t, newHarness)
 		ref := h.Seed(t, status.Authorized, amount)
-		h.InjectFault(Fault{Kind: FaultSlow, Op: OpStatus, Delay: 10 * time.Second, Times: 100})
+		h.InjectFault(Fault{Kind: fault.Slow, Op: OpStatus, Delay: 10 * time.Second, Times: 100})
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		defer cancel()
 		_, err := h.Provider().Status(ctx, ref)
@@ -579,7 +580,7 @@ func testContext(t *testing.T, newHarness NewHarness) {
 	t.Run("DeadlineDuringSlowCapture", func(t *testing.T) {
 		h := open(t, newHarness)
 		ref := h.Seed(t, status.Authorized, amount)
-		h.InjectFault(Fault{Kind: FaultSlow, Op: OpCapture, Delay: 10 * time.Second})
+		h.InjectFault(Fault{Kind: fault.Slow, Op: OpCapture, Delay: 10 * time.Second})
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		defer cancel()
 		_, err := h.Provider().Capture(ctx, ref, nil)
@@ -727,9 +728,9 @@ func testNoSecretLeaks(t *testing.T, newHarness NewHarness) {
 	collect(h.ProviderWithBadCredentials().Status(ctx, ref))
 	collect(h.Provider().Status(ctx, h.MissingRef()))
 	h.ExpireCredentials()
-	h.InjectFault(Fault{Kind: FaultServerError, Op: OpCapture, Times: 100})
+	h.InjectFault(Fault{Kind: fault.ServerError, Op: OpCapture, Times: 100})
 	collect(h.Provider().Capture(ctx, ref, nil))
-	h.InjectFault(Fault{Kind: FaultOversizedBody, Op: OpStatus, Times: 100})
+	h.InjectFault(Fault{Kind: fault.OversizedBody, Op: OpStatus, Times: 100})
 	collect(h.Provider().Status(ctx, ref))
 	collect(h.Provider().Void(ctx, payments.Ref{ID: "not a valid id"}, nil))
 	if len(errs) < 4 {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/testlog"
 	"github.com/regionpay/payments/rustore"
 	"github.com/regionpay/payments/rustore/rustoretest"
 	"github.com/regionpay/payments/status"
@@ -30,7 +31,7 @@ func purchaseAnswer(raw string) fakeAnswer {
 
 func TestNilContextIsRefusedNotPanicking(t *testing.T) {
 	f := newFakeAPI(t, purchaseAnswer("paid"))
-	c := f.client(t, &lockedBuffer{})
+	c := f.client(t, &testlog.Buffer{})
 	var nilCtx context.Context // what a caller passing nil hands over
 	calls := map[string]func() error{
 		"status": func() error { _, err := c.Status(nilCtx, fakeRef); return err },
@@ -67,7 +68,7 @@ func TestRepeatRefusedAndStatusUnreadableIsOutcomeUnknown(t *testing.T) {
 		fakeAnswer{status: http.StatusBadRequest, body: envelopeBody("ERROR", "Purchase status must be PAID")},
 		fakeAnswer{status: http.StatusServiceUnavailable, body: envelopeBody("ERROR", "Something went wrong")},
 	)
-	c := f.client(t, &lockedBuffer{})
+	c := f.client(t, &testlog.Buffer{})
 	_, err := c.Capture(context.Background(), fakeRef, nil)
 	pe := asError(t, err)
 	assert.Equal(t, payments.CodeOutcomeUnknown, pe.Code, "%v", err)
@@ -84,7 +85,7 @@ func TestRepeatRefusedWhilePurchaseStillInStartStateIsOutcomeUnknown(t *testing.
 		fakeAnswer{status: http.StatusBadRequest, body: envelopeBody("ERROR", "Purchase status must be PAID")},
 		purchaseAnswer("paid"),
 	)
-	c := f.client(t, &lockedBuffer{})
+	c := f.client(t, &testlog.Buffer{})
 	_, err := c.Capture(context.Background(), fakeRef, nil)
 	assert.Equal(t, payments.CodeOutcomeUnknown, asError(t, err).Code, "%v", err)
 }
@@ -99,7 +100,7 @@ func TestRepeatRefundRefusedAsBusyIsOutcomeUnknown(t *testing.T) {
 		fakeAnswer{status: http.StatusBadRequest, body: envelopeBody("ERROR", "Cannot refund now. Try again later")},
 		purchaseAnswer("confirmed"),
 	)
-	c := f.client(t, &lockedBuffer{})
+	c := f.client(t, &testlog.Buffer{})
 	_, err := c.Refund(context.Background(), fakeRef, nil)
 	pe := asError(t, err)
 	assert.Equal(t, payments.CodeOutcomeUnknown, pe.Code, "%v", err)
@@ -117,7 +118,7 @@ func TestRepeatRefusedAfterPurchaseChangedElsewhereKeepsTheRefusal(t *testing.T)
 		fakeAnswer{status: http.StatusBadRequest, body: envelopeBody("ERROR", "Purchase status must be PAID")},
 		purchaseAnswer("reversed"),
 	)
-	c := f.client(t, &lockedBuffer{})
+	c := f.client(t, &testlog.Buffer{})
 	_, err := c.Capture(context.Background(), fakeRef, nil)
 	pe := asError(t, err)
 	assert.Equal(t, payments.CodeFailedPrecondition, pe.Code, "%v", err)
@@ -140,7 +141,7 @@ func TestContradictoryAnswerToWriteIsSettledThroughStatus(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			odd := fakeAnswer{status: http.StatusOK, body: envelopeBody("ERROR", "Unexpected state 0x1f")}
 			f := newFakeAPI(t, odd, purchaseAnswer(tc.after), odd, purchaseAnswer(tc.after))
-			c := f.client(t, &lockedBuffer{})
+			c := f.client(t, &testlog.Buffer{})
 			res, err := c.Capture(context.Background(), fakeRef, nil)
 			if tc.wantErr == 0 {
 				require.NoError(t, err)

@@ -1,7 +1,6 @@
 package rustore_test
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -20,42 +19,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/testlog"
 	"github.com/regionpay/payments/rustore"
 	"github.com/regionpay/payments/rustore/rustoretest"
 )
 
-// lockedBuffer collects log lines from concurrent goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// debugLogger logs everything the transport says into buf.
-func debugLogger(buf *lockedBuffer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-}
-
 // configFor points a Config at an emulator, with tiny retry waits and the
 // emulator's clock.
-func configFor(srv *rustoretest.Server, logs *lockedBuffer) rustore.Config {
+func configFor(srv *rustoretest.Server, logs *testlog.Buffer) rustore.Config {
 	return rustore.Config{
 		KeyID:        srv.KeyID(),
 		PrivateKey:   payments.Secret(srv.PrivateKeyBase64()),
 		AppID:        srv.AppID(),
 		BaseURL:      srv.URL,
-		Logger:       debugLogger(logs),
+		Logger:       logs.Logger(slog.LevelDebug),
 		MaxRetries:   2,
 		RetryWaitMin: time.Millisecond,
 		RetryWaitMax: 5 * time.Millisecond,
@@ -67,7 +44,7 @@ func configFor(srv *rustoretest.Server, logs *lockedBuffer) rustore.Config {
 type env struct {
 	srv    *rustoretest.Server
 	client *rustore.Client
-	logs   *lockedBuffer
+	logs   *testlog.Buffer
 }
 
 // newEnv starts an emulator (opts may be nil) and a client; edit adjusts
@@ -76,7 +53,7 @@ func newEnv(t *testing.T, opts *rustoretest.Options, edit func(*rustore.Config))
 	t.Helper()
 	srv := rustoretest.NewServer(opts)
 	t.Cleanup(srv.Close)
-	logs := &lockedBuffer{}
+	logs := &testlog.Buffer{}
 	cfg := configFor(srv, logs)
 	if edit != nil {
 		edit(&cfg)
@@ -198,7 +175,7 @@ func (f *fakeAPI) counts() (auths, calls int) {
 
 // client builds an adapter for the fake server, signing with the emulator's
 // shared default key (the fake does not check signatures).
-func (f *fakeAPI) client(t *testing.T, logs *lockedBuffer) *rustore.Client {
+func (f *fakeAPI) client(t *testing.T, logs *testlog.Buffer) *rustore.Client {
 	t.Helper()
 	key, err := rustoretest.DefaultPrivateKey()
 	require.NoError(t, err)
@@ -207,7 +184,7 @@ func (f *fakeAPI) client(t *testing.T, logs *lockedBuffer) *rustore.Client {
 		PrivateKey:   payments.Secret(pkcs8Base64(t, key)),
 		AppID:        42,
 		BaseURL:      f.srv.URL,
-		Logger:       debugLogger(logs),
+		Logger:       logs.Logger(slog.LevelDebug),
 		MaxRetries:   1,
 		RetryWaitMin: time.Millisecond,
 		RetryWaitMax: 2 * time.Millisecond,

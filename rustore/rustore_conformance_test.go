@@ -12,6 +12,7 @@ import (
 
 	"github.com/regionpay/payments"
 	"github.com/regionpay/payments/conformance"
+	"github.com/regionpay/payments/internal/testlog"
 	"github.com/regionpay/payments/rustore"
 	"github.com/regionpay/payments/rustore/rustoretest"
 	"github.com/regionpay/payments/status"
@@ -47,14 +48,14 @@ var opActions = map[conformance.Op][]string{
 type harness struct {
 	t    *testing.T
 	srv  *rustoretest.Server
-	logs *lockedBuffer
+	logs *testlog.Buffer
 
 	once        sync.Once
 	good, wrong *rustore.Client
 }
 
 func newHarness(t *testing.T) *harness {
-	return &harness{t: t, srv: rustoretest.NewServer(nil), logs: &lockedBuffer{}}
+	return &harness{t: t, srv: rustoretest.NewServer(nil), logs: &testlog.Buffer{}}
 }
 
 func (h *harness) clients() {
@@ -121,7 +122,7 @@ func (h *harness) InjectFault(f conformance.Fault) {
 		h.t.Fatalf("the RuStore harness has no op %q", f.Op)
 	}
 	for _, action := range actions {
-		require.NoError(h.t, h.srv.TryInjectFault(rustoretest.Fault(f.ForAction(action))))
+		require.NoError(h.t, h.srv.TryInjectFault(f.ForAction(action)))
 	}
 }
 

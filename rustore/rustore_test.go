@@ -20,6 +20,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/fault"
+	"github.com/regionpay/payments/internal/testlog"
 	"github.com/regionpay/payments/rustore"
 	"github.com/regionpay/payments/rustore/rustoretest"
 	"github.com/regionpay/payments/status"
@@ -73,7 +75,7 @@ func TestNewAcceptsKeyFormatsAndRejectsOthers(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := configFor(srv, &lockedBuffer{})
+			cfg := configFor(srv, &testlog.Buffer{})
 			cfg.PrivateKey = payments.Secret(tc.key)
 			c, err := rustore.New(cfg)
 			if tc.wantErr != "" {
@@ -121,7 +123,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := configFor(srv, &lockedBuffer{})
+			cfg := configFor(srv, &testlog.Buffer{})
 			tc.edit(&cfg)
 			_, err := rustore.New(cfg)
 			pe := asError(t, err)
@@ -139,7 +141,7 @@ func TestNewRejectsBadConfig(t *testing.T) {
 func TestNewDoesNotBlameBaseURLForRetryWaits(t *testing.T) {
 	srv := rustoretest.NewServer(nil)
 	defer srv.Close()
-	cfg := configFor(srv, &lockedBuffer{})
+	cfg := configFor(srv, &testlog.Buffer{})
 	cfg.RetryWaitMin, cfg.RetryWaitMax = time.Minute, 0
 	_, err := rustore.New(cfg)
 	pe := asError(t, err)
@@ -217,7 +219,7 @@ func TestRejectedTokenIsRenewedOnceAndTheCallRetried(t *testing.T) {
 
 func TestTokenRejectedTwiceIsUnauthenticated(t *testing.T) {
 	f := newFakeAPI(t, fakeAnswer{status: http.StatusUnauthorized, body: envelopeBody("ERROR", "Jwe token is expired")})
-	c := f.client(t, &lockedBuffer{})
+	c := f.client(t, &testlog.Buffer{})
 	_, err := c.Status(context.Background(), payments.Ref{InvoiceID: "1"})
 	pe := asError(t, err)
 	assert.Equal(t, payments.CodeUnauthenticated, pe.Code)
@@ -257,7 +259,7 @@ func TestUnansweredTokenRequestIsUnavailableNotOutcomeUnknown(t *testing.T) {
 	// call failed (Unavailable), it did not "maybe happen".
 	e := newEnv(t, nil, nil)
 	ref := e.seed("paid")
-	e.srv.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultTruncatedBody, Action: "auth", Times: 100})
+	e.srv.InjectFault(fault.Fault{Kind: fault.TruncatedBody, Action: "auth", Times: 100})
 	_, err := e.client.Capture(context.Background(), ref, nil)
 	pe := asError(t, err)
 	assert.Equal(t, payments.CodeUnavailable, pe.Code, pe.Error())
@@ -268,7 +270,7 @@ func TestUnansweredTokenRequestIsUnavailableNotOutcomeUnknown(t *testing.T) {
 func TestLostConfirmAnswerIsReconciled(t *testing.T) {
 	e := newEnv(t, nil, nil)
 	ref := e.seed("paid")
-	e.srv.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultResetAfterApply, Action: "confirm"})
+	e.srv.InjectFault(fault.Fault{Kind: fault.ResetAfterApply, Action: "confirm"})
 	res, err := e.client.Capture(context.Background(), ref, nil)
 	require.NoError(t, err)
 	assert.Equal(t, status.Captured, res.Status)
@@ -281,7 +283,7 @@ func TestLostConfirmAnswerIsReconciled(t *testing.T) {
 func TestLostConfirmAnswerWithoutInvoiceIsOutcomeUnknown(t *testing.T) {
 	e := newEnv(t, nil, nil)
 	ref := e.seed("paid")
-	e.srv.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultResetAfterApply, Action: "confirm"})
+	e.srv.InjectFault(fault.Fault{Kind: fault.ResetAfterApply, Action: "confirm"})
 	_, err := e.client.Capture(context.Background(), payments.Ref{ID: ref.ID}, nil)
 	pe := asError(t, err)
 	assert.Equal(t, payments.CodeOutcomeUnknown, pe.Code)
@@ -293,25 +295,25 @@ func TestLostConfirmAnswerWithoutInvoiceIsOutcomeUnknown(t *testing.T) {
 func TestUnclearWritesAreSettledThroughStatus(t *testing.T) {
 	cases := []struct {
 		name      string
-		fault     rustoretest.FaultKind
+		fault     fault.Kind
 		action    string
 		raw       string
 		run       func(context.Context, *rustore.Client, payments.Ref) (*payments.Result, error)
 		want      status.Status
 		wantSends int
 	}{
-		{"503 before confirm: sent again", rustoretest.FaultServerError, "confirm", "paid", capture, status.Captured, 2},
-		{"503 before cancel: sent again", rustoretest.FaultServerError, "cancel", "paid", void, status.Voided, 2},
-		{"503 before refund: sent again", rustoretest.FaultServerError, "refund", "confirmed", refund, status.Refunded, 2},
-		{"cut confirm answer", rustoretest.FaultTruncatedBody, "confirm", "paid", capture, status.Captured, 1},
-		{"oversized cancel answer", rustoretest.FaultOversizedBody, "cancel", "paid", void, status.Voided, 1},
-		{"reset after refund", rustoretest.FaultResetAfterApply, "refund", "confirmed", refund, status.Refunded, 1},
+		{"503 before confirm: sent again", fault.ServerError, "confirm", "paid", capture, status.Captured, 2},
+		{"503 before cancel: sent again", fault.ServerError, "cancel", "paid", void, status.Voided, 2},
+		{"503 before refund: sent again", fault.ServerError, "refund", "confirmed", refund, status.Refunded, 2},
+		{"cut confirm answer", fault.TruncatedBody, "confirm", "paid", capture, status.Captured, 1},
+		{"oversized cancel answer", fault.OversizedBody, "cancel", "paid", void, status.Voided, 1},
+		{"reset after refund", fault.ResetAfterApply, "refund", "confirmed", refund, status.Refunded, 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, nil, nil)
 			ref := e.seed(tc.raw)
-			e.srv.InjectFault(rustoretest.Fault{Kind: tc.fault, Action: tc.action})
+			e.srv.InjectFault(fault.Fault{Kind: tc.fault, Action: tc.action})
 			res, err := tc.run(context.Background(), e.client, ref)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, res.Status)
@@ -340,7 +342,7 @@ func refund(ctx context.Context, c *rustore.Client, ref payments.Ref) (*payments
 func TestServerErrorTwiceLeavesPurchaseAndSaysUnavailable(t *testing.T) {
 	e := newEnv(t, nil, nil)
 	ref := e.seed("paid")
-	e.srv.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultServerError, Action: "confirm", Times: 2})
+	e.srv.InjectFault(fault.Fault{Kind: fault.ServerError, Action: "confirm", Times: 2})
 	_, err := e.client.Capture(context.Background(), ref, nil)
 	pe := asError(t, err)
 	assert.Equal(t, payments.CodeUnavailable, pe.Code)
@@ -643,10 +645,10 @@ func TestSecretsStayOutOfErrorsAndLogs(t *testing.T) {
 	require.NoError(t, err)
 	_, err = e.client.Capture(ctx, ref, nil)
 	record(err)
-	e.srv.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultResetAfterApply, Action: "refund"})
+	e.srv.InjectFault(fault.Fault{Kind: fault.ResetAfterApply, Action: "refund"})
 	_, err = e.client.Refund(ctx, payments.Ref{InvoiceID: ref.InvoiceID}, nil)
 	record(err)
-	e.srv.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultServerError, Action: "status", Times: 5})
+	e.srv.InjectFault(fault.Fault{Kind: fault.ServerError, Action: "status", Times: 5})
 	_, err = e.client.Status(ctx, ref)
 	record(err)
 
@@ -656,7 +658,7 @@ func TestSecretsStayOutOfErrorsAndLogs(t *testing.T) {
 
 	// A server that echoes the token back in its message.
 	f := newFakeAPI(t, fakeAnswer{status: http.StatusBadRequest, body: envelopeBody("ERROR", "token {TOKEN} is not allowed here")})
-	fakeLogs := &lockedBuffer{}
+	fakeLogs := &testlog.Buffer{}
 	_, err = f.client(t, fakeLogs).Status(ctx, payments.Ref{InvoiceID: "7"})
 	record(err)
 	assert.Contains(t, err.Error(), "[redacted]")
@@ -692,7 +694,7 @@ func TestPrintingConfigAndClientShowsNoKey(t *testing.T) {
 	srv := rustoretest.NewServer(nil)
 	defer srv.Close()
 	for _, key := range []string{srv.PrivateKeyBase64(), srv.PrivateKeyPEM()} {
-		cfg := configFor(srv, &lockedBuffer{})
+		cfg := configFor(srv, &testlog.Buffer{})
 		cfg.PrivateKey = payments.Secret(key)
 		c, err := rustore.New(cfg)
 		require.NoError(t, err)
@@ -720,7 +722,7 @@ func TestRepeatRefusedWhileFirstConfirmMayStillActIsOutcomeUnknown(t *testing.T)
 	// refuses the repeat. The first may yet act: that is not "try later".
 	e := newEnv(t, nil, func(c *rustore.Config) { c.HTTPClient = &http.Client{Timeout: time.Second} })
 	ref := e.seed("paid")
-	e.srv.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultSlow, Action: "confirm", Delay: 20 * time.Second})
+	e.srv.InjectFault(fault.Fault{Kind: fault.Slow, Action: "confirm", Delay: 20 * time.Second})
 	_, err := e.client.Capture(context.Background(), ref, nil)
 	pe := asError(t, err)
 	assert.Equal(t, payments.CodeOutcomeUnknown, pe.Code, "%v", err)
@@ -746,7 +748,7 @@ func TestWaiterSurvivesCanceledTokenFetch(t *testing.T) {
 	// token must fetch its own instead of inheriting the cancellation.
 	e := newEnv(t, nil, nil)
 	ref := e.seed("paid")
-	e.srv.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultSlow, Action: "auth", Delay: 20 * time.Second})
+	e.srv.InjectFault(fault.Fault{Kind: fault.Slow, Action: "auth", Delay: 20 * time.Second})
 	leaderCtx, cancelLeader := context.WithCancel(context.Background())
 	leaderErr := make(chan error, 1)
 	go func() {

@@ -1,9 +1,7 @@
 package yandexpay_test
 
 import (
-	"bytes"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +9,7 @@ import (
 
 	"github.com/regionpay/payments"
 	"github.com/regionpay/payments/conformance"
+	"github.com/regionpay/payments/internal/testlog"
 	"github.com/regionpay/payments/status"
 	"github.com/regionpay/payments/yandexpay"
 	"github.com/regionpay/payments/yandexpay/yandexpaytest"
@@ -27,15 +26,14 @@ type harness struct {
 	key  string
 	p    *yandexpay.Client
 	bad  *yandexpay.Client
-	logs *syncBuffer
+	logs *testlog.Buffer
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	key := "ypk-" + uuid.NewString() // long enough for the suite's leak search
 	srv := yandexpaytest.NewServer(&yandexpaytest.Options{APIKey: key})
-	logs := &syncBuffer{}
-	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger, logs := testlog.New(slog.LevelDebug)
 	h := &harness{t: t, srv: srv, key: key, logs: logs}
 	h.p = mustClient(t, testConfig(srv, key, logger))
 	h.bad = mustClient(t, testConfig(srv, "wrong-"+key[:8], logger))
@@ -146,25 +144,7 @@ func (h *harness) InjectFault(f conformance.Fault) {
 	if !ok {
 		h.t.Fatalf("harness: no emulator action for %q", f.Op)
 	}
-	if err := h.srv.TryInjectFault(yandexpaytest.Fault(f.ForAction(action))); err != nil {
+	if err := h.srv.TryInjectFault(f.ForAction(action)); err != nil {
 		h.t.Fatalf("harness: %v", err)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

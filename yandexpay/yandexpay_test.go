@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/fault"
+	"github.com/regionpay/payments/internal/testlog"
 	"github.com/regionpay/payments/status"
 	"github.com/regionpay/payments/yandexpay"
 	"github.com/regionpay/payments/yandexpay/yandexpaytest"
@@ -22,7 +24,7 @@ import (
 type env struct {
 	srv  *yandexpaytest.Server
 	c    *yandexpay.Client
-	logs *syncBuffer
+	logs *testlog.Buffer
 }
 
 func newEnv(t *testing.T, opts *yandexpaytest.Options) *env {
@@ -35,8 +37,7 @@ func newEnv(t *testing.T, opts *yandexpaytest.Options) *env {
 	}
 	srv := yandexpaytest.NewServer(opts)
 	t.Cleanup(srv.Close)
-	logs := &syncBuffer{}
-	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger, logs := testlog.New(slog.LevelDebug)
 	return &env{srv: srv, c: mustClient(t, testConfig(srv, srv.APIKey(), logger)), logs: logs}
 }
 
@@ -85,7 +86,7 @@ func wantCode(t *testing.T, err error, want payments.Code) *payments.Error {
 func TestCaptureRetriedAfter503KeepsIdentity(t *testing.T) {
 	e := newEnv(t, nil)
 	o := e.srv.AddOrder(yandexpaytest.Order{Amount: 50000})
-	e.srv.InjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultServerError, Action: yandexpaytest.ActionCapture})
+	e.srv.InjectFault(fault.Fault{Kind: fault.ServerError, Action: yandexpaytest.ActionCapture})
 
 	res, err := e.c.Capture(ctxT(t), payments.Ref{ID: o.OrderID}, &payments.CaptureOptions{IdempotencyKey: "cap-503"})
 	if err != nil {
@@ -506,7 +507,7 @@ func TestRollback(t *testing.T) {
 	t.Run("LostAnswerSettledByStatus", func(t *testing.T) {
 		e := newEnv(t, nil)
 		o := e.srv.AddOrder(yandexpaytest.Order{Status: "CAPTURED"})
-		e.srv.InjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultOversizedBody, Action: yandexpaytest.ActionRollback})
+		e.srv.InjectFault(fault.Fault{Kind: fault.OversizedBody, Action: yandexpaytest.ActionRollback})
 		res, err := e.c.Rollback(ctxT(t), payments.Ref{ID: o.OrderID}, nil)
 		if err != nil {
 			t.Fatalf("rollback whose answer was oversized: %v; want success read from the order", err)
@@ -525,7 +526,7 @@ func TestAmbiguousWrites(t *testing.T) {
 		e := newEnv(t, nil)
 		o := e.srv.AddOrder(yandexpaytest.Order{})
 		// Every attempt acts (the first) or is a duplicate, and every answer is lost.
-		e.srv.InjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultResetAfterApply, Action: yandexpaytest.ActionCapture, Times: 100})
+		e.srv.InjectFault(fault.Fault{Kind: fault.ResetAfterApply, Action: yandexpaytest.ActionCapture, Times: 100})
 		res, err := e.c.Capture(ctxT(t), payments.Ref{ID: o.OrderID}, nil)
 		if err != nil {
 			t.Fatalf("capture whose answers were all lost: %v; want success read from the operation", err)
@@ -540,8 +541,8 @@ func TestAmbiguousWrites(t *testing.T) {
 	t.Run("UnsettledIsOutcomeUnknown", func(t *testing.T) {
 		e := newEnv(t, nil)
 		o := e.srv.AddOrder(yandexpaytest.Order{})
-		e.srv.InjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultResetBeforeApply, Action: yandexpaytest.ActionCapture, Times: 100})
-		e.srv.InjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultServerError, Action: yandexpaytest.ActionOperation, Times: 100})
+		e.srv.InjectFault(fault.Fault{Kind: fault.ResetBeforeApply, Action: yandexpaytest.ActionCapture, Times: 100})
+		e.srv.InjectFault(fault.Fault{Kind: fault.ServerError, Action: yandexpaytest.ActionOperation, Times: 100})
 		_, err := e.c.Capture(ctxT(t), payments.Ref{ID: o.OrderID}, &payments.CaptureOptions{IdempotencyKey: "amb-1"})
 		pe := wantCode(t, err, payments.CodeOutcomeUnknown)
 		if !strings.Contains(pe.Message, "IdempotencyKey") {
@@ -554,7 +555,7 @@ func TestAmbiguousWrites(t *testing.T) {
 	t.Run("NeverSentIsNotFoundOperation", func(t *testing.T) {
 		e := newEnv(t, nil)
 		o := e.srv.AddOrder(yandexpaytest.Order{})
-		e.srv.InjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultResetBeforeApply, Action: yandexpaytest.ActionCapture, Times: 100})
+		e.srv.InjectFault(fault.Fault{Kind: fault.ResetBeforeApply, Action: yandexpaytest.ActionCapture, Times: 100})
 		_, err := e.c.Capture(ctxT(t), payments.Ref{ID: o.OrderID}, nil)
 		// The operation is unknown to the provider, but a request may still be
 		// in flight: only OutcomeUnknown is honest.
@@ -774,8 +775,7 @@ func TestSecretsNeverShown(t *testing.T) {
 	const key = "super-secret-api-key-7f3a9c"
 	srv := yandexpaytest.NewServer(&yandexpaytest.Options{APIKey: key})
 	t.Cleanup(srv.Close)
-	logs := &syncBuffer{}
-	logger := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	logger, logs := testlog.New(slog.LevelDebug)
 	cfg := testConfig(srv, key, logger)
 	c := mustClient(t, cfg)
 	bad := mustClient(t, testConfig(srv, "wrong-"+key, logger))
@@ -788,7 +788,7 @@ func TestSecretsNeverShown(t *testing.T) {
 	_, err := bad.Capture(ctx, payments.Ref{ID: o.OrderID}, nil)
 	wantCode(t, err, payments.CodeUnauthenticated)
 	texts = append(texts, err.Error(), fmt.Sprintf("%+v", err))
-	srv.InjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultServerError, Action: yandexpaytest.ActionCapture, Times: 100})
+	srv.InjectFault(fault.Fault{Kind: fault.ServerError, Action: yandexpaytest.ActionCapture, Times: 100})
 	_, err = c.Capture(ctx, payments.Ref{ID: o.OrderID}, nil)
 	wantCode(t, err, payments.CodeUnavailable)
 	texts = append(texts, err.Error(), logs.String())

@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/regionpay/payments/fault"
 	"github.com/regionpay/payments/yandexpay/yandexpaytest"
 )
 
@@ -130,7 +131,7 @@ func TestStdinClosed(t *testing.T) {
 
 // TestEmulateMountsEmulators: both emulators answer on the one listener,
 // faults reach the client as the emulator delivers them (no proxy turning a
-// truncated body into a 502), and closing ends requests FaultSlow holds.
+// truncated body into a 502), and closing ends requests fault.Slow holds.
 func TestEmulateMountsEmulators(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -165,7 +166,7 @@ func TestEmulateMountsEmulators(t *testing.T) {
 
 	o := em.ys.AddOrder(yandexpaytest.Order{OrderID: "x/y"})
 	orderPath := yandexPayPrefix + "/api/merchant/v1/orders/x%2Fy"
-	require.NoError(t, em.ys.TryInjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultTruncatedBody, Action: yandexpaytest.ActionOrder}))
+	require.NoError(t, em.ys.TryInjectFault(fault.Fault{Kind: fault.TruncatedBody, Action: yandexpaytest.ActionOrder}))
 	_, _, err = get(ctx, orderPath)
 	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 	code, body, err = get(ctx, orderPath)
@@ -173,7 +174,7 @@ func TestEmulateMountsEmulators(t *testing.T) {
 	assert.Equal(t, http.StatusOK, code)
 	assert.Contains(t, string(body), `"orderId":"`+o.OrderID+`"`)
 
-	require.NoError(t, em.ys.TryInjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultSlow, Action: yandexpaytest.ActionOrder, Delay: time.Hour}))
+	require.NoError(t, em.ys.TryInjectFault(fault.Fault{Kind: fault.Slow, Action: yandexpaytest.ActionOrder, Delay: time.Hour}))
 	held := len(em.ys.Requests())
 	errc := make(chan error, 1)
 	go func() {

@@ -51,9 +51,9 @@
 //	405 ERROR         known path, wrong method (Allow header set)
 //	413 BAD_REQUEST   request body over 1 MiB
 //	415 BAD_REQUEST   auth without Content-Type application/json
-//	429 TOO_MANY_REQUESTS  FaultTooManyRequests only, with Retry-After in seconds
+//	429 TOO_MANY_REQUESTS  fault.TooManyRequests only, with Retry-After in seconds
 //	500 ERROR         "Something went wrong": the emulator's own failure (no randomness)
-//	503 ERROR         "Something went wrong": FaultServerError only
+//	503 ERROR         "Something went wrong": fault.ServerError only
 //
 // Checks run in this order: path and method, token, appId, invoiceId
 // format, fault, then the state machine.
@@ -62,16 +62,16 @@
 //
 // RuStore refuses a repeated confirm of the same purchase for 15 minutes.
 // The emulator applies it after an abnormal confirm only: a confirm of a
-// PAID purchase that was then spoiled by FaultResetAfterApply,
-// FaultTruncatedBody or FaultOversizedBody (applied, answer lost), a confirm
-// held by FaultSlow (from the moment the hold starts; if the client or
+// PAID purchase that was then spoiled by fault.ResetAfterApply,
+// fault.TruncatedBody or fault.OversizedBody (applied, answer lost), a confirm
+// held by fault.Slow (from the moment the hold starts; if the client or
 // server goes away during the hold, nothing is applied and the mark stays),
 // or an explicit [Server.MarkConfirmAttempt]. Until ConfirmRepeatWindow has
 // passed on the emulator clock since that attempt, every confirm of the
 // purchase answers 400 "You can confirm purchase only once every 15 minutes.
 // Try again later", before the status check. A confirm answered normally
 // (success or refusal) and faults that act before the state check
-// (FaultServerError, FaultTooManyRequests, FaultResetBeforeApply) do not
+// (fault.ServerError, fault.TooManyRequests, fault.ResetBeforeApply) do not
 // set the mark.
 //
 // # Clock
@@ -84,14 +84,16 @@
 //
 // # Faults and counters
 //
-// [Server.InjectFault] arms failures per action ("auth", "confirm",
-// "cancel", "refund", "status"). [Server.Count] says how many times a write
+// [Server.InjectFault] arms a [fault.Fault] per action ("auth", "confirm",
+// "cancel", "refund", "status"); [Server.TryInjectFault] also says why it
+// refuses one. [Server.Count] says how many times a write
 // changed a purchase, so a test can prove a payment was captured once;
 // [Server.AuthCount], [Server.Requests], [Server.IssuedTokens] and
 // [Server.ReceivedSignatures] support the rest.
 //
-// The fault kinds are the ones the Yandex Pay emulator and the conformance
-// suite use too, so a fault means the same thing on either emulator.
+// The fault kinds are those of package fault, which the Yandex Pay emulator
+// and the conformance suite use too, so a fault means the same thing on
+// either emulator.
 //
 // [Server.Handler] is the emulator's handler, for mounting it in a server
 // of your own (payctl emulate serves it under /rustore).

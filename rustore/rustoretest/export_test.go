@@ -1,6 +1,6 @@
 package rustoretest
 
-// ConfirmingForTest reports how many confirms of the purchase FaultSlow holds
+// ConfirmingForTest reports how many confirms of the purchase fault.Slow holds
 // right now, so tests can wait for a hold without sleeping.
 func (s *Server) ConfirmingForTest(purchaseID string) int {
 	s.mu.Lock()

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/regionpay/payments/fault"
 	"github.com/regionpay/payments/rustore/rustoretest"
 )
 
@@ -40,20 +41,20 @@ var apiActions = []string{rustoretest.ActionConfirm, rustoretest.ActionCancel, r
 
 func TestFaultsBeforeApply(t *testing.T) {
 	cases := []struct {
-		kind  rustoretest.FaultKind
+		kind  fault.Kind
 		check func(t *testing.T, a answer, err error)
 	}{
-		{rustoretest.FaultServerError, func(t *testing.T, a answer, err error) {
+		{fault.ServerError, func(t *testing.T, a answer, err error) {
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusServiceUnavailable, a.status)
 			assert.Equal(t, "Something went wrong", a.env.msg())
 		}},
-		{rustoretest.FaultTooManyRequests, func(t *testing.T, a answer, err error) {
+		{fault.TooManyRequests, func(t *testing.T, a answer, err error) {
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusTooManyRequests, a.status)
 			assert.Equal(t, "2", a.header.Get("Retry-After"), "1.5 s rounds up")
 		}},
-		{rustoretest.FaultResetBeforeApply, func(t *testing.T, _ answer, err error) {
+		{fault.ResetBeforeApply, func(t *testing.T, _ answer, err error) {
 			assert.Error(t, err)
 		}},
 	}
@@ -64,7 +65,7 @@ func TestFaultsBeforeApply(t *testing.T) {
 				tok := login(t, s)
 				p := seedFor(t, s, action)
 				before := p.Status
-				s.InjectFault(rustoretest.Fault{Kind: tc.kind, Action: action, Times: 2, RetryAfter: 1500 * time.Millisecond})
+				s.InjectFault(fault.Fault{Kind: tc.kind, Action: action, Times: 2, RetryAfter: 1500 * time.Millisecond})
 				method, path := actionRequest(s, action, p)
 				for i := 0; i < 2; i++ {
 					a, err := try(context.Background(), s, method, path, tok, nil)
@@ -86,20 +87,20 @@ func TestFaultsBeforeApply(t *testing.T) {
 
 func TestFaultsAfterApply(t *testing.T) {
 	cases := []struct {
-		kind  rustoretest.FaultKind
+		kind  fault.Kind
 		check func(t *testing.T, a answer, err error)
 	}{
-		{rustoretest.FaultResetAfterApply, func(t *testing.T, _ answer, err error) {
+		{fault.ResetAfterApply, func(t *testing.T, _ answer, err error) {
 			assert.Error(t, err)
 		}},
-		{rustoretest.FaultTruncatedBody, func(t *testing.T, a answer, err error) {
+		{fault.TruncatedBody, func(t *testing.T, a answer, err error) {
 			assert.True(t, errors.Is(err, io.ErrUnexpectedEOF), "got %v", err)
 			assert.Equal(t, http.StatusOK, a.status)
 		}},
-		{rustoretest.FaultOversizedBody, func(t *testing.T, a answer, err error) {
+		{fault.OversizedBody, func(t *testing.T, a answer, err error) {
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusOK, a.status)
-			assert.Greater(t, len(a.raw), rustoretest.OversizedBodySize)
+			assert.Greater(t, len(a.raw), fault.OversizedBodySize)
 			assert.True(t, bytes.HasPrefix(a.raw, []byte(`{"code":"OK","message":null,"body":`)), "the oversized body is an envelope")
 			assert.True(t, bytes.HasSuffix(a.raw, []byte(`xxxx"}`)), "closed as JSON")
 		}},
@@ -110,7 +111,7 @@ func TestFaultsAfterApply(t *testing.T) {
 				s := newServer(t, nil)
 				tok := login(t, s)
 				p := seedFor(t, s, action)
-				s.InjectFault(rustoretest.Fault{Kind: tc.kind, Action: action})
+				s.InjectFault(fault.Fault{Kind: tc.kind, Action: action})
 				method, path := actionRequest(s, action, p)
 				a, err := try(context.Background(), s, method, path, tok, nil)
 				tc.check(t, a, err)
@@ -129,7 +130,7 @@ func TestFaultSlow(t *testing.T) {
 			s := newServer(t, nil)
 			tok := login(t, s)
 			p := seedFor(t, s, action)
-			s.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultSlow, Action: action, Delay: 20 * time.Millisecond})
+			s.InjectFault(fault.Fault{Kind: fault.Slow, Action: action, Delay: 20 * time.Millisecond})
 			method, path := actionRequest(s, action, p)
 			a := call(t, s, method, path, tok, nil)
 			assert.Equal(t, http.StatusOK, a.status)
@@ -140,18 +141,18 @@ func TestFaultSlow(t *testing.T) {
 		s := newServer(t, nil)
 		tok := login(t, s)
 		p := s.AddPurchase(rustoretest.Purchase{})
-		s.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultSlow, Action: rustoretest.ActionConfirm, Delay: 20 * time.Millisecond})
+		s.InjectFault(fault.Fault{Kind: fault.Slow, Action: rustoretest.ActionConfirm, Delay: 20 * time.Millisecond})
 		require.Equal(t, http.StatusOK, call(t, s, http.MethodPut, confirmPath(s, p), tok, nil).status)
 		a := call(t, s, http.MethodPut, confirmPath(s, p), tok, nil)
 		assert.Equal(t, mustBePaid, a.env.msg())
 	})
 }
 
-// holdSlowConfirm starts a confirm that FaultSlow holds for a minute and
+// holdSlowConfirm starts a confirm that fault.Slow holds for a minute and
 // waits until the emulator holds it. cancel aborts it; done reports its end.
 func holdSlowConfirm(t *testing.T, s *rustoretest.Server, tok string, p rustoretest.Purchase) (cancel func(), done <-chan error) {
 	t.Helper()
-	s.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultSlow, Action: rustoretest.ActionConfirm, Delay: time.Minute})
+	s.InjectFault(fault.Fault{Kind: fault.Slow, Action: rustoretest.ActionConfirm, Delay: time.Minute})
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := make(chan error, 1)
 	go func() {
@@ -218,18 +219,18 @@ func TestFifteenMinuteRule(t *testing.T) {
 		name string
 		// fault spoils the first confirm; mark replaces that confirm with
 		// MarkConfirmAttempt.
-		fault  *rustoretest.Fault
+		fault  *fault.Fault
 		mark   bool
 		status string // status after the first attempt
 		marked bool
 	}{
 		{name: "MarkConfirmAttempt", mark: true, status: "paid", marked: true},
-		{name: "ResetAfterApply", fault: &rustoretest.Fault{Kind: rustoretest.FaultResetAfterApply}, status: "confirmed", marked: true},
-		{name: "TruncatedBody", fault: &rustoretest.Fault{Kind: rustoretest.FaultTruncatedBody}, status: "confirmed", marked: true},
-		{name: "OversizedBody", fault: &rustoretest.Fault{Kind: rustoretest.FaultOversizedBody}, status: "confirmed", marked: true},
-		{name: "ServerError", fault: &rustoretest.Fault{Kind: rustoretest.FaultServerError}, status: "paid"},
-		{name: "TooManyRequests", fault: &rustoretest.Fault{Kind: rustoretest.FaultTooManyRequests}, status: "paid"},
-		{name: "ResetBeforeApply", fault: &rustoretest.Fault{Kind: rustoretest.FaultResetBeforeApply}, status: "paid"},
+		{name: "ResetAfterApply", fault: &fault.Fault{Kind: fault.ResetAfterApply}, status: "confirmed", marked: true},
+		{name: "TruncatedBody", fault: &fault.Fault{Kind: fault.TruncatedBody}, status: "confirmed", marked: true},
+		{name: "OversizedBody", fault: &fault.Fault{Kind: fault.OversizedBody}, status: "confirmed", marked: true},
+		{name: "ServerError", fault: &fault.Fault{Kind: fault.ServerError}, status: "paid"},
+		{name: "TooManyRequests", fault: &fault.Fault{Kind: fault.TooManyRequests}, status: "paid"},
+		{name: "ResetBeforeApply", fault: &fault.Fault{Kind: fault.ResetBeforeApply}, status: "paid"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -290,7 +291,7 @@ func TestFaultUnknownStatus(t *testing.T) {
 	s := newServer(t, nil)
 	tok := login(t, s)
 	p := s.AddPurchase(rustoretest.Purchase{})
-	s.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultUnknownStatus, Times: 2})
+	s.InjectFault(fault.Fault{Kind: fault.UnknownStatus, Times: 2})
 	assert.Equal(t, rustoretest.UnknownRawStatus, readStatus(t, s, tok, p))
 	assert.Equal(t, rustoretest.UnknownRawStatus, readStatus(t, s, tok, p))
 	assert.Equal(t, "paid", readStatus(t, s, tok, p))
@@ -300,7 +301,7 @@ func TestFaultUnknownStatus(t *testing.T) {
 
 func TestFaultOnAuth(t *testing.T) {
 	s := newServer(t, nil)
-	s.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultServerError, Action: rustoretest.ActionAuth})
+	s.InjectFault(fault.Fault{Kind: fault.ServerError, Action: rustoretest.ActionAuth})
 	a := call(t, s, http.MethodPost, "/public/auth", "", []byte(`{}`))
 	assert.Equal(t, http.StatusServiceUnavailable, a.status)
 	login(t, s)
@@ -314,8 +315,8 @@ func TestFaultMatching(t *testing.T) {
 	p := s.AddPurchase(rustoretest.Purchase{})
 
 	// Unauthenticated requests do not spend a fault.
-	s.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultServerError, Action: rustoretest.ActionConfirm})
-	s.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultTooManyRequests, Action: rustoretest.ActionConfirm})
+	s.InjectFault(fault.Fault{Kind: fault.ServerError, Action: rustoretest.ActionConfirm})
+	s.InjectFault(fault.Fault{Kind: fault.TooManyRequests, Action: rustoretest.ActionConfirm})
 	assert.Equal(t, http.StatusUnauthorized, call(t, s, http.MethodPut, confirmPath(s, p), "", nil).status)
 	// Other actions do not spend it either.
 	assert.Equal(t, "paid", readStatus(t, s, tok, p))
@@ -326,42 +327,41 @@ func TestFaultMatching(t *testing.T) {
 	assert.Equal(t, "1", a.header.Get("Retry-After"), "RetryAfter defaults to 1 s")
 
 	// An empty Action matches whatever comes next.
-	s.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultServerError})
+	s.InjectFault(fault.Fault{Kind: fault.ServerError})
 	assert.Equal(t, http.StatusServiceUnavailable, call(t, s, http.MethodGet, statusPath(p), tok, nil).status)
 	assert.Equal(t, http.StatusOK, call(t, s, http.MethodPut, confirmPath(s, p), tok, nil).status)
 }
 
 func TestFaultValidation(t *testing.T) {
 	cases := []struct {
-		f   rustoretest.Fault
+		f   fault.Fault
 		err string
 	}{
-		{rustoretest.Fault{}, "fault kind 0 is not defined"},
-		{rustoretest.Fault{Kind: 99}, "fault kind 99 is not defined"},
-		{rustoretest.Fault{Kind: rustoretest.FaultServerError, Action: "capture"}, `fault action "capture" is not one of`},
-		{rustoretest.Fault{Kind: rustoretest.FaultUnknownStatus, Action: "confirm"}, "FaultUnknownStatus applies to status reads only"},
-		{rustoretest.Fault{Kind: rustoretest.FaultServerError, Times: -1}, "fault times -1 is negative"},
-		{rustoretest.Fault{Kind: rustoretest.FaultSlow, Delay: -time.Second}, "must not be negative"},
+		{fault.Fault{}, "fault kind 0 is not defined"},
+		{fault.Fault{Kind: 99}, "fault kind 99 is not defined"},
+		{fault.Fault{Kind: fault.ServerError, Action: "capture"}, `fault action "capture" is not one of`},
+		{fault.Fault{Kind: fault.UnknownStatus, Action: "confirm"}, "fault.UnknownStatus applies to status reads only"},
+		{fault.Fault{Kind: fault.ServerError, Times: -1}, "fault times -1 is negative"},
+		{fault.Fault{Kind: fault.Slow, Delay: -time.Second}, "must not be negative"},
 	}
 	s := newServer(t, nil)
 	tok := login(t, s)
 	p := s.AddPurchase(rustoretest.Purchase{})
 	for _, tc := range cases {
-		assert.ErrorContains(t, tc.f.Validate(), tc.err)
 		assert.ErrorContains(t, s.TryInjectFault(tc.f), tc.err)
 		s.InjectFault(tc.f)
 	}
 	assert.Equal(t, "paid", readStatus(t, s, tok, p), "invalid faults are never armed")
 	assert.Equal(t, http.StatusOK, call(t, s, http.MethodPut, confirmPath(s, p), tok, nil).status)
-	assert.Equal(t, "ServerError", rustoretest.FaultServerError.String())
-	assert.Equal(t, "FaultKind(99)", rustoretest.FaultKind(99).String())
+	assert.Equal(t, "ServerError", fault.ServerError.String())
+	assert.Equal(t, "FaultKind(99)", fault.Kind(99).String())
 }
 
 func TestOversizedBodyIsValidJSON(t *testing.T) {
 	s := newServer(t, nil)
 	tok := login(t, s)
 	p := s.AddPurchase(rustoretest.Purchase{})
-	s.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultOversizedBody, Action: rustoretest.ActionStatus})
+	s.InjectFault(fault.Fault{Kind: fault.OversizedBody, Action: rustoretest.ActionStatus})
 	a := call(t, s, http.MethodGet, statusPath(p), tok, nil)
 	var env struct {
 		Code string `json:"code"`
@@ -373,5 +373,5 @@ func TestOversizedBodyIsValidJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal(a.raw, &env))
 	assert.Equal(t, "OK", env.Code)
 	assert.Equal(t, "paid", env.Body.InvoiceStatus)
-	assert.Len(t, env.Padding, rustoretest.OversizedBodySize)
+	assert.Len(t, env.Padding, fault.OversizedBodySize)
 }

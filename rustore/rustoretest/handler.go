@@ -15,7 +15,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/regionpay/payments/internal/fault"
+	"github.com/regionpay/payments/fault"
+	"github.com/regionpay/payments/internal/faultinject"
 )
 
 // Messages RuStore answers with (seeds 000-002 and the API notes), plus the
@@ -170,7 +171,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		s.authCount++
 		s.mu.Unlock()
-		s.run(w, r, rt, func(FaultKind) reply { return s.auth(r, body) })
+		s.run(w, r, rt, func(fault.Kind) reply { return s.auth(r, body) })
 		return
 	}
 	if rep, ok := s.checkAccess(r, rt); !ok {
@@ -181,7 +182,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if rt.action == ActionStatus {
 		act = s.status
 	}
-	s.run(w, r, rt, func(k FaultKind) reply { return act(rt, k) })
+	s.run(w, r, rt, func(k fault.Kind) reply { return act(rt, k) })
 }
 
 // checkAccess applies the token, appId and id checks every API call shares.
@@ -222,17 +223,17 @@ var refusals = map[int]reply{
 
 // run consumes a fault for the route's action (if one is armed), acts, and
 // writes the answer the fault leaves.
-func (s *Server) run(w http.ResponseWriter, r *http.Request, rt route, act func(FaultKind) reply) {
+func (s *Server) run(w http.ResponseWriter, r *http.Request, rt route, act func(fault.Kind) reply) {
 	f, _ := s.faults.Take(rt.action)
-	fault.Deliver(w, r, f, fault.Hooks{
-		Refusal: func(status int) fault.Reply { return s.wire(refusals[status]) },
-		Act:     func(k FaultKind) fault.Reply { return s.wire(act(k)) },
+	faultinject.Deliver(w, r, f, faultinject.Hooks{
+		Refusal: func(status int) faultinject.Reply { return s.wire(refusals[status]) },
+		Act:     func(k fault.Kind) faultinject.Reply { return s.wire(act(k)) },
 		Hold:    func() func(bool) { return s.holdConfirm(rt) },
 		Done:    s.done,
 	})
 }
 
-// holdConfirm marks a confirm held by FaultSlow as processing when it has
+// holdConfirm marks a confirm held by fault.Slow as processing when it has
 // passed the state check, so confirms arriving meanwhile meet the 15-minute
 // rule. The returned func ends the hold; an aborted hold leaves the mark.
 func (s *Server) holdConfirm(rt route) func(aborted bool) {
@@ -301,14 +302,14 @@ var rules = map[string]transitionRule{
 
 // answerSpoiling lists faults that apply a write and then lose its answer:
 // a confirm hit by one of them did not finish normally.
-var answerSpoiling = map[FaultKind]bool{
-	FaultResetAfterApply: true,
-	FaultTruncatedBody:   true,
-	FaultOversizedBody:   true,
+var answerSpoiling = map[fault.Kind]bool{
+	fault.ResetAfterApply: true,
+	fault.TruncatedBody:   true,
+	fault.OversizedBody:   true,
 }
 
 // transition applies confirm, cancel or refund.
-func (s *Server) transition(rt route, kind FaultKind) reply {
+func (s *Server) transition(rt route, kind fault.Kind) reply {
 	rule := rules[rt.action]
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -382,7 +383,7 @@ type v2Order struct {
 }
 
 // status answers the v2 payment data read.
-func (s *Server) status(rt route, kind FaultKind) reply {
+func (s *Server) status(rt route, kind fault.Kind) reply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ps := s.lookupPurchase(rt)
@@ -426,7 +427,7 @@ func (s *Server) status(rt route, kind FaultKind) reply {
 			BankName:       pi.BankName,
 		}
 	}
-	if kind == FaultUnknownStatus {
+	if kind == fault.UnknownStatus {
 		out.InvoiceStatus = UnknownRawStatus
 	}
 	return okReply(out)
@@ -515,11 +516,11 @@ func (s *Server) encode(rep reply) []byte {
 }
 
 // wire renders rep as it goes on the wire.
-func (s *Server) wire(rep reply) fault.Reply {
+func (s *Server) wire(rep reply) faultinject.Reply {
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
-	return fault.Reply{Status: rep.status, Header: h, Body: s.encode(rep)}
+	return faultinject.Reply{Status: rep.status, Header: h, Body: s.encode(rep)}
 }
 
 // write sends rep whole.
-func (s *Server) write(w http.ResponseWriter, rep reply) { fault.Write(w, s.wire(rep)) }
+func (s *Server) write(w http.ResponseWriter, rep reply) { faultinject.Write(w, s.wire(rep)) }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/regionpay/payments/fault"
 	"github.com/regionpay/payments/rustore/rustoretest"
 )
 
@@ -48,7 +49,7 @@ func TestHandlerMounted(t *testing.T) {
 	assert.Equal(t, confirmPath(s, p), reqs[len(reqs)-1].Path, "the prefix is stripped before the emulator sees the path")
 
 	q := s.AddPurchase(rustoretest.Purchase{Status: "paid"})
-	s.InjectFault(rustoretest.Fault{Kind: rustoretest.FaultResetAfterApply, Action: rustoretest.ActionConfirm})
+	s.InjectFault(fault.Fault{Kind: fault.ResetAfterApply, Action: rustoretest.ActionConfirm})
 	_, err = send(http.MethodPut, confirmPath(s, q))
 	assert.Error(t, err, "the reset reaches the client through the other server")
 	assert.Equal(t, 1, s.Count(q.PurchaseID, rustoretest.ActionConfirm))

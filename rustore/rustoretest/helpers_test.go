@@ -116,7 +116,7 @@ func try(ctx context.Context, s *rustoretest.Server, method, path, token string,
 	}
 	a := answer{status: resp.StatusCode, header: resp.Header, raw: raw}
 	if len(raw) > 1<<20 {
-		// Only FaultOversizedBody sends this much; its test checks the shape
+		// Only fault.OversizedBody sends this much; its test checks the shape
 		// itself, since decoding megabytes is slow under the race detector.
 		return a, nil
 	}

@@ -18,7 +18,8 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/regionpay/payments/internal/fault"
+	"github.com/regionpay/payments/fault"
+	"github.com/regionpay/payments/internal/faultinject"
 )
 
 // Defaults used when Options leaves a field empty.
@@ -122,45 +123,8 @@ type Purchase struct {
 	PaymentInfo *PaymentInfo
 }
 
-// FaultKind is a class of failure the emulator can produce on request. It
-// is the kind every emulator in this module and the conformance suite share,
-// so a fault means the same thing wherever it is injected.
-type FaultKind = fault.Kind
-
-// The fault classes, and what each looks like from this emulator. Faults
-// are taken after the path, method and access checks and before the state
-// machine, so the first three leave the purchase as it was.
-const (
-	// FaultServerError: 503, envelope code ERROR, "Something went wrong".
-	FaultServerError = fault.ServerError
-	// FaultTooManyRequests: 429, envelope code TOO_MANY_REQUESTS, with
-	// Retry-After in whole seconds.
-	FaultTooManyRequests = fault.TooManyRequests
-	// FaultResetBeforeApply: a TCP reset, nothing applied.
-	FaultResetBeforeApply = fault.ResetBeforeApply
-	// FaultResetAfterApply: the write applies (a confirm then meets the
-	// 15-minute rule), then a TCP reset instead of the answer.
-	FaultResetAfterApply = fault.ResetAfterApply
-	// FaultSlow: the request is held for Fault.Delay, a confirm showing as
-	// processing meanwhile; if the client goes away or the server closes
-	// first, nothing is applied and a confirm keeps its 15-minute mark.
-	FaultSlow = fault.Slow
-	// FaultTruncatedBody: the write applies, then half the envelope arrives
-	// under the full Content-Length before the connection closes.
-	FaultTruncatedBody = fault.TruncatedBody
-	// FaultOversizedBody: the write applies, then a valid envelope padded
-	// with a "padding" member to about OversizedBodySize bytes.
-	FaultOversizedBody = fault.OversizedBody
-	// FaultUnknownStatus: a v2 purchase read reports invoiceStatus
-	// UnknownRawStatus; it applies to the "status" action only.
-	FaultUnknownStatus = fault.UnknownStatus
-)
-
-// UnknownRawStatus is the invoiceStatus reported under FaultUnknownStatus.
+// UnknownRawStatus is the invoiceStatus reported under [fault.UnknownStatus].
 const UnknownRawStatus = "archived_v9"
-
-// OversizedBodySize is roughly how many bytes FaultOversizedBody sends.
-const OversizedBodySize = fault.OversizedBodySize
 
 // Actions a fault can target and Count can count.
 const (
@@ -171,23 +135,8 @@ const (
 	ActionStatus  = "status"
 )
 
-// Fault is one armed failure: the next Times requests of Action fail as
-// Kind. In this emulator Action is "auth", "confirm", "cancel", "refund" or
-// "status" (empty matches every action; FaultUnknownStatus: only
-// "status"), a zero Delay (how long FaultSlow waits) means 1 s, and a zero
-// RetryAfter (what FaultTooManyRequests asks for, rounded up to whole
-// seconds) means 1 s.
-//
-// It is the shared fault (the conformance suite's Fault.ForAction gives
-// one) under a name of this package, so that Validate can check Action
-// against RuStore's actions; convert with rustoretest.Fault(f).
-type Fault fault.Fault
-
-// Validate reports what is wrong with f for this emulator, if anything.
-func (f Fault) Validate() error { return faultConfig.Check(fault.Fault(f)) }
-
 // faultConfig is what the shared fault queue needs to know of RuStore.
-var faultConfig = fault.Config{
+var faultConfig = faultinject.Config{
 	Name:              "rustoretest",
 	Actions:           []string{ActionAuth, ActionConfirm, ActionCancel, ActionRefund, ActionStatus},
 	StatusAction:      ActionStatus,
@@ -202,7 +151,7 @@ type purchaseState struct {
 	counts map[string]int
 	// confirmMark is when a confirm last ended abnormally (zero: never).
 	confirmMark time.Time
-	// confirming counts confirms currently held by FaultSlow after passing
+	// confirming counts confirms currently held by fault.Slow after passing
 	// the state check ("processing").
 	confirming int
 }
@@ -238,7 +187,7 @@ type Server struct {
 	signatures  []string
 	authCount   int
 	requests    []Request
-	faults      *fault.Injector
+	faults      *faultinject.Injector
 }
 
 var (
@@ -308,7 +257,7 @@ func NewServer(opts *Options) *Server {
 		invoices:    map[int64]string{},
 		nextInvoice: 100001,
 		tokens:      map[string]time.Time{},
-		faults:      fault.NewInjector(faultConfig),
+		faults:      faultinject.NewInjector(faultConfig),
 	}
 	s.hs = httptest.NewUnstartedServer(s.Handler())
 	// net/http would log handler panics and hijack errors; nothing the
@@ -322,12 +271,12 @@ func NewServer(opts *Options) *Server {
 // Handler returns the emulator's HTTP handler, the same one the test server
 // at URL serves. Use it to mount the emulator in your own server (for
 // example under http.StripPrefix); it keeps working there until Close,
-// which also aborts requests FaultSlow holds on any server. Faults that drop
+// which also aborts requests fault.Slow holds on any server. Faults that drop
 // the connection need a server that can hijack it (HTTP/1); elsewhere they
 // abort the request with http.ErrAbortHandler.
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
-// Close stops the server, aborting requests held by FaultSlow.
+// Close stops the server, aborting requests held by fault.Slow.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.done)
@@ -614,11 +563,36 @@ func (s *Server) ReceivedSignatures() []string {
 	return append([]string(nil), s.signatures...)
 }
 
-// TryInjectFault arms f, or says why it cannot.
-func (s *Server) TryInjectFault(f Fault) error { return s.faults.Arm(fault.Fault(f)) }
+// TryInjectFault arms f, or says why it cannot: f.Action must be one of
+// ActionAuth, ActionConfirm, ActionCancel, ActionRefund or ActionStatus, or
+// empty for every action; [fault.UnknownStatus] applies to ActionStatus
+// only. The error names this emulator ("rustoretest: ...").
+func (s *Server) TryInjectFault(f fault.Fault) error { return s.faults.Arm(f) }
 
 // InjectFault arms f: the next f.Times requests of f.Action fail as f.Kind.
 // Faults are consumed in the order armed, by requests that passed
-// authentication (auth requests: on arrival). A fault TryInjectFault would
-// reject is not armed.
-func (s *Server) InjectFault(f Fault) { _ = s.TryInjectFault(f) }
+// authentication (auth requests: on arrival). A zero f.Delay (how long
+// [fault.Slow] holds) and a zero f.RetryAfter (what [fault.TooManyRequests]
+// asks for, rounded up to whole seconds) each mean 1 s. A fault
+// TryInjectFault would reject is not armed.
+//
+// Faults are taken after the path, method and access checks and before the
+// state machine, so the first three kinds leave the purchase as it was. From
+// this emulator each kind looks like this:
+//
+//   - [fault.ServerError]: 503, envelope code ERROR, "Something went wrong".
+//   - [fault.TooManyRequests]: 429, envelope code TOO_MANY_REQUESTS, with
+//     Retry-After in whole seconds.
+//   - [fault.ResetBeforeApply]: a TCP reset, nothing applied.
+//   - [fault.ResetAfterApply]: the write applies (a confirm then meets the
+//     15-minute rule), then a TCP reset instead of the answer.
+//   - [fault.Slow]: the request is held for f.Delay, a confirm showing as
+//     processing meanwhile; if the client goes away or the server closes
+//     first, nothing is applied and a confirm keeps its 15-minute mark.
+//   - [fault.TruncatedBody]: the write applies, then half the envelope
+//     arrives under the full Content-Length before the connection closes.
+//   - [fault.OversizedBody]: the write applies, then a valid envelope padded
+//     with a "padding" member to about [fault.OversizedBodySize] bytes.
+//   - [fault.UnknownStatus]: a v2 purchase read reports invoiceStatus
+//     UnknownRawStatus.
+func (s *Server) InjectFault(f fault.Fault) { _ = s.TryInjectFault(f) }

@@ -94,23 +94,23 @@
 //	409  DUPLICATE_EXTERNAL_OPERATION_ID  the externalOperationId was used already (see above); 409 because
 //	                                      the request conflicts with the server's state, like the other
 //	                                      idempotency conflict, and no published status was found
-//	429  TOO_MANY_REQUESTS                FaultTooManyRequests (with Retry-After in seconds)
-//	503  SERVICE_UNAVAILABLE              FaultServerError
+//	429  TOO_MANY_REQUESTS                fault.TooManyRequests (with Retry-After in seconds)
+//	503  SERVICE_UNAVAILABLE              fault.ServerError
 //
 // A client should still classify an unknown reasonCode by its HTTP status.
 //
 // # Faults
 //
 // [Server.InjectFault] (or [Server.TryInjectFault], which says why it refuses
-// a fault) arms failures by action ("capture", "cancel", "refund",
+// a fault) arms a [fault.Fault] by action ("capture", "cancel", "refund",
 // "rollback", "submit", "order" for order reads, "operation" for operation
-// reads; empty matches every action, except that FaultUnknownStatus only ever
+// reads; empty matches every action, except that fault.UnknownStatus only ever
 // applies to order reads). A request takes the oldest armed fault that matches
 // it. Faults apply after routing, authentication and header checks, so a
 // rejected request does not use one up. Connection resets use a hijacked
-// connection closed with SO_LINGER 0; FaultSlow gives up without acting when
-// the client goes away or the server closes. The fault kinds are the ones the
-// RuStore emulator and the conformance suite use too.
+// connection closed with SO_LINGER 0; fault.Slow gives up without acting when
+// the client goes away or the server closes. The fault kinds are those of
+// package fault, which the RuStore emulator and the conformance suite use too.
 //
 // [Server.Handler] is the emulator's handler, for mounting it in a server of
 // your own (payctl emulate serves it under /yandexpay).

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/regionpay/payments/fault"
 	"github.com/regionpay/payments/yandexpay/yandexpaytest"
 )
 
@@ -37,7 +38,7 @@ func Example() {
 		return resp.StatusCode, env.Status + " " + env.ReasonCode
 	}
 
-	srv.InjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultResetAfterApply, Action: "capture"})
+	srv.InjectFault(fault.Fault{Kind: fault.ResetAfterApply, Action: "capture"})
 	fmt.Println(capture())
 	fmt.Println(capture())
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/regionpay/payments/fault"
 	"github.com/regionpay/payments/yandexpay/yandexpaytest"
 )
 
@@ -57,20 +58,20 @@ func TestPathIDs(t *testing.T) {
 // faultCase is one fault class: what the client sees and whether the state
 // changed.
 type faultCase struct {
-	fault   yandexpaytest.Fault
+	fault   fault.Fault
 	applied int
 	check   func(t *testing.T, a answer, err error)
 }
 
 func TestFaults(t *testing.T) {
 	cases := map[string]faultCase{
-		"ServerError": {yandexpaytest.Fault{Kind: yandexpaytest.FaultServerError}, 0, func(t *testing.T, a answer, err error) {
+		"ServerError": {fault.Fault{Kind: fault.ServerError}, 0, func(t *testing.T, a answer, err error) {
 			if err != nil {
 				t.Fatal(err)
 			}
 			expectFail(t, a, http.StatusServiceUnavailable, yandexpaytest.ReasonServiceUnavailable)
 		}},
-		"TooManyRequests": {yandexpaytest.Fault{Kind: yandexpaytest.FaultTooManyRequests, RetryAfter: 1500 * time.Millisecond}, 0, func(t *testing.T, a answer, err error) {
+		"TooManyRequests": {fault.Fault{Kind: fault.TooManyRequests, RetryAfter: 1500 * time.Millisecond}, 0, func(t *testing.T, a answer, err error) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,20 +80,20 @@ func TestFaults(t *testing.T) {
 				t.Fatalf("Retry-After %q, want 2", ra)
 			}
 		}},
-		"ResetBeforeApply": {yandexpaytest.Fault{Kind: yandexpaytest.FaultResetBeforeApply}, 0, expectTransportError},
-		"ResetAfterApply":  {yandexpaytest.Fault{Kind: yandexpaytest.FaultResetAfterApply}, 1, expectTransportError},
-		"Slow": {yandexpaytest.Fault{Kind: yandexpaytest.FaultSlow, Delay: 20 * time.Millisecond}, 1, func(t *testing.T, a answer, err error) {
+		"ResetBeforeApply": {fault.Fault{Kind: fault.ResetBeforeApply}, 0, expectTransportError},
+		"ResetAfterApply":  {fault.Fault{Kind: fault.ResetAfterApply}, 1, expectTransportError},
+		"Slow": {fault.Fault{Kind: fault.Slow, Delay: 20 * time.Millisecond}, 1, func(t *testing.T, a answer, err error) {
 			if err != nil {
 				t.Fatal(err)
 			}
 			expectOK(t, a)
 		}},
-		"TruncatedBody": {yandexpaytest.Fault{Kind: yandexpaytest.FaultTruncatedBody}, 1, func(t *testing.T, a answer, err error) {
+		"TruncatedBody": {fault.Fault{Kind: fault.TruncatedBody}, 1, func(t *testing.T, a answer, err error) {
 			if !errors.Is(err, io.ErrUnexpectedEOF) {
 				t.Fatalf("want an unexpected EOF reading the body, got %v (HTTP %d)", err, a.HTTP)
 			}
 		}},
-		"OversizedBody": {yandexpaytest.Fault{Kind: yandexpaytest.FaultOversizedBody}, 1, func(t *testing.T, a answer, err error) {
+		"OversizedBody": {fault.Fault{Kind: fault.OversizedBody}, 1, func(t *testing.T, a answer, err error) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -143,7 +144,7 @@ func expectTransportError(t *testing.T, a answer, err error) {
 func TestFaultUnknownStatus(t *testing.T) {
 	s, c := newClient(t, nil)
 	o := s.AddOrder(yandexpaytest.Order{})
-	s.InjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultUnknownStatus}) // empty Action: order reads only
+	s.InjectFault(fault.Fault{Kind: fault.UnknownStatus}) // empty Action: order reads only
 	expectOK(t, c.post(o.OrderID, "capture", `{}`))
 	wo, _ := c.getOrder(o.OrderID).order(t)
 	if *wo.PaymentStatus != yandexpaytest.UnknownStatus {
@@ -157,20 +158,20 @@ func TestFaultUnknownStatus(t *testing.T) {
 func TestFaultTimesAndOrder(t *testing.T) {
 	s, c := newClient(t, nil)
 	o := s.AddOrder(yandexpaytest.Order{})
-	s.InjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultServerError, Action: "order", Times: 2})
-	s.InjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultTooManyRequests, Action: "order"})
+	s.InjectFault(fault.Fault{Kind: fault.ServerError, Action: "order", Times: 2})
+	s.InjectFault(fault.Fault{Kind: fault.TooManyRequests, Action: "order"})
 	want := []int{503, 503, 429, 200}
 	for i, w := range want {
 		if a := c.getOrder(o.OrderID); a.HTTP != w {
 			t.Fatalf("read %d: HTTP %d, want %d", i, a.HTTP, w)
 		}
 	}
-	s.InjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultServerError, Action: "operation"})
+	s.InjectFault(fault.Fault{Kind: fault.ServerError, Action: "operation"})
 	c.post(o.OrderID, "cancel", `{"reason":"r","externalOperationId":"v1"}`)
 	expectFail(t, c.getOperation("v1"), http.StatusServiceUnavailable, yandexpaytest.ReasonServiceUnavailable)
 	expectOK(t, c.getOperation("v1"))
 	// An unauthenticated request does not use a fault up.
-	s.InjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultServerError})
+	s.InjectFault(fault.Fault{Kind: fault.ServerError})
 	c.key = "bad"
 	expectFail(t, c.getOrder(o.OrderID), http.StatusUnauthorized, yandexpaytest.ReasonAuthentication)
 	c.key = s.APIKey()
@@ -180,7 +181,7 @@ func TestFaultTimesAndOrder(t *testing.T) {
 func TestFaultSlowGivesUpWhenClientLeaves(t *testing.T) {
 	s, c := newClient(t, nil)
 	o := s.AddOrder(yandexpaytest.Order{})
-	s.InjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultSlow, Action: "capture", Delay: time.Hour})
+	s.InjectFault(fault.Fault{Kind: fault.Slow, Action: "capture", Delay: time.Hour})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -202,12 +203,12 @@ func TestFaultSlowGivesUpWhenClientLeaves(t *testing.T) {
 }
 
 func TestFaultKindString(t *testing.T) {
-	names := map[yandexpaytest.FaultKind]string{
-		yandexpaytest.FaultServerError: "ServerError", yandexpaytest.FaultTooManyRequests: "TooManyRequests",
-		yandexpaytest.FaultResetBeforeApply: "ResetBeforeApply", yandexpaytest.FaultResetAfterApply: "ResetAfterApply",
-		yandexpaytest.FaultSlow: "Slow", yandexpaytest.FaultTruncatedBody: "TruncatedBody",
-		yandexpaytest.FaultOversizedBody: "OversizedBody", yandexpaytest.FaultUnknownStatus: "UnknownStatus",
-		yandexpaytest.FaultKind(99): "FaultKind(99)",
+	names := map[fault.Kind]string{
+		fault.ServerError: "ServerError", fault.TooManyRequests: "TooManyRequests",
+		fault.ResetBeforeApply: "ResetBeforeApply", fault.ResetAfterApply: "ResetAfterApply",
+		fault.Slow: "Slow", fault.TruncatedBody: "TruncatedBody",
+		fault.OversizedBody: "OversizedBody", fault.UnknownStatus: "UnknownStatus",
+		fault.Kind(99): "FaultKind(99)",
 	}
 	for k, want := range names {
 		if k.String() != want {
@@ -246,7 +247,7 @@ func TestConcurrency(t *testing.T) {
 			s.Requests()
 			s.Operations(paid.OrderID)
 			s.Order(o.OrderID)
-			s.InjectFault(yandexpaytest.Fault{Kind: yandexpaytest.FaultServerError, Action: "rollback"})
+			s.InjectFault(fault.Fault{Kind: fault.ServerError, Action: "rollback"})
 		}(i)
 	}
 	wg.Wait()

@@ -9,7 +9,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/regionpay/payments/internal/fault"
+	"github.com/regionpay/payments/fault"
+	"github.com/regionpay/payments/internal/faultinject"
 )
 
 // Reason codes of the fail envelope; see the package doc for when each is sent.
@@ -55,7 +56,7 @@ var routes = []route{
 
 // reply is an answer built under the lock and delivered afterwards, so a
 // fault can spoil its delivery without touching the state again.
-type reply = fault.Reply
+type reply = faultinject.Reply
 
 func success(data any) reply {
 	return jsonReply(http.StatusOK, map[string]any{"code": http.StatusOK, "status": "success", "data": data})
@@ -150,9 +151,9 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	f, _ := s.faults.Take(rt.action)
-	fault.Deliver(w, r, f, fault.Hooks{
+	faultinject.Deliver(w, r, f, faultinject.Hooks{
 		Refusal: refusal,
-		Act:     func(k FaultKind) reply { return s.act(rt.action, id, body, k == FaultUnknownStatus) },
+		Act:     func(k fault.Kind) reply { return s.act(rt.action, id, body, k == fault.UnknownStatus) },
 		Done:    s.closed,
 	})
 }
@@ -216,4 +217,4 @@ func checkHeaders(r *http.Request) string {
 	return ""
 }
 
-func write(w http.ResponseWriter, rep reply) { fault.Write(w, rep) }
+func write(w http.ResponseWriter, rep reply) { faultinject.Write(w, rep) }

@@ -9,7 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/regionpay/payments/internal/fault"
+	"github.com/regionpay/payments/fault"
+	"github.com/regionpay/payments/internal/faultinject"
 )
 
 // Defaults used when Options or Order leave a field empty.
@@ -24,7 +25,7 @@ const (
 	DefaultCurrency = "RUB"
 	// MaxOrderIDLength is the longest order id, in characters, the API accepts.
 	MaxOrderIDLength = 2048
-	// UnknownStatus is the paymentStatus order reads report under FaultUnknownStatus.
+	// UnknownStatus is the paymentStatus order reads report under fault.UnknownStatus.
 	UnknownStatus = "EMULATOR_UNKNOWN_STATUS"
 )
 
@@ -52,7 +53,7 @@ const (
 	OperationFail    = "FAIL"
 )
 
-// Action names, for Count and Fault.Action.
+// Action names, for Count and [fault.Fault].Action.
 const (
 	ActionCapture   = "capture"
 	ActionCancel    = "cancel"
@@ -92,7 +93,7 @@ type Server struct {
 	orderOps map[string][]*opState
 	counts   map[countKey]int
 	requests []Request
-	faults   *fault.Injector
+	faults   *faultinject.Injector
 }
 
 // opState is an operation plus what the emulator needs to finish it.
@@ -171,58 +172,8 @@ func (r Request) String() string {
 	return r.Method + " " + r.RawPath
 }
 
-// FaultKind is a class of injected failure. It is the kind every emulator
-// in this module and the conformance suite share, so a fault means the same
-// thing wherever it is injected.
-type FaultKind = fault.Kind
-
-// The fault classes, and what each looks like from this emulator. Faults
-// are taken after routing, authentication and header checks, so a rejected
-// request does not use one up.
-const (
-	// FaultServerError: 503 with reasonCode SERVICE_UNAVAILABLE; the order
-	// is not touched.
-	FaultServerError = fault.ServerError
-	// FaultTooManyRequests: 429 with reasonCode TOO_MANY_REQUESTS and
-	// Retry-After in whole seconds; the order is not touched.
-	FaultTooManyRequests = fault.TooManyRequests
-	// FaultResetBeforeApply: the connection is reset and no operation is
-	// created.
-	FaultResetBeforeApply = fault.ResetBeforeApply
-	// FaultResetAfterApply: the operation is created (and succeeds or stays
-	// PENDING as usual), then the connection is reset: the answer is lost.
-	FaultResetAfterApply = fault.ResetAfterApply
-	// FaultSlow: the request is held for Fault.Delay; if the client goes
-	// away or the server closes first, no operation is created and the
-	// connection is reset.
-	FaultSlow = fault.Slow
-	// FaultTruncatedBody: the request acts, then half the answer arrives
-	// under the full Content-Length before the connection closes.
-	FaultTruncatedBody = fault.TruncatedBody
-	// FaultOversizedBody: the request acts, then the answer arrives padded
-	// with a "padding" member to about 4 MiB, still valid JSON.
-	FaultOversizedBody = fault.OversizedBody
-	// FaultUnknownStatus: order reads report UnknownStatus as paymentStatus.
-	FaultUnknownStatus = fault.UnknownStatus
-)
-
-// Fault is one armed failure: the next Times requests of Action fail as
-// Kind. In this emulator Action is "capture", "cancel", "refund",
-// "rollback", "submit", "order" or "operation" (empty matches every action;
-// FaultUnknownStatus only ever applies to order reads), Delay is how long
-// FaultSlow waits, and RetryAfter is what FaultTooManyRequests asks for, in
-// whole seconds rounded up (0 sends "Retry-After: 0").
-//
-// It is the shared fault (the conformance suite's Fault.ForAction gives
-// one) under a name of this package, so that Validate can check Action
-// against Yandex Pay's actions; convert with yandexpaytest.Fault(f).
-type Fault fault.Fault
-
-// Validate reports what is wrong with f for this emulator, if anything.
-func (f Fault) Validate() error { return faultConfig.Check(fault.Fault(f)) }
-
 // faultConfig is what the shared fault queue needs to know of Yandex Pay.
-var faultConfig = fault.Config{
+var faultConfig = faultinject.Config{
 	Name:         "yandexpaytest",
 	Actions:      []string{ActionCapture, ActionCancel, ActionRefund, ActionRollback, ActionSubmit, ActionOrder, ActionOperation},
 	StatusAction: ActionOrder,
@@ -250,7 +201,7 @@ func NewServer(opts *Options) *Server {
 		byExtID:    map[string]*opState{},
 		orderOps:   map[string][]*opState{},
 		counts:     map[countKey]int{},
-		faults:     fault.NewInjector(faultConfig),
+		faults:     faultinject.NewInjector(faultConfig),
 	}
 	s.srv = httptest.NewServer(s.Handler())
 	s.URL = s.srv.URL
@@ -261,12 +212,12 @@ func NewServer(opts *Options) *Server {
 // at URL serves. Use it to mount the emulator in your own server (for
 // example under http.StripPrefix, the Merchant API then living at
 // prefix + "/api/merchant"); it keeps working there until Close, which also
-// drops requests FaultSlow holds on any server. Faults that drop the
+// drops requests fault.Slow holds on any server. Faults that drop the
 // connection need a server that can hijack it (HTTP/1); elsewhere they abort
 // the request with http.ErrAbortHandler.
 func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
-// Close stops the server; requests held by FaultSlow are dropped.
+// Close stops the server; requests held by fault.Slow are dropped.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.closed) })
 	s.srv.Close()
@@ -416,12 +367,42 @@ func (s *Server) Requests() []Request {
 	return out
 }
 
-// TryInjectFault arms f, or says why it cannot (see Fault.Validate).
-func (s *Server) TryInjectFault(f Fault) error { return s.faults.Arm(fault.Fault(f)) }
+// TryInjectFault arms f, or says why it cannot: f.Action must be one of
+// ActionCapture, ActionCancel, ActionRefund, ActionRollback, ActionSubmit,
+// ActionOrder or ActionOperation, or empty for every action;
+// [fault.UnknownStatus] applies to ActionOrder only. The error names this
+// emulator ("yandexpaytest: ...").
+func (s *Server) TryInjectFault(f fault.Fault) error { return s.faults.Arm(f) }
 
-// InjectFault arms f; faults armed earlier are used first. A fault
-// TryInjectFault would reject is not armed.
-func (s *Server) InjectFault(f Fault) { _ = s.TryInjectFault(f) }
+// InjectFault arms f: the next f.Times requests of f.Action fail as f.Kind;
+// faults armed earlier are used first. f.Delay is how long [fault.Slow]
+// holds, and f.RetryAfter is what [fault.TooManyRequests] asks for, in whole
+// seconds rounded up (0 sends "Retry-After: 0"). A fault TryInjectFault would
+// reject is not armed.
+//
+// Faults are taken after routing, authentication and header checks, so a
+// rejected request does not use one up. From this emulator each kind looks
+// like this:
+//
+//   - [fault.ServerError]: 503 with reasonCode SERVICE_UNAVAILABLE; the
+//     order is not touched.
+//   - [fault.TooManyRequests]: 429 with reasonCode TOO_MANY_REQUESTS and
+//     Retry-After in whole seconds; the order is not touched.
+//   - [fault.ResetBeforeApply]: the connection is reset and no operation is
+//     created.
+//   - [fault.ResetAfterApply]: the operation is created (and succeeds or
+//     stays PENDING as usual), then the connection is reset: the answer is
+//     lost.
+//   - [fault.Slow]: the request is held for f.Delay; if the client goes away
+//     or the server closes first, no operation is created and the connection
+//     is reset.
+//   - [fault.TruncatedBody]: the request acts, then half the answer arrives
+//     under the full Content-Length before the connection closes.
+//   - [fault.OversizedBody]: the request acts, then the answer arrives
+//     padded with a "padding" member to about 4 MiB, still valid JSON.
+//   - [fault.UnknownStatus]: order reads report UnknownStatus as
+//     paymentStatus.
+func (s *Server) InjectFault(f fault.Fault) { _ = s.TryInjectFault(f) }
 
 // newUUID returns a random (version 4) UUID.
 func newUUID() string {

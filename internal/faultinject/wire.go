@@ -1,4 +1,4 @@
-package fault
+package faultinject
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/regionpay/payments/fault"
 )
 
 // Reply is an emulator's answer in wire form, built before delivery so a
@@ -25,15 +27,15 @@ type Reply struct {
 // Deliver.
 type Hooks struct {
 	// Refusal builds the emulator's own error answer for a fault that
-	// refuses before acting: status is 503 (ServerError) or 429
-	// (TooManyRequests). Deliver adds Retry-After itself.
+	// refuses before acting: status is 503 ([fault.ServerError]) or 429
+	// ([fault.TooManyRequests]). Deliver adds Retry-After itself.
 	Refusal func(status int) Reply
 	// Act applies the request and returns its answer. kind is the fault
 	// that will spoil the answer (0 for none), for emulators that record
 	// an abnormal ending or report an unknown status. Deliver calls it at
 	// most once, and never for faults that refuse before acting.
-	Act func(kind Kind) Reply
-	// Hold, when set, is called as Slow starts holding the request; the
+	Act func(kind fault.Kind) Reply
+	// Hold, when set, is called as [fault.Slow] starts holding the request; the
 	// function it returns is called when the hold ends, with aborted true
 	// when the client or the emulator went away. RuStore uses it to show a
 	// held confirm as "processing".
@@ -44,28 +46,28 @@ type Hooks struct {
 }
 
 // refusals maps the kinds that refuse before acting to their HTTP status.
-var refusals = map[Kind]int{
-	ServerError:     http.StatusServiceUnavailable,
-	TooManyRequests: http.StatusTooManyRequests,
+var refusals = map[fault.Kind]int{
+	fault.ServerError:     http.StatusServiceUnavailable,
+	fault.TooManyRequests: http.StatusTooManyRequests,
 }
 
 // Deliver answers one request as f says: a zero f (no fault armed) acts and
 // answers normally. It is the single place both emulators spoil answers, so
 // a fault means the same on either.
-func Deliver(w http.ResponseWriter, r *http.Request, f Fault, h Hooks) {
+func Deliver(w http.ResponseWriter, r *http.Request, f fault.Fault, h Hooks) {
 	if status, ok := refusals[f.Kind]; ok {
 		rep := h.Refusal(status)
-		if f.Kind == TooManyRequests {
+		if f.Kind == fault.TooManyRequests {
 			rep.Header = withHeader(rep.Header, "Retry-After", RetryAfterSeconds(f.RetryAfter))
 		}
 		Write(w, rep)
 		return
 	}
 	switch f.Kind {
-	case ResetBeforeApply:
+	case fault.ResetBeforeApply:
 		Reset(w)
 		return
-	case Slow:
+	case fault.Slow:
 		var release func(bool)
 		if h.Hold != nil {
 			release = h.Hold()
@@ -81,12 +83,12 @@ func Deliver(w http.ResponseWriter, r *http.Request, f Fault, h Hooks) {
 	}
 	rep := h.Act(f.Kind)
 	switch f.Kind {
-	case ResetAfterApply:
+	case fault.ResetAfterApply:
 		Reset(w)
-	case TruncatedBody:
+	case fault.TruncatedBody:
 		WriteTruncated(w, rep)
-	case OversizedBody:
-		rep.Body = Pad(rep.Body, OversizedBodySize)
+	case fault.OversizedBody:
+		rep.Body = Pad(rep.Body, fault.OversizedBodySize)
 		Write(w, rep)
 	default:
 		Write(w, rep)

@@ -1,4 +1,4 @@
-package fault
+package faultinject
 
 import (
 	"context"
@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/regionpay/payments/fault"
 )
 
 // fakeEmulator records what Deliver asked of it.
@@ -21,7 +23,7 @@ type fakeEmulator struct {
 	held chan struct{} // receives when a Slow hold starts
 
 	mu       sync.Mutex
-	acted    []Kind
+	acted    []fault.Kind
 	released []bool
 }
 
@@ -34,7 +36,7 @@ func (e *fakeEmulator) hooks() Hooks {
 		Refusal: func(status int) Reply {
 			return Reply{Status: status, Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{"refused":true}`)}
 		},
-		Act: func(k Kind) Reply {
+		Act: func(k fault.Kind) Reply {
 			e.mu.Lock()
 			e.acted = append(e.acted, k)
 			e.mu.Unlock()
@@ -52,14 +54,14 @@ func (e *fakeEmulator) hooks() Hooks {
 	}
 }
 
-func (e *fakeEmulator) record() (acted []Kind, released []bool) {
+func (e *fakeEmulator) record() (acted []fault.Kind, released []bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return append([]Kind(nil), e.acted...), append([]bool(nil), e.released...)
+	return append([]fault.Kind(nil), e.acted...), append([]bool(nil), e.released...)
 }
 
 // serve runs Deliver for f behind a real loopback server.
-func serve(t *testing.T, e *fakeEmulator, f Fault) *httptest.Server {
+func serve(t *testing.T, e *fakeEmulator, f fault.Fault) *httptest.Server {
 	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Read to the end, as the emulators do: only then does net/http
@@ -97,56 +99,56 @@ func post(ctx context.Context, url string) (answer, error) {
 func TestDeliver(t *testing.T) {
 	cases := []struct {
 		name  string
-		fault Fault
-		acted []Kind
+		fault fault.Fault
+		acted []fault.Kind
 		check func(t *testing.T, a answer, err error)
 	}{
-		{"NoFault", Fault{}, []Kind{0}, func(t *testing.T, a answer, err error) {
+		{"NoFault", fault.Fault{}, []fault.Kind{0}, func(t *testing.T, a answer, err error) {
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusOK, a.status)
 			assert.Equal(t, "yes", a.header.Get("X-Emu"))
 			assert.JSONEq(t, `{"result":"done","n":12345678}`, string(a.body))
 		}},
-		{"ServerError", Fault{Kind: ServerError}, nil, func(t *testing.T, a answer, err error) {
+		{"ServerError", fault.Fault{Kind: fault.ServerError}, nil, func(t *testing.T, a answer, err error) {
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusServiceUnavailable, a.status)
 			assert.Equal(t, `{"refused":true}`, string(a.body))
 			assert.Empty(t, a.header.Get("Retry-After"))
 		}},
-		{"TooManyRequests", Fault{Kind: TooManyRequests, RetryAfter: 1500 * time.Millisecond}, nil, func(t *testing.T, a answer, err error) {
+		{"TooManyRequests", fault.Fault{Kind: fault.TooManyRequests, RetryAfter: 1500 * time.Millisecond}, nil, func(t *testing.T, a answer, err error) {
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusTooManyRequests, a.status)
 			assert.Equal(t, "2", a.header.Get("Retry-After"))
 			assert.Equal(t, "application/json", a.header.Get("Content-Type"))
 		}},
-		{"ResetBeforeApply", Fault{Kind: ResetBeforeApply}, nil, func(t *testing.T, _ answer, err error) {
+		{"ResetBeforeApply", fault.Fault{Kind: fault.ResetBeforeApply}, nil, func(t *testing.T, _ answer, err error) {
 			assert.Error(t, err)
 		}},
-		{"ResetAfterApply", Fault{Kind: ResetAfterApply}, []Kind{ResetAfterApply}, func(t *testing.T, _ answer, err error) {
+		{"ResetAfterApply", fault.Fault{Kind: fault.ResetAfterApply}, []fault.Kind{fault.ResetAfterApply}, func(t *testing.T, _ answer, err error) {
 			assert.Error(t, err)
 		}},
-		{"Slow", Fault{Kind: Slow, Delay: time.Millisecond}, []Kind{Slow}, func(t *testing.T, a answer, err error) {
+		{"Slow", fault.Fault{Kind: fault.Slow, Delay: time.Millisecond}, []fault.Kind{fault.Slow}, func(t *testing.T, a answer, err error) {
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusOK, a.status)
 		}},
-		{"TruncatedBody", Fault{Kind: TruncatedBody}, []Kind{TruncatedBody}, func(t *testing.T, a answer, err error) {
+		{"TruncatedBody", fault.Fault{Kind: fault.TruncatedBody}, []fault.Kind{fault.TruncatedBody}, func(t *testing.T, a answer, err error) {
 			assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 			assert.Equal(t, http.StatusOK, a.status)
 			assert.Equal(t, "yes", a.header.Get("X-Emu"))
 			assert.Equal(t, `{"result":"done`, string(a.body), "half of the 30-byte body")
 		}},
-		{"OversizedBody", Fault{Kind: OversizedBody}, []Kind{OversizedBody}, func(t *testing.T, a answer, err error) {
+		{"OversizedBody", fault.Fault{Kind: fault.OversizedBody}, []fault.Kind{fault.OversizedBody}, func(t *testing.T, a answer, err error) {
 			require.NoError(t, err)
-			assert.Greater(t, len(a.body), OversizedBodySize)
+			assert.Greater(t, len(a.body), fault.OversizedBodySize)
 			var v struct {
 				Result  string `json:"result"`
 				Padding string `json:"padding"`
 			}
 			require.NoError(t, json.Unmarshal(a.body, &v))
 			assert.Equal(t, "done", v.Result)
-			assert.Len(t, v.Padding, OversizedBodySize)
+			assert.Len(t, v.Padding, fault.OversizedBodySize)
 		}},
-		{"UnknownStatus", Fault{Kind: UnknownStatus}, []Kind{UnknownStatus}, func(t *testing.T, a answer, err error) {
+		{"UnknownStatus", fault.Fault{Kind: fault.UnknownStatus}, []fault.Kind{fault.UnknownStatus}, func(t *testing.T, a answer, err error) {
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusOK, a.status)
 		}},
@@ -161,7 +163,7 @@ func TestDeliver(t *testing.T) {
 			c.check(t, a, err)
 			acted, released := e.record()
 			assert.Equal(t, c.acted, acted, "what Deliver applied")
-			if c.fault.Kind == Slow {
+			if c.fault.Kind == fault.Slow {
 				assert.Equal(t, []bool{false}, released, "a hold that ran its course is not aborted")
 			} else {
 				assert.Empty(t, released)
@@ -180,7 +182,7 @@ func TestDeliverSlowAborts(t *testing.T) {
 	for name, abort := range cases {
 		t.Run(name, func(t *testing.T) {
 			e := newFake()
-			srv := serve(t, e, Fault{Kind: Slow, Delay: time.Hour})
+			srv := serve(t, e, fault.Fault{Kind: fault.Slow, Delay: time.Hour})
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			errc := make(chan error, 1)
@@ -203,11 +205,11 @@ func TestDeliverSlowAborts(t *testing.T) {
 // TestDeliverWithoutHijack: where the connection cannot be taken over, a
 // spoiled answer aborts the handler instead of being sent whole.
 func TestDeliverWithoutHijack(t *testing.T) {
-	for _, k := range []Kind{ResetBeforeApply, ResetAfterApply, TruncatedBody} {
+	for _, k := range []fault.Kind{fault.ResetBeforeApply, fault.ResetAfterApply, fault.TruncatedBody} {
 		e := newFake()
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest(http.MethodPost, "/", nil)
-		assert.PanicsWithValue(t, http.ErrAbortHandler, func() { Deliver(rec, req, Fault{Kind: k}, e.hooks()) }, k.String())
+		assert.PanicsWithValue(t, http.ErrAbortHandler, func() { Deliver(rec, req, fault.Fault{Kind: k}, e.hooks()) }, k.String())
 		assert.Empty(t, rec.Body.String(), k.String())
 	}
 }

@@ -1,15 +1,21 @@
-// Package fault is the one vocabulary of injected failures and the one way
-// of delivering them on the wire, shared by the RuStore and Yandex Pay
-// emulators and the conformance suite.
+// Package fault names the failures an emulator can be asked to inject: a
+// 503 or a 429 before acting, a connection reset before or after acting, a
+// held request, a truncated or oversized answer, an unknown status.
 //
-// It exists so that "reset after the state changed" or "a truncated body"
-// means the same thing to every emulator and to the suite that asks for it:
-// the kinds, the armed-fault queue and the HTTP-level sabotage (503, 429 with
-// Retry-After, TCP resets through a hijacked connection, held requests,
-// truncated and oversized bodies) live here once. What only one provider
-// knows (its error envelope, its action names, its own bookkeeping around a
-// held request) stays in that emulator and is handed in as values and
-// callbacks, so this package knows nothing of either provider.
+// It is the one vocabulary the RuStore and Yandex Pay emulators
+// (rustoretest, yandexpaytest) and the conformance suite share, so "reset
+// after the state changed" means the same thing wherever it is asked for.
+// How each emulator delivers a fault, and which action names it knows, is
+// that emulator's business; this package only describes the failure.
+//
+// Arm a fault on an emulator by naming the kind and the emulator's action:
+//
+//	srv := rustoretest.NewServer(nil)
+//	defer srv.Close()
+//	// The next confirm is applied, then its connection is reset.
+//	srv.InjectFault(fault.Fault{Kind: fault.ResetAfterApply, Action: rustoretest.ActionConfirm})
+//
+// Use the emulator's TryInjectFault to learn why a fault is refused.
 package fault
 
 import (
@@ -98,8 +104,8 @@ type Fault struct {
 }
 
 // Validate reports what is wrong with f on its own, if anything. Whether
-// f.Action names a real action is for the emulator to say: [Injector.Arm]
-// checks that against the actions it was configured with.
+// f.Action names a real action is for the emulator to say: its
+// TryInjectFault checks that against the actions it knows.
 func (f Fault) Validate() error {
 	if !f.Kind.Defined() {
 		return fmt.Errorf("fault kind %d is not defined", int(f.Kind))

@@ -1,4 +1,4 @@
-package fault
+package faultinject
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/regionpay/payments/fault"
 )
 
 // Config is what an emulator tells its Injector about itself. The zero
@@ -17,13 +19,13 @@ type Config struct {
 	// Actions lists the action names a fault may target, in the order error
 	// messages list them; empty accepts any action.
 	Actions []string
-	// StatusAction is the action UnknownStatus applies to: a fault of that
+	// StatusAction is the action [fault.UnknownStatus] applies to: a fault of that
 	// kind with an empty Action targets it, and one naming any other action
 	// is refused.
 	StatusAction string
-	// DefaultDelay replaces a zero Fault.Delay.
+	// DefaultDelay replaces a zero [fault.Fault].Delay.
 	DefaultDelay time.Duration
-	// DefaultRetryAfter replaces a zero Fault.RetryAfter.
+	// DefaultRetryAfter replaces a zero [fault.Fault].RetryAfter.
 	DefaultRetryAfter time.Duration
 }
 
@@ -33,7 +35,7 @@ type Config struct {
 type Injector struct {
 	cfg   Config
 	mu    sync.Mutex
-	armed []*Fault
+	armed []*fault.Fault
 }
 
 // NewInjector returns an empty queue that checks and completes faults as
@@ -44,16 +46,17 @@ func NewInjector(cfg Config) *Injector {
 }
 
 // Check reports what is wrong with f for this emulator, if anything: what
-// Fault.Validate finds, an Action not among Actions, or UnknownStatus aimed
-// at an action other than StatusAction. The error names the emulator.
-func (c Config) Check(f Fault) error {
+// [fault.Fault.Validate] finds, an Action not among Actions, or
+// UnknownStatus aimed at an action other than StatusAction. The error names
+// the emulator.
+func (c Config) Check(f fault.Fault) error {
 	err := f.Validate()
 	switch {
 	case err != nil:
 	case f.Action != "" && len(c.Actions) > 0 && !slices.Contains(c.Actions, f.Action):
 		err = fmt.Errorf("fault action %q is not one of %s", f.Action, strings.Join(c.Actions, ", "))
-	case f.Kind == UnknownStatus && f.Action != "" && c.StatusAction != "" && f.Action != c.StatusAction:
-		err = fmt.Errorf("Fault%s applies to %s reads only, not %q", UnknownStatus, c.StatusAction, f.Action)
+	case f.Kind == fault.UnknownStatus && f.Action != "" && c.StatusAction != "" && f.Action != c.StatusAction:
+		err = fmt.Errorf("fault.%s applies to %s reads only, not %q", fault.UnknownStatus, c.StatusAction, f.Action)
 	}
 	if err != nil && c.Name != "" {
 		return fmt.Errorf("%s: %w", c.Name, err)
@@ -63,7 +66,7 @@ func (c Config) Check(f Fault) error {
 
 // Arm checks f (see Config.Check), fills its defaults and queues it; on
 // error nothing is armed.
-func (in *Injector) Arm(f Fault) error {
+func (in *Injector) Arm(f fault.Fault) error {
 	if err := in.cfg.Check(f); err != nil {
 		return err
 	}
@@ -76,7 +79,7 @@ func (in *Injector) Arm(f Fault) error {
 	if f.RetryAfter == 0 {
 		f.RetryAfter = in.cfg.DefaultRetryAfter
 	}
-	if f.Kind == UnknownStatus && f.Action == "" {
+	if f.Kind == fault.UnknownStatus && f.Action == "" {
 		f.Action = in.cfg.StatusAction
 	}
 	in.mu.Lock()
@@ -87,7 +90,7 @@ func (in *Injector) Arm(f Fault) error {
 
 // Take uses up one request's worth of the oldest armed fault that matches
 // action; ok is false when none does.
-func (in *Injector) Take(action string) (f Fault, ok bool) {
+func (in *Injector) Take(action string) (f fault.Fault, ok bool) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	for i, armed := range in.armed {
@@ -101,7 +104,7 @@ func (in *Injector) Take(action string) (f Fault, ok bool) {
 		}
 		return f, true
 	}
-	return Fault{}, false
+	return fault.Fault{}, false
 }
 
 // Reset disarms every fault.
