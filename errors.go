@@ -239,8 +239,13 @@ func RetryAfterOf(err error) time.Duration {
 
 // ContextError converts a context's error into an *Error with CodeCanceled or
 // CodeDeadlineExceeded. It returns nil when ctx is still live. Adapters call it
-// so that a canceled call is reported the same way by every provider.
+// first in every action, so that a canceled call is reported the same way by
+// every provider, and a nil ctx (on which ctx.Err would panic) is refused as
+// CodeInvalidArgument before anything is sent.
 func ContextError(ctx context.Context, provider, op string) error {
+	if ctx == nil {
+		return InvalidArgument(provider, op, "nil context: pass context.Background() or a context with a deadline")
+	}
 	err := ctx.Err()
 	if err == nil {
 		return nil

@@ -71,9 +71,14 @@ func TestContextError(t *testing.T) {
 	live := context.Background()
 	assert.NoError(t, payments.ContextError(live, "rustore", "capture"))
 
+	var nilCtx context.Context
+	err := payments.ContextError(nilCtx, "rustore", "capture")
+	assert.Equal(t, payments.CodeInvalidArgument, payments.CodeOf(err))
+	assert.EqualError(t, err, "rustore capture: InvalidArgument: nil context: pass context.Background() or a context with a deadline")
+
 	canceled, cancel := context.WithCancel(live)
 	cancel()
-	err := payments.ContextError(canceled, "rustore", "capture")
+	err = payments.ContextError(canceled, "rustore", "capture")
 	assert.Equal(t, payments.CodeCanceled, payments.CodeOf(err))
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.ErrorIs(t, err, payments.ErrCanceled)

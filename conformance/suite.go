@@ -595,6 +595,23 @@ func testContext(t *testing.T, newHarness NewHarness) {
 			t.Errorf("capture applied %d times", n)
 		}
 	})
+	t.Run("NilContextRefused", func(t *testing.T) {
+		h := open(t, newHarness)
+		ref := h.Seed(t, status.Authorized, amount)
+		var nilCtx context.Context // a caller's bug must be an error, never a panic
+		for _, a := range actions {
+			if a.needs != nil && !a.needs(h.Capabilities()) {
+				continue
+			}
+			_, err := a.call(nilCtx, h.Provider(), ref)
+			wantCode(t, err, payments.CodeInvalidArgument)
+		}
+		_, err := h.Provider().Status(nilCtx, ref)
+		wantCode(t, err, payments.CodeInvalidArgument)
+		if n := h.Applied(ref, OpCapture) + h.Applied(ref, OpVoid) + h.Applied(ref, OpRollback) + h.Applied(ref, OpRefund); n != 0 {
+			t.Errorf("calls with a nil context changed the payment %d times", n)
+		}
+	})
 	t.Run("WaitHonoursContext", func(t *testing.T) {
 		h := open(t, newHarness)
 		ref := h.Seed(t, status.Authorized, amount)

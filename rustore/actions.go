@@ -21,7 +21,7 @@ func (c *Client) Status(ctx context.Context, ref payments.Ref) (*payments.Paymen
 	if err := c.check(op, ref, false, true); err != nil {
 		return nil, err
 	}
-	if err := ctxErr(ctx, op); err != nil {
+	if err := payments.ContextError(ctx, Name, op); err != nil {
 		return nil, err
 	}
 	return c.status(ctx, op, ref)
@@ -144,7 +144,7 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 	if err := c.check(op, ref, true, true); err != nil {
 		return nil, err
 	}
-	if err := ctxErr(ctx, op); err != nil {
+	if err := payments.ContextError(ctx, Name, op); err != nil {
 		return nil, err
 	}
 	key, given := idempotencyKey(o.IdempotencyKey)
@@ -234,7 +234,7 @@ func idempotencyKey(k string) (string, bool) {
 
 // run is the common entry of Capture, Void and Refund.
 func (c *Client) run(ctx context.Context, op string, ref payments.Ref, key string, spec writeSpec) (*payments.Result, error) {
-	if err := ctxErr(ctx, op); err != nil {
+	if err := payments.ContextError(ctx, Name, op); err != nil {
 		return nil, err
 	}
 	key, given := idempotencyKey(key)
@@ -364,15 +364,6 @@ func errMessage(err error) string {
 		return pe.Message
 	}
 	return err.Error()
-}
-
-// ctxErr refuses a nil context, on which ctx.Err would panic, and reports
-// one that has already ended.
-func ctxErr(ctx context.Context, op string) error {
-	if ctx == nil {
-		return payments.InvalidArgument(Name, op, "nil context: pass context.Background() or a context with a deadline")
-	}
-	return payments.ContextError(ctx, Name, op)
 }
 
 // check refuses a Client not made by New, then validates ref.

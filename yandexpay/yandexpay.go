@@ -338,8 +338,12 @@ func operationPath(key string) string {
 	return "/v1/operations/" + url.PathEscape(key)
 }
 
-// checkRef refuses, before any request, a ref Yandex Pay cannot address.
-func checkRef(op string, ref payments.Ref) error {
+// checkRef refuses, before any request, a nil or ended context and a ref
+// Yandex Pay cannot address.
+func checkRef(ctx context.Context, op string, ref payments.Ref) error {
+	if err := payments.ContextError(ctx, Name, op); err != nil {
+		return err
+	}
 	return checkSegment(op, "ref.ID", ref.ID)
 }
 
