@@ -34,7 +34,7 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 	if opts == nil {
 		opts = &payments.CaptureOptions{}
 	}
-	if err := checkRef(ctx, opCapture, ref); err != nil {
+	if err := c.checkRef(ctx, opCapture, ref); err != nil {
 		return nil, err
 	}
 	w, err := newWrite(opCapture, ref, opts.IdempotencyKey, "capture", opTypeCapture, opTypeSubmit)
@@ -83,7 +83,7 @@ func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.Void
 	if opts == nil {
 		opts = &payments.VoidOptions{}
 	}
-	if err := checkRef(ctx, opVoid, ref); err != nil {
+	if err := c.checkRef(ctx, opVoid, ref); err != nil {
 		return nil, err
 	}
 	reason := opts.Reason
@@ -107,7 +107,7 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 	if opts == nil {
 		opts = &payments.RefundOptions{}
 	}
-	if err := checkRef(ctx, opRefund, ref); err != nil {
+	if err := c.checkRef(ctx, opRefund, ref); err != nil {
 		return nil, err
 	}
 	if opts.Amount != nil {
@@ -164,7 +164,7 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 	if opts == nil {
 		opts = &payments.RollbackOptions{}
 	}
-	if err := checkRef(ctx, opRollback, ref); err != nil {
+	if err := c.checkRef(ctx, opRollback, ref); err != nil {
 		return nil, err
 	}
 	before, err := c.readOrder(ctx, opRollback, ref)
@@ -206,7 +206,7 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 // order's current orderAmount (Yandex Pay lowers it by refunds and partial
 // captures); Payment.Raw is the order object as received.
 func (c *Client) Status(ctx context.Context, ref payments.Ref) (*payments.Payment, error) {
-	if err := checkRef(ctx, opStatus, ref); err != nil {
+	if err := c.checkRef(ctx, opStatus, ref); err != nil {
 		return nil, err
 	}
 	return c.readOrder(ctx, opStatus, ref)
@@ -217,7 +217,7 @@ func (c *Client) Status(ctx context.Context, ref payments.Ref) (*payments.Paymen
 // with the order's status after it, FAIL a payments.CodeFailedPrecondition
 // error with Yandex Pay's reason. payments.Wait calls it.
 func (c *Client) Operation(ctx context.Context, ref payments.Ref, operationID string) (*payments.Result, error) {
-	if err := checkRef(ctx, opOperation, ref); err != nil {
+	if err := c.checkRef(ctx, opOperation, ref); err != nil {
 		return nil, err
 	}
 	if err := checkSegment(opOperation, "operationID", operationID); err != nil {

@@ -236,12 +236,19 @@ func (c *Client) Name() string { return Name }
 
 // Close releases idle connections. The Client must not be used afterwards.
 func (c *Client) Close() error {
-	c.tr.Close()
+	if c != nil && c.tr != nil {
+		c.tr.Close()
+	}
 	return nil
 }
 
 // String describes the client by its base URL; the key is never shown.
-func (c *Client) String() string { return "yandexpay.Client{" + urlcheck.Redacted(c.baseURL) + "}" }
+func (c *Client) String() string {
+	if c == nil {
+		return "yandexpay.Client(nil)"
+	}
+	return "yandexpay.Client{" + urlcheck.Redacted(c.baseURL) + "}"
+}
 
 // Format prints String for every verb: the Client holds the key in an
 // unexported field, which fmt would otherwise print raw for %+v or %#v.
@@ -338,9 +345,13 @@ func operationPath(key string) string {
 	return "/v1/operations/" + url.PathEscape(key)
 }
 
-// checkRef refuses, before any request, a nil or ended context and a ref
-// Yandex Pay cannot address.
-func checkRef(ctx context.Context, op string, ref payments.Ref) error {
+// checkRef refuses, before any request, a Client not made by New, a nil or
+// ended context, and a ref Yandex Pay cannot address.
+func (c *Client) checkRef(ctx context.Context, op string, ref payments.Ref) error {
+	if c == nil || c.tr == nil {
+		return &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: op,
+			Message: "the yandexpay.Client was not created by yandexpay.New"}
+	}
 	if err := payments.ContextError(ctx, Name, op); err != nil {
 		return err
 	}

@@ -801,3 +801,28 @@ func TestSecretsNeverShown(t *testing.T) {
 		t.Error("the logs are empty: the leak check above would prove nothing")
 	}
 }
+
+func TestClientNotMadeByNewFailsCleanly(t *testing.T) {
+	var zero yandexpay.Client
+	var nilClient *yandexpay.Client
+	ref := payments.Ref{ID: "order-1"}
+	for _, c := range []*yandexpay.Client{&zero, nilClient} {
+		calls := map[string]func() error{
+			"Capture": func() error { _, err := c.Capture(context.Background(), ref, nil); return err },
+			"Status":  func() error { _, err := c.Status(context.Background(), ref); return err },
+			"Operation": func() error {
+				_, err := c.Operation(context.Background(), ref, "op")
+				return err
+			},
+		}
+		for name, call := range calls {
+			err := call()
+			if payments.CodeOf(err) != payments.CodeFailedPrecondition || !strings.Contains(fmt.Sprint(err), "not created by yandexpay.New") {
+				t.Errorf("%s on %s: err = %v; want FailedPrecondition naming yandexpay.New", name, c, err)
+			}
+		}
+		if err := c.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	}
+}
