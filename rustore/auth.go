@@ -270,10 +270,11 @@ func (ts *tokenSource) fetch(ctx context.Context) (string, time.Duration, error)
 	}
 	// Asking for a token twice is harmless, so auth is retried like a read.
 	resp, err := ts.tr.Do(ctx, &transport.Request{
-		Op: "auth", Method: http.MethodPost, Path: "/public/auth", Body: body, Retry: transport.RetrySafe,
+		Op: "auth", Method: http.MethodPost, Path: "/public/auth", Body: body,
+		Retry: transport.RetrySafe, NoEffect: true, // a token request moves no money
 	})
 	if err != nil {
-		return "", 0, authFailure(ctx, err)
+		return "", 0, err
 	}
 	tok, ttl, err := readAuthAnswer(ts.tr, resp)
 	if err != nil {
@@ -281,22 +282,6 @@ func (ts *tokenSource) fetch(ctx context.Context) (string, time.Duration, error)
 	}
 	ts.remember(tok)
 	return tok, ttl, nil
-}
-
-// authFailure reclassifies a token request that got no usable answer. The
-// transport calls an unanswered POST "outcome unknown", but asking for a
-// token moves no money: it simply failed, or the caller's context ended.
-func authFailure(ctx context.Context, err error) error {
-	if cerr := payments.ContextError(ctx, Name, "auth"); cerr != nil {
-		return cerr
-	}
-	var pe *payments.Error
-	if errors.As(err, &pe) && pe.Code == payments.CodeOutcomeUnknown {
-		e := *pe
-		e.Code = payments.CodeUnavailable
-		return &e
-	}
-	return err
 }
 
 // readAuthAnswer takes the token and its lifetime out of the auth answer.

@@ -23,7 +23,8 @@ import (
 )
 
 // readMethods are the methods that cannot act; any other method is a write
-// whose unanswered failure is OutcomeUnknown rather than Unavailable.
+// whose unanswered failure is OutcomeUnknown rather than Unavailable, unless
+// the request says it has no effect (Request.NoEffect).
 var readMethods = map[string]bool{
 	http.MethodGet:     true,
 	http.MethodHead:    true,
@@ -75,7 +76,7 @@ func newCall(c *Client, ctx context.Context, req *Request) *call {
 		ctx:   ctx,
 		req:   req,
 		path:  pathForLog(req.Path),
-		write: !readMethods[req.Method],
+		write: !readMethods[req.Method] && !req.NoEffect,
 		att:   &attempt{},
 	}
 }

@@ -120,6 +120,10 @@ type Request struct {
 	Body []byte
 	// Retry is the retry class.
 	Retry Retry
+	// NoEffect marks a non-GET request that changes nothing a caller must
+	// track, such as a token request: like a read, its unanswered failure is
+	// CodeUnavailable (or the context's code), never CodeOutcomeUnknown.
+	NoEffect bool
 }
 
 // Response is the provider's answer that ended the attempts.

@@ -283,6 +283,25 @@ func TestContextEnds(t *testing.T) {
 		assert.ErrorIs(t, err, payments.ErrCanceled)
 		assert.NotErrorIs(t, err, payments.ErrDeadlineExceeded)
 	})
+	t.Run("canceled after a request with no effect was sent", func(t *testing.T) {
+		srv := newScriptServer(t, step{hold: true})
+		c := newTestClient(t, testConfig(srv.URL))
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		done := make(chan error, 1)
+		go func() {
+			_, err := c.Do(ctx, &Request{Op: "auth", Method: "POST", Path: "/auth", Body: []byte(`{}`), Retry: RetrySafe, NoEffect: true})
+			done <- err
+		}()
+		<-srv.held
+		cancel()
+		err := <-done
+		require.Error(t, err)
+		// A token request moves no money: the context's code, not OutcomeUnknown.
+		assert.Equal(t, payments.CodeCanceled, payments.CodeOf(err))
+		assert.False(t, Ambiguous(err))
+		assert.ErrorIs(t, err, context.Canceled)
+	})
 	t.Run("canceled before Do", func(t *testing.T) {
 		srv := newScriptServer(t)
 		c := newTestClient(t, testConfig(srv.URL))
