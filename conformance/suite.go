@@ -511,64 +511,94 @@ func testIdempotency(t *testing.T, newHarness NewHarness) {
 // real code, so an error with CodeUnknown is never mistaken for success.
 const success payments.Code = -1
 
-// faultCases are the injected failures of a capture and what the adapter may
-// answer. Whatever it answers, the payment is captured at most once, and
+// faultCases are the injected failures of a write and what the adapter may
+// answer. Whatever it answers, the write is applied at most once, and
 // "success" must be true.
 var faultCases = []struct {
 	name  string
-	fault Fault
+	fault Fault // Op is filled in per write
 	// ok lists the acceptable outcomes: success, or an error code.
 	ok []payments.Code
-	// applied is how many captures the emulator must have applied; -1 means 0 or 1
-	// (an outcome the adapter may legitimately not know).
+	// applied is how many times the emulator must have applied the write; -1
+	// means 0 or 1 (an outcome the adapter may legitimately not know).
 	applied int
 }{
-	{"ServerErrorOnce", Fault{Kind: fault.ServerError, Op: OpCapture}, []payments.Code{success}, 1},
-	{"ServerErrorAlways", Fault{Kind: fault.ServerError, Op: OpCapture, Times: 100}, []payments.Code{payments.CodeUnavailable}, 0},
-	{"TooManyRequests", Fault{Kind: fault.TooManyRequests, Op: OpCapture, RetryAfter: time.Second}, []payments.Code{success, payments.CodeResourceExhausted}, -1},
-	{"ResetBeforeApply", Fault{Kind: fault.ResetBeforeApply, Op: OpCapture}, []payments.Code{success}, 1},
-	{"ResetAfterApply", Fault{Kind: fault.ResetAfterApply, Op: OpCapture}, []payments.Code{success}, 1},
-	{"TruncatedBody", Fault{Kind: fault.TruncatedBody, Op: OpCapture}, []payments.Code{success}, 1},
-	{"OversizedBody", Fault{Kind: fault.OversizedBody, Op: OpCapture}, []payments.Code{success}, 1},
+	{"ServerErrorOnce", Fault{Kind: fault.ServerError}, []payments.Code{success}, 1},
+	{"ServerErrorAlways", Fault{Kind: fault.ServerError, Times: 100}, []payments.Code{payments.CodeUnavailable}, 0},
+	{"TooManyRequests", Fault{Kind: fault.TooManyRequests, RetryAfter: time.Second}, []payments.Code{success, payments.CodeResourceExhausted}, -1},
+	{"ResetBeforeApply", Fault{Kind: fault.ResetBeforeApply}, []payments.Code{success}, 1},
+	{"ResetAfterApply", Fault{Kind: fault.ResetAfterApply}, []payments.Code{success}, 1},
+	{"TruncatedBody", Fault{Kind: fault.TruncatedBody}, []payments.Code{success}, 1},
+	{"OversizedBody", Fault{Kind: fault.OversizedBody}, []payments.Code{success}, 1},
+}
+
+// faultedWrites are the writes every fault case runs against: a lost or
+// broken answer must neither double a charge nor lose a refund.
+var faultedWrites = []struct {
+	op       Op
+	from, to status.Status
+	refund   bool
+	call     func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error)
+}{
+	{OpCapture, status.Authorized, status.Captured, false,
+		func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
+			return p.Capture(ctx, ref, nil)
+		}},
+	{OpVoid, status.Authorized, status.Voided, false,
+		func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
+			return p.Void(ctx, ref, nil)
+		}},
+	{OpRefund, status.Captured, status.Refunded, true,
+		func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
+			return p.(payments.Refunder).Refund(ctx, ref, nil)
+		}},
 }
 
 func testFaults(t *testing.T, newHarness NewHarness) {
-	for _, c := range faultCases {
-		c := c
-		t.Run("Capture"+c.name, func(t *testing.T) {
-			h := open(t, newHarness)
-			ref := h.Seed(t, status.Authorized, amount)
-			h.InjectFault(c.fault)
-			ctx := ctxFor(t)
-			res, err := h.Provider().Capture(ctx, ref, nil)
-			if err == nil && res != nil && res.Pending {
-				res, err = payments.Wait(ctx, h.Provider(), res, &payments.WaitOptions{Interval: 10 * time.Millisecond})
-			}
-			code := success
-			if err != nil {
-				code = payments.CodeOf(err)
-			}
-			if !oneOfCode(code, c.ok) {
-				t.Fatalf("capture under %s: err = %v (code %s); want one of %v", c.name, err, code, codeNames(c.ok))
-			}
-			n := h.Applied(ref, OpCapture)
-			switch {
-			case c.applied >= 0 && n != c.applied:
-				t.Errorf("capture under %s applied %d times; want %d", c.name, n, c.applied)
-			case n > 1:
-				t.Errorf("capture under %s applied %d times: a double capture", c.name, n)
-			}
-			if err == nil && n != 1 {
-				t.Errorf("capture under %s reported success but was applied %d times", c.name, n)
-			}
-			if code == payments.CodeResourceExhausted && payments.RetryAfterOf(err) <= 0 {
-				t.Errorf("ResourceExhausted without RetryAfter: %v", err)
-			}
-			pay := mustStatus(t, ctx, h.Provider(), ref)
-			if want := map[bool]status.Status{true: status.Captured, false: status.Authorized}[n == 1]; pay.Status != want {
-				t.Errorf("status after %s = %s with %d captures applied; want %s", c.name, pay.Status, n, want)
-			}
-		})
+	for _, w := range faultedWrites {
+		for _, c := range faultCases {
+			w, c := w, c
+			name := strings.ToUpper(string(w.op[:1])) + string(w.op[1:]) + c.name
+			t.Run(name, func(t *testing.T) {
+				h := open(t, newHarness)
+				if w.refund && !h.Capabilities().Refund {
+					t.Skip("provider declares no Refund capability")
+				}
+				ref := h.Seed(t, w.from, amount)
+				f := c.fault
+				f.Op = w.op
+				h.InjectFault(f)
+				ctx := ctxFor(t)
+				res, err := w.call(ctx, h.Provider(), ref)
+				if err == nil && res != nil && res.Pending {
+					res, err = payments.Wait(ctx, h.Provider(), res, &payments.WaitOptions{Interval: 10 * time.Millisecond})
+				}
+				code := success
+				if err != nil {
+					code = payments.CodeOf(err)
+				}
+				if !oneOfCode(code, c.ok) {
+					t.Fatalf("%s under %s: err = %v (code %s); want one of %v", w.op, c.name, err, code, codeNames(c.ok))
+				}
+				n := h.Applied(ref, w.op)
+				switch {
+				case c.applied >= 0 && n != c.applied:
+					t.Errorf("%s under %s applied %d times; want %d", w.op, c.name, n, c.applied)
+				case n > 1:
+					t.Errorf("%s under %s applied %d times: applied twice", w.op, c.name, n)
+				}
+				if err == nil && n != 1 {
+					t.Errorf("%s under %s reported success but was applied %d times", w.op, c.name, n)
+				}
+				if code == payments.CodeResourceExhausted && payments.RetryAfterOf(err) <= 0 {
+					t.Errorf("ResourceExhausted without RetryAfter: %v", err)
+				}
+				pay := mustStatus(t, ctx, h.Provider(), ref)
+				if want := map[bool]status.Status{true: w.to, false: w.from}[n == 1]; pay.Status != want {
+					t.Errorf("status after %s under %s = %s with %d applied; want %s", w.op, c.name, pay.Status, n, want)
+				}
+			})
+		}
 	}
 	statusFaults := []struct {
 		name  string
