@@ -11,13 +11,15 @@
 // in (legal moves reach the expected status, illegal ones fail with
 // CodeFailedPrecondition and change nothing), status reads of missing and
 // unrecognised payments, idempotent replay, each fault class (retried or
-// classified, never a double capture), context cancellation and deadlines,
+// classified, against capture, void and refund: never applied twice, never a
+// success that did not happen), context cancellation and deadlines,
 // credential expiry, concurrency, and that no secret reaches an error or a
 // log line. A subtest is skipped only where the harness declares the
 // provider lacks a capability, and the skip message says which.
 //
-// The suite imports only payments and status: it knows providers through
-// the portable API alone.
+// The suite imports only payments, status and fault: it knows providers
+// through the portable API alone, and names failures in the vocabulary the
+// emulators share.
 package conformance
 
 import (
