@@ -113,15 +113,19 @@ func rollbackFrom(st status.Status, caps Capabilities) expectation {
 	return expectation{noop: true}
 }
 
-// actions is the table of portable actions: how to call each, which op the
-// harness counts it under, and what it must do from each state.
-var actions = []struct {
+// actionCase is one portable action: how to call it, which op the harness
+// counts it under, what capability it needs, and what it must do from each
+// state.
+type actionCase struct {
 	name   string
 	op     Op
 	needs  func(Capabilities) bool
 	call   func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error)
 	expect func(st status.Status, caps Capabilities) expectation
-}{
+}
+
+// actions is the table of portable actions every action test reads.
+var actions = []actionCase{
 	{
 		name: "Capture", op: OpCapture,
 		call: func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
@@ -166,6 +170,16 @@ var actions = []struct {
 			return refuse
 		},
 	},
+}
+
+// actionFor returns the entry of the actions table for op.
+func actionFor(op Op) actionCase {
+	for _, a := range actions {
+		if a.op == op {
+			return a
+		}
+	}
+	panic("conformance: no action for op " + string(op))
 }
 
 // testActions runs every action from every state the harness can seed.
@@ -535,43 +549,33 @@ var faultCases = []struct {
 }
 
 // faultedWrites are the writes every fault case runs against: a lost or
-// broken answer must neither double a charge nor lose a refund.
+// broken answer must neither double a charge nor lose a refund. They are
+// called as the actions table calls them.
 var faultedWrites = []struct {
 	op       Op
 	from, to status.Status
-	refund   bool
-	call     func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error)
 }{
-	{OpCapture, status.Authorized, status.Captured, false,
-		func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
-			return p.Capture(ctx, ref, nil)
-		}},
-	{OpVoid, status.Authorized, status.Voided, false,
-		func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
-			return p.Void(ctx, ref, nil)
-		}},
-	{OpRefund, status.Captured, status.Refunded, true,
-		func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
-			return p.(payments.Refunder).Refund(ctx, ref, nil)
-		}},
+	{OpCapture, status.Authorized, status.Captured},
+	{OpVoid, status.Authorized, status.Voided},
+	{OpRefund, status.Captured, status.Refunded},
 }
 
 func testFaults(t *testing.T, newHarness NewHarness) {
 	for _, w := range faultedWrites {
+		a := actionFor(w.op)
 		for _, c := range faultCases {
 			w, c := w, c
-			name := strings.ToUpper(string(w.op[:1])) + string(w.op[1:]) + c.name
-			t.Run(name, func(t *testing.T) {
+			t.Run(a.name+c.name, func(t *testing.T) {
 				h := open(t, newHarness)
-				if w.refund && !h.Capabilities().Refund {
-					t.Skip("provider declares no Refund capability")
+				if a.needs != nil && !a.needs(h.Capabilities()) {
+					t.Skipf("provider declares no %s capability", a.name)
 				}
 				ref := h.Seed(t, w.from, amount)
 				f := c.fault
 				f.Op = w.op
 				h.InjectFault(f)
 				ctx := ctxFor(t)
-				res, err := w.call(ctx, h.Provider(), ref)
+				res, err := a.call(ctx, h.Provider(), ref)
 				if err == nil && res != nil && res.Pending {
 					res, err = payments.Wait(ctx, h.Provider(), res, &payments.WaitOptions{Interval: 10 * time.Millisecond})
 				}
