@@ -95,6 +95,17 @@ func reach(s ...status.Status) expectation { return expectation{to: s} }
 
 var refuse = expectation{code: payments.CodeFailedPrecondition}
 
+// onlyFrom expects an action to move a payment from one state to another
+// and to be refused from every other state.
+func onlyFrom(from, to status.Status) func(status.Status, Capabilities) expectation {
+	return func(st status.Status, _ Capabilities) expectation {
+		if st == from {
+			return reach(to)
+		}
+		return refuse
+	}
+}
+
 // rollbackFrom gives Rollback's expectation from a state: afterwards
 // nothing may stay charged. A payment already in a final uncharged state is
 // left as it is.
@@ -131,24 +142,14 @@ var actions = []actionCase{
 		call: func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
 			return p.Capture(ctx, ref, nil)
 		},
-		expect: func(st status.Status, _ Capabilities) expectation {
-			if st == status.Authorized {
-				return reach(status.Captured)
-			}
-			return refuse
-		},
+		expect: onlyFrom(status.Authorized, status.Captured),
 	},
 	{
 		name: "Void", op: OpVoid,
 		call: func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
 			return p.Void(ctx, ref, nil)
 		},
-		expect: func(st status.Status, _ Capabilities) expectation {
-			if st == status.Authorized {
-				return reach(status.Voided)
-			}
-			return refuse
-		},
+		expect: onlyFrom(status.Authorized, status.Voided),
 	},
 	{
 		name: "Rollback", op: OpRollback,
