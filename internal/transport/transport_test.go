@@ -262,19 +262,7 @@ func TestContextEnds(t *testing.T) {
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
 	})
 	t.Run("canceled after a write was sent", func(t *testing.T) {
-		srv := newScriptServer(t, step{hold: true})
-		c := newTestClient(t, testConfig(srv.URL))
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		done := make(chan error, 1)
-		go func() {
-			_, err := c.Do(ctx, &Request{Op: "capture", Method: "POST", Path: "/c", Body: []byte(`{}`), Retry: RetryUnsent})
-			done <- err
-		}()
-		<-srv.held
-		cancel()
-		err := <-done
-		require.Error(t, err)
+		err := cancelWhileHeld(t, &Request{Op: "capture", Method: "POST", Path: "/c", Body: []byte(`{}`), Retry: RetryUnsent})
 		// The capture may have happened: that is the code; the cancellation
 		// stays visible through errors.Is.
 		assert.Equal(t, payments.CodeOutcomeUnknown, payments.CodeOf(err))
@@ -284,19 +272,7 @@ func TestContextEnds(t *testing.T) {
 		assert.NotErrorIs(t, err, payments.ErrDeadlineExceeded)
 	})
 	t.Run("canceled after a request with no effect was sent", func(t *testing.T) {
-		srv := newScriptServer(t, step{hold: true})
-		c := newTestClient(t, testConfig(srv.URL))
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		done := make(chan error, 1)
-		go func() {
-			_, err := c.Do(ctx, &Request{Op: "auth", Method: "POST", Path: "/auth", Body: []byte(`{}`), Retry: RetrySafe, NoEffect: true})
-			done <- err
-		}()
-		<-srv.held
-		cancel()
-		err := <-done
-		require.Error(t, err)
+		err := cancelWhileHeld(t, &Request{Op: "auth", Method: "POST", Path: "/auth", Body: []byte(`{}`), Retry: RetrySafe, NoEffect: true})
 		// A token request moves no money: the context's code, not OutcomeUnknown.
 		assert.Equal(t, payments.CodeCanceled, payments.CodeOf(err))
 		assert.False(t, Ambiguous(err))
@@ -511,4 +487,24 @@ func TestAmbiguous(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, Ambiguous(tt.err), tt.name)
 	}
+}
+
+// cancelWhileHeld sends req to a server that holds it, cancels the context
+// once the server has it, and returns Do's error.
+func cancelWhileHeld(t *testing.T, req *Request) error {
+	t.Helper()
+	srv := newScriptServer(t, step{hold: true})
+	c := newTestClient(t, testConfig(srv.URL))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Do(ctx, req)
+		done <- err
+	}()
+	<-srv.held
+	cancel()
+	err := <-done
+	require.Error(t, err)
+	return err
 }
