@@ -98,8 +98,8 @@ type Error struct {
 	// Provider is the adapter name ("rustore", "yandexpay"); empty for errors
 	// raised before a provider was involved.
 	Provider string
-	// Op is the portable operation: "capture", "void", "rollback", "refund", "status", "auth".
-	Op string
+	// Op is the portable operation (OpCapture, OpStatus, ...).
+	Op Operation
 	// HTTPStatus is the status of the provider's last answer, 0 if none came.
 	HTTPStatus int
 	// ProviderCode is the provider's own error code (RuStore "ERROR", Yandex Pay
@@ -111,6 +111,11 @@ type Error struct {
 	RequestID string
 	// RetryAfter is how long to wait before trying again, when the provider said so.
 	RetryAfter time.Duration
+	// IdempotencyKey is the key of the write that failed (the caller's, or the
+	// one generated for it). Every error of a write carries it: repeating the
+	// write with the same key is safe and returns the operation's outcome,
+	// whereas a new key may act a second time.
+	IdempotencyKey string
 	// Err is the underlying cause (a network error, a context error), if any.
 	Err error
 }
@@ -123,7 +128,7 @@ func (e *Error) Error() string {
 		b.WriteByte(' ')
 	}
 	if e.Op != "" {
-		b.WriteString(e.Op)
+		b.WriteString(string(e.Op))
 		b.WriteString(": ")
 	} else if e.Provider != "" {
 		b.WriteString(": ")
@@ -145,6 +150,9 @@ func (e *Error) Error() string {
 	}
 	if e.RetryAfter > 0 {
 		details = append(details, "retry after "+e.RetryAfter.String())
+	}
+	if e.IdempotencyKey != "" {
+		details = append(details, "idempotency key "+e.IdempotencyKey)
 	}
 	if len(details) > 0 {
 		b.WriteString(" (")
@@ -188,7 +196,7 @@ var contextCauses = map[Code]error{
 // isSentinel tells a bare sentinel (code only) from a full error, so that two
 // unrelated real errors with the same code are not "equal".
 func (e *Error) isSentinel() bool {
-	return e.Provider == "" && e.Op == "" && e.Message == "" && e.HTTPStatus == 0 && e.Err == nil
+	return e.Provider == "" && e.Op == "" && e.Message == "" && e.HTTPStatus == 0 && e.Err == nil && e.IdempotencyKey == ""
 }
 
 // Sentinels for errors.Is. They carry a code and nothing else.
@@ -242,7 +250,7 @@ func RetryAfterOf(err error) time.Duration {
 // first in every action, so that a canceled call is reported the same way by
 // every provider, and a nil ctx (on which ctx.Err would panic) is refused as
 // CodeInvalidArgument before anything is sent.
-func ContextError(ctx context.Context, provider, op string) error {
+func ContextError(ctx context.Context, provider string, op Operation) error {
 	if ctx == nil {
 		return InvalidArgument(provider, op, "nil context: pass context.Background() or a context with a deadline")
 	}
@@ -259,6 +267,6 @@ func ContextError(ctx context.Context, provider, op string) error {
 
 // InvalidArgument builds the error for bad input found before any request: it
 // names the provider, the operation and what is wrong.
-func InvalidArgument(provider, op, format string, args ...any) *Error {
+func InvalidArgument(provider string, op Operation, format string, args ...any) *Error {
 	return &Error{Code: CodeInvalidArgument, Provider: provider, Op: op, Message: fmt.Sprintf(format, args...)}
 }

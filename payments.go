@@ -55,6 +55,20 @@
 // answer was lost is settled by reading the payment back, not by guessing.
 // Credentials never appear in errors, logs or String output: keep them in a
 // [Secret].
+//
+// # Idempotency keys
+//
+// Every write (the IdempotencyKey field of [CaptureOptions], [VoidOptions],
+// [RollbackOptions] and [RefundOptions]) takes a key that names one logical
+// operation: one intent, such as "capture order 42 in full". However many
+// attempts the operation takes, inside the library (retries) or across calls
+// (the app repeating after an error), the same key makes it act at most
+// once: a repeat returns the operation's outcome instead of acting again.
+// The same key with other parameters (another amount, another action,
+// another payment) is refused, never reported as done. Leave it empty and a
+// fresh key is generated; either way the [Result], and every [*Error] of the
+// write (Error.IdempotencyKey), report it, so that a write whose outcome is
+// unknown can be repeated safely with it.
 package payments
 
 import (
@@ -177,11 +191,12 @@ type CaptureOptions struct {
 	// Amount captures only part of the hold, where the provider supports it;
 	// nil captures all of it.
 	Amount *Money
-	// IdempotencyKey names this action as one logical operation: repeating
-	// the call with the same key returns its outcome instead of acting again
-	// (a repeat of a capture that already happened succeeds). Use one key per
-	// intent, never for two different actions. Generated when empty; the
-	// Result reports it either way.
+	// Cart is the final cart after the capture: what is actually charged.
+	// Yandex Pay requires it with a partial Amount; providers without carts
+	// refuse it.
+	Cart *Cart
+	// IdempotencyKey names this action as one logical operation: see
+	// "Idempotency keys" in the package documentation. Generated when empty.
 	IdempotencyKey string
 }
 
@@ -189,21 +204,15 @@ type CaptureOptions struct {
 type VoidOptions struct {
 	// Reason is shown to the provider (Yandex Pay requires one); a default is used when empty.
 	Reason string
-	// IdempotencyKey names this action as one logical operation: repeating
-	// the call with the same key returns its outcome instead of acting again
-	// (a repeat of a capture that already happened succeeds). Use one key per
-	// intent, never for two different actions. Generated when empty; the
-	// Result reports it either way.
+	// IdempotencyKey names this action as one logical operation: see
+	// "Idempotency keys" in the package documentation. Generated when empty.
 	IdempotencyKey string
 }
 
 // RollbackOptions tune Rollback. A nil *RollbackOptions means defaults.
 type RollbackOptions struct {
-	// IdempotencyKey names this action as one logical operation: repeating
-	// the call with the same key returns its outcome instead of acting again
-	// (a repeat of a capture that already happened succeeds). Use one key per
-	// intent, never for two different actions. Generated when empty; the
-	// Result reports it either way.
+	// IdempotencyKey names this action as one logical operation: see
+	// "Idempotency keys" in the package documentation. Generated when empty.
 	IdempotencyKey string
 }
 
@@ -211,10 +220,11 @@ type RollbackOptions struct {
 type RefundOptions struct {
 	// Amount refunds part of the captured money; nil refunds all that remains.
 	Amount *Money
-	// IdempotencyKey names this action as one logical operation: repeating
-	// the call with the same key returns its outcome instead of acting again
-	// (a repeat of a capture that already happened succeeds). Use one key per
-	// intent, never for two different actions. Generated when empty; the
-	// Result reports it either way.
+	// Cart is the cart as it stands after the refund (what the buyer keeps).
+	// Yandex Pay requires it with a partial Amount; providers without carts
+	// refuse it.
+	Cart *Cart
+	// IdempotencyKey names this action as one logical operation: see
+	// "Idempotency keys" in the package documentation. Generated when empty.
 	IdempotencyKey string
 }

@@ -27,7 +27,7 @@ func (c *Client) Status(ctx context.Context, ref payments.Ref) (*payments.Paymen
 	return c.status(ctx, op, ref)
 }
 
-func (c *Client) status(ctx context.Context, op string, ref payments.Ref) (*payments.Payment, error) {
+func (c *Client) status(ctx context.Context, op payments.Operation, ref payments.Ref) (*payments.Payment, error) {
 	out := c.call(ctx, op, http.MethodGet, c.statusPath(ref.InvoiceID), transport.RetrySafe)
 	if out.err != nil {
 		return nil, out.err
@@ -98,7 +98,7 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 // honour: it acts on whole purchases only. A malformed amount is reported as
 // such first, so the caller fixes the input before learning it is not
 // supported; why says what to do instead.
-func refuseAmount(op string, amount *payments.Money, why string) error {
+func refuseAmount(op payments.Operation, amount *payments.Money, why string) error {
 	if amount == nil {
 		return nil
 	}
@@ -180,7 +180,7 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 	}
 }
 
-func rollbackRefused(op string, p *payments.Payment) error {
+func rollbackRefused(op payments.Operation, p *payments.Payment) error {
 	msg := fmt.Sprintf("RuStore reports status %q, which this adapter does not know: nothing was done", p.RawStatus)
 	if p.Status == status.Pending {
 		msg = fmt.Sprintf("the purchase is unpaid (%s): RuStore cannot stop an unpaid purchase from the server; it expires if the buyer does not pay", p.RawStatus)
@@ -233,7 +233,7 @@ func idempotencyKey(k string) (string, bool) {
 }
 
 // run is the common entry of Capture, Void and Refund.
-func (c *Client) run(ctx context.Context, op string, ref payments.Ref, key string, spec writeSpec) (*payments.Result, error) {
+func (c *Client) run(ctx context.Context, op payments.Operation, ref payments.Ref, key string, spec writeSpec) (*payments.Result, error) {
 	if err := payments.ContextError(ctx, Name, op); err != nil {
 		return nil, err
 	}
@@ -248,7 +248,7 @@ const maxWrites = 2
 // write sends a state change and settles unclear answers through Status.
 // RuStore confirms, cancels and refunds only from one state, so repeating a
 // write that a status read shows did not happen cannot act twice.
-func (c *Client) write(ctx context.Context, op string, ref payments.Ref, key string, given bool, spec writeSpec) (*payments.Result, error) {
+func (c *Client) write(ctx context.Context, op payments.Operation, ref payments.Ref, key string, given bool, spec writeSpec) (*payments.Result, error) {
 	done := func(p *payments.Payment) *payments.Result {
 		res := &payments.Result{Ref: ref, Provider: Name, Status: spec.to, IdempotencyKey: key}
 		if p != nil {
@@ -316,7 +316,7 @@ func (c *Client) write(ctx context.Context, op string, ref payments.Ref, key str
 // one that still sits in the start state under a refusal unrelated to a
 // running write, or that moved somewhere the write does not lead, keeps the
 // refusal; anything else may have moved money and is CodeOutcomeUnknown.
-func (c *Client) settleRefusedRepeat(ctx context.Context, op string, ref payments.Ref, spec writeSpec,
+func (c *Client) settleRefusedRepeat(ctx context.Context, op payments.Operation, ref payments.Ref, spec writeSpec,
 	refusal error, done func(*payments.Payment) *payments.Result) (*payments.Result, error) {
 	p, err := c.status(ctx, op, ref)
 	var why string
@@ -367,7 +367,7 @@ func errMessage(err error) string {
 }
 
 // check refuses a Client not made by New, then validates ref.
-func (c *Client) check(op string, ref payments.Ref, needID, needInvoice bool) error {
+func (c *Client) check(op payments.Operation, ref payments.Ref, needID, needInvoice bool) error {
 	if c == nil || c.tr == nil {
 		return &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: op,
 			Message: "the rustore.Client was not created by rustore.New"}
@@ -375,7 +375,7 @@ func (c *Client) check(op string, ref payments.Ref, needID, needInvoice bool) er
 	return checkRef(op, ref, needID, needInvoice)
 }
 
-func outcomeUnknown(op string, spec writeSpec, cause error, why string) error {
+func outcomeUnknown(op payments.Operation, spec writeSpec, cause error, why string) error {
 	e := &payments.Error{Code: payments.CodeOutcomeUnknown, Provider: Name, Op: op,
 		Message: fmt.Sprintf("the %s request may have reached RuStore but no clear answer came back, and %s: check Status before acting again",
 			spec.action, why),
@@ -391,7 +391,7 @@ func outcomeUnknown(op string, spec writeSpec, cause error, why string) error {
 // was sent: the code says money may have moved (OutcomeUnknown), and the
 // context error stays in the chain, so errors.Is(err, context.Canceled) and
 // errors.Is(err, payments.ErrCanceled) still hold.
-func unclearCanceled(ctx context.Context, op string, spec writeSpec, cause error) error {
+func unclearCanceled(ctx context.Context, op payments.Operation, spec writeSpec, cause error) error {
 	e, _ := payments.ContextError(ctx, Name, op).(*payments.Error)
 	e.Code = payments.CodeOutcomeUnknown
 	e.Message = fmt.Sprintf("%s; the %s request was already sent and may have acted: check Status before acting again", e.Message, spec.action)

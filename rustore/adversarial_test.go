@@ -200,7 +200,7 @@ func TestUnsendableTokenFromAuthIsRefusedAndNotCached(t *testing.T) {
 	for i := 0; i < 2; i++ {
 		_, err := c.Status(context.Background(), fakeRef)
 		pe := asError(t, err)
-		assert.Equal(t, "auth", pe.Op, "%v", err)
+		assert.Equal(t, payments.OpAuth, pe.Op, "%v", err)
 		assert.Contains(t, pe.Message, "cannot be sent as a header")
 	}
 	mu.Lock()

@@ -183,7 +183,7 @@ type outcome struct {
 // call sends one API request with the Public-Token, renewing the token and
 // repeating the request once when RuStore rejects the token (a rejected
 // token means RuStore did not act, so a write may be repeated).
-func (c *Client) call(ctx context.Context, op, method, path string, retry transport.Retry) outcome {
+func (c *Client) call(ctx context.Context, op payments.Operation, method, path string, retry transport.Retry) outcome {
 	for attempt := 0; ; attempt++ {
 		tok, err := c.tokens.Token(ctx)
 		if err != nil {

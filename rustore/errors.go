@@ -117,7 +117,7 @@ func knownRefusal(env *envelope) bool {
 
 // classify turns a failed answer into a *payments.Error. perr is the
 // envelope decoding error (env is nil then).
-func classify(tr *transport.Client, op string, resp *transport.Response, env *envelope, perr error) *payments.Error {
+func classify(tr *transport.Client, op payments.Operation, resp *transport.Response, env *envelope, perr error) *payments.Error {
 	e := &payments.Error{Provider: Name, Op: op, HTTPStatus: resp.StatusCode}
 	if perr != nil {
 		e.Code = transport.CodeForStatus(resp.StatusCode)
@@ -142,7 +142,7 @@ func classify(tr *transport.Client, op string, resp *transport.Response, env *en
 }
 
 // malformed is the error for a 2xx answer that cannot be read.
-func malformed(op string, resp *transport.Response, what string) *payments.Error {
+func malformed(op payments.Operation, resp *transport.Response, what string) *payments.Error {
 	return &payments.Error{Code: payments.CodeUnknown, Provider: Name, Op: op, HTTPStatus: resp.StatusCode,
 		Message: fmt.Sprintf("%s: %s", what, resp.Excerpt())}
 }

@@ -73,7 +73,7 @@ func TestErrorRulesRowByRow(t *testing.T) {
 			assert.Equal(t, "ERROR", e.ProviderCode)
 			assert.Equal(t, tc.status, e.HTTPStatus)
 			assert.Equal(t, Name, e.Provider)
-			assert.Equal(t, "capture", e.Op)
+			assert.Equal(t, payments.OpCapture, e.Op)
 			assert.Equal(t, tc.reauth, tokenRejected(resp, env))
 		})
 	}

@@ -263,7 +263,7 @@ func TestUnansweredTokenRequestIsUnavailableNotOutcomeUnknown(t *testing.T) {
 	_, err := e.client.Capture(context.Background(), ref, nil)
 	pe := asError(t, err)
 	assert.Equal(t, payments.CodeUnavailable, pe.Code, pe.Error())
-	assert.Equal(t, "auth", pe.Op)
+	assert.Equal(t, payments.OpAuth, pe.Op)
 	assert.Equal(t, 0, e.srv.Count(ref.ID, "confirm"))
 }
 
@@ -555,7 +555,7 @@ func TestInvalidInputIsRejectedBeforeAnyRequest(t *testing.T) {
 			t.Run(tc.name+"/"+op, func(t *testing.T) {
 				pe := asError(t, ops[op](e.client, tc.ref))
 				assert.Equal(t, payments.CodeInvalidArgument, pe.Code)
-				assert.Equal(t, op, pe.Op)
+				assert.Equal(t, payments.Operation(op), pe.Op)
 				assert.Contains(t, pe.Message, tc.want)
 			})
 		}

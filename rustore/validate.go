@@ -12,7 +12,7 @@ const maxInvoiceDigits = 19
 // checkRef validates the ids an operation sends, before anything is sent.
 // An id that is present is always checked, also when the operation does not
 // need it, so that a mistyped ref fails early and the same way everywhere.
-func checkRef(op string, ref payments.Ref, needID, needInvoice bool) error {
+func checkRef(op payments.Operation, ref payments.Ref, needID, needInvoice bool) error {
 	switch {
 	case ref.ID == "" && needID:
 		return payments.InvalidArgument(Name, op, "Ref.ID is empty: RuStore needs the purchaseId (a UUID) for %s", op)

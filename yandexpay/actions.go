@@ -236,7 +236,7 @@ func (c *Client) Operation(ctx context.Context, ref payments.Ref, operationID st
 // write is one capture, cancel, submit or refund: a POST carrying an
 // externalOperationId.
 type write struct {
-	op        string
+	op        payments.Operation
 	ref       payments.Ref
 	path      string
 	body      any
@@ -248,7 +248,7 @@ type write struct {
 // newWrite prepares a write to ref's action path, with the caller's key or
 // a new one. The key must work as a path segment too: it is how the
 // operation is read back.
-func newWrite(op string, ref payments.Ref, key, action string, types ...string) (write, error) {
+func newWrite(op payments.Operation, ref payments.Ref, key, action string, types ...string) (write, error) {
 	w := write{op: op, ref: ref, key: key, callerKey: key != "", types: types}
 	if w.callerKey {
 		if err := checkSegment(op, "opts.IdempotencyKey", key); err != nil {
@@ -356,12 +356,12 @@ func (w write) matches(o *operation) bool {
 }
 
 // opOutcomes maps an operation's status to what the caller gets.
-var opOutcomes = map[string]func(c *Client, ctx context.Context, res *payments.Result, op string, o *operation) (*payments.Result, error){
-	opPending: func(_ *Client, _ context.Context, res *payments.Result, _ string, _ *operation) (*payments.Result, error) {
+var opOutcomes = map[string]func(c *Client, ctx context.Context, res *payments.Result, op payments.Operation, o *operation) (*payments.Result, error){
+	opPending: func(_ *Client, _ context.Context, res *payments.Result, _ payments.Operation, _ *operation) (*payments.Result, error) {
 		res.Pending = true
 		return res, nil
 	},
-	opSuccess: func(c *Client, ctx context.Context, res *payments.Result, op string, o *operation) (*payments.Result, error) {
+	opSuccess: func(c *Client, ctx context.Context, res *payments.Result, op payments.Operation, o *operation) (*payments.Result, error) {
 		raw, ok := statusAfter[strings.ToUpper(o.OperationType)]
 		if !ok {
 			raw = c.statusNow(ctx, op, res.Ref)
@@ -369,7 +369,7 @@ var opOutcomes = map[string]func(c *Client, ctx context.Context, res *payments.R
 		res.RawStatus, res.Status = raw, normalize(raw)
 		return res, nil
 	},
-	opFail: func(c *Client, _ context.Context, _ *payments.Result, op string, o *operation) (*payments.Result, error) {
+	opFail: func(c *Client, _ context.Context, _ *payments.Result, op payments.Operation, o *operation) (*payments.Result, error) {
 		msg := "the operation failed"
 		if o.Reason != "" {
 			msg += ": " + c.scrub(o.Reason, 256)
@@ -379,7 +379,7 @@ var opOutcomes = map[string]func(c *Client, ctx context.Context, res *payments.R
 }
 
 // outcome turns an operation into a Result (or the error of a failed one).
-func (c *Client) outcome(ctx context.Context, op string, ref payments.Ref, key string, o *operation) (*payments.Result, error) {
+func (c *Client) outcome(ctx context.Context, op payments.Operation, ref payments.Ref, key string, o *operation) (*payments.Result, error) {
 	res := &payments.Result{Ref: ref, Provider: Name, OperationID: key, IdempotencyKey: key}
 	f, ok := opOutcomes[strings.ToUpper(o.Status)]
 	if !ok {
@@ -398,7 +398,7 @@ func (c *Client) outcome(ctx context.Context, op string, ref payments.Ref, key s
 // statusNow reads the order's raw status after an operation that succeeded.
 // A failed read must not turn that success into an error, so it gives ""
 // (status.Unknown) and a warning.
-func (c *Client) statusNow(ctx context.Context, op string, ref payments.Ref) string {
+func (c *Client) statusNow(ctx context.Context, op payments.Operation, ref payments.Ref) string {
 	pay, err := c.readOrder(ctx, op, ref)
 	if err != nil {
 		c.log.WarnContext(ctx, "yandexpay: operation succeeded but the order could not be read back", "op", op, "code", payments.CodeOf(err).String())
@@ -408,7 +408,7 @@ func (c *Client) statusNow(ctx context.Context, op string, ref payments.Ref) str
 }
 
 // readOperation reads GET /v1/operations/{key}.
-func (c *Client) readOperation(ctx context.Context, op, key string) (*operation, error) {
+func (c *Client) readOperation(ctx context.Context, op payments.Operation, key string) (*operation, error) {
 	ans, err := c.do(ctx, call{op: op, method: http.MethodGet, path: operationPath(key), retry: transport.RetrySafe})
 	if err != nil {
 		return nil, err
@@ -424,7 +424,7 @@ func (c *Client) readOperation(ctx context.Context, op, key string) (*operation,
 }
 
 // readOrder reads GET /v1/orders/{id} into a Payment.
-func (c *Client) readOrder(ctx context.Context, op string, ref payments.Ref) (*payments.Payment, error) {
+func (c *Client) readOrder(ctx context.Context, op payments.Operation, ref payments.Ref) (*payments.Payment, error) {
 	ans, err := c.do(ctx, call{op: op, method: http.MethodGet, path: orderPath("v1", ref.ID, ""), retry: transport.RetrySafe})
 	if err != nil {
 		return nil, err
@@ -468,7 +468,7 @@ func parseTime(s string) time.Time {
 }
 
 // sameCurrency refuses an amount in another currency than the order's.
-func sameCurrency(op string, m *payments.Money, pay *payments.Payment) error {
+func sameCurrency(op payments.Operation, m *payments.Money, pay *payments.Payment) error {
 	if pay.Amount.Currency != "" && !strings.EqualFold(m.Currency, pay.Amount.Currency) {
 		return payments.InvalidArgument(Name, op, "opts.Amount.Currency %s does not match the order's currency %s", m.Currency, pay.Amount.Currency)
 	}
@@ -477,7 +477,7 @@ func sameCurrency(op string, m *payments.Money, pay *payments.Payment) error {
 
 // outcomeUnknown reports a write that may have acted and could not be
 // settled by a read; why says what the read found.
-func outcomeUnknown(op string, cause error, why string) *payments.Error {
+func outcomeUnknown(op payments.Operation, cause error, why string) *payments.Error {
 	e := &payments.Error{Code: payments.CodeOutcomeUnknown, Provider: Name, Op: op, Err: cause}
 	var pe *payments.Error
 	if errors.As(cause, &pe) {

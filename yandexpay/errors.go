@@ -69,7 +69,7 @@ var errMalformed = errors.New("malformed answer")
 // apiError builds the error for a non-success answer. env is nil when the
 // body was not a fail envelope; then the redacted excerpt stands in for the
 // provider's reason.
-func (c *Client) apiError(op, reqID string, resp *transport.Response, env *envelope) *payments.Error {
+func (c *Client) apiError(op payments.Operation, reqID string, resp *transport.Response, env *envelope) *payments.Error {
 	e := &payments.Error{
 		Provider:   Name,
 		Op:         op,
@@ -102,7 +102,7 @@ func (c *Client) apiError(op, reqID string, resp *transport.Response, env *envel
 
 // malformed builds the error for a success status whose body could not be
 // read.
-func (c *Client) malformed(op, reqID string, resp *transport.Response, what string) *payments.Error {
+func (c *Client) malformed(op payments.Operation, reqID string, resp *transport.Response, what string) *payments.Error {
 	return &payments.Error{
 		Code:       payments.CodeUnknown,
 		Provider:   Name,

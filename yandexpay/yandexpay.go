@@ -257,7 +257,7 @@ func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())
 // call is one logical request. Retries inside the transport repeat it with
 // the same headers and body.
 type call struct {
-	op     string // portable op for errors and logs
+	op     payments.Operation // portable op for errors and logs
 	method string
 	path   string // already escaped
 	body   any    // nil sends no body
@@ -347,7 +347,7 @@ func operationPath(key string) string {
 
 // checkRef refuses, before any request, a Client not made by New, a nil or
 // ended context, and a ref Yandex Pay cannot address.
-func (c *Client) checkRef(ctx context.Context, op string, ref payments.Ref) error {
+func (c *Client) checkRef(ctx context.Context, op payments.Operation, ref payments.Ref) error {
 	if c == nil || c.tr == nil {
 		return &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: op,
 			Message: "the yandexpay.Client was not created by yandexpay.New"}
@@ -359,7 +359,7 @@ func (c *Client) checkRef(ctx context.Context, op string, ref payments.Ref) erro
 }
 
 // checkSegment validates a value sent as one path segment.
-func checkSegment(op, field, v string) error {
+func checkSegment(op payments.Operation, field, v string) error {
 	switch n := utf8.RuneCountInString(v); {
 	case v == "":
 		return payments.InvalidArgument(Name, op, "%s is empty", field)
@@ -372,7 +372,7 @@ func checkSegment(op, field, v string) error {
 }
 
 // checkAmount refuses a non-positive or currency-less amount.
-func checkAmount(op, field string, m *payments.Money) error {
+func checkAmount(op payments.Operation, field string, m *payments.Money) error {
 	if err := m.Validate(); err != nil {
 		return payments.InvalidArgument(Name, op, "%s: %v", field, err)
 	}

@@ -284,7 +284,7 @@ func (cl *call) attrs(extra ...slog.Attr) []slog.Attr {
 	a := make([]slog.Attr, 0, 8+len(extra))
 	a = append(a,
 		slog.String("provider", cl.c.provider),
-		slog.String("op", cl.req.Op),
+		slog.String("op", string(cl.req.Op)),
 		slog.String("method", cl.req.Method),
 		slog.String("path", cl.path),
 		slog.Int("attempt", cl.attempts),

@@ -106,7 +106,7 @@ func (r Retry) String() string {
 // Request is one call to the provider, re-sent unchanged on every attempt.
 type Request struct {
 	// Op is the portable operation for errors and logs: "capture", "status", "auth"...
-	Op string
+	Op payments.Operation
 	// Method is the HTTP method, e.g. http.MethodPost.
 	Method string
 	// Path is already escaped and appended to BaseURL's path, e.g.

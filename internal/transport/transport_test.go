@@ -115,7 +115,7 @@ func TestDoRetries(t *testing.T) {
 			require.ErrorAs(t, err, &pe)
 			assert.Equal(t, tt.wantCode, pe.Code, "code of %v", err)
 			assert.Equal(t, "testpay", pe.Provider)
-			assert.Equal(t, "capture", pe.Op)
+			assert.Equal(t, payments.OpCapture, pe.Op)
 			assert.Equal(t, tt.wantAmbig, Ambiguous(err), "Ambiguous(%v)", err)
 			if tt.wantMsg != "" {
 				assert.Equal(t, tt.wantMsg, pe.Message)
