@@ -1,0 +1,235 @@
+package conformance
+
+import (
+	"context"
+	"testing"
+
+	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/status"
+)
+
+// expectation says what an action from a state must do: reach one of the
+// listed statuses, or fail with a code.
+type expectation struct {
+	to   []status.Status // accepted statuses afterwards, when the action succeeds
+	code payments.Code   // the error code, when it must fail
+	noop bool            // success that must change nothing
+}
+
+func reach(s ...status.Status) expectation { return expectation{to: s} }
+
+var refuse = expectation{code: payments.CodeFailedPrecondition}
+
+// onlyFrom expects an action to move a payment from one state to another
+// and to be refused from every other state.
+func onlyFrom(from, to status.Status) func(status.Status, Capabilities) expectation {
+	return func(st status.Status, _ Capabilities) expectation {
+		if st == from {
+			return reach(to)
+		}
+		return refuse
+	}
+}
+
+// rollbackFrom gives Rollback's expectation from a state: afterwards
+// nothing may stay charged. A payment already in a final uncharged state is
+// left as it is.
+func rollbackFrom(st status.Status, caps Capabilities) expectation {
+	switch st {
+	case status.Pending:
+		if caps.RollbackPending {
+			return reach(status.Failed)
+		}
+		return refuse
+	case status.Authorized:
+		return reach(status.Voided, status.Failed)
+	case status.Captured, status.PartiallyRefunded:
+		return reach(status.Refunded, status.Failed)
+	}
+	return expectation{noop: true}
+}
+
+// actionCase is one portable action: how to call it, which op the harness
+// counts it under, what capability it needs, and what it must do from each
+// state.
+type actionCase struct {
+	name   string
+	op     Op
+	needs  func(Capabilities) bool
+	call   func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error)
+	expect func(st status.Status, caps Capabilities) expectation
+}
+
+// actions is the table of portable actions every action test reads.
+var actions = []actionCase{
+	{
+		name: "Capture", op: OpCapture,
+		call: func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
+			return p.Capture(ctx, ref, nil)
+		},
+		expect: onlyFrom(status.Authorized, status.Captured),
+	},
+	{
+		name: "Void", op: OpVoid,
+		call: func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
+			return p.Void(ctx, ref, nil)
+		},
+		expect: onlyFrom(status.Authorized, status.Voided),
+	},
+	{
+		name: "Rollback", op: OpRollback,
+		call: func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
+			return p.Rollback(ctx, ref, nil)
+		},
+		expect: rollbackFrom,
+	},
+	{
+		name: "Refund", op: OpRefund,
+		needs: func(c Capabilities) bool { return c.Refund },
+		call: func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
+			return p.(payments.Refunder).Refund(ctx, ref, nil)
+		},
+		expect: func(st status.Status, _ Capabilities) expectation {
+			if st.IsCharged() {
+				return reach(status.Refunded)
+			}
+			return refuse
+		},
+	},
+}
+
+// actionFor returns the entry of the actions table for op.
+func actionFor(op Op) actionCase {
+	for _, a := range actions {
+		if a.op == op {
+			return a
+		}
+	}
+	panic("conformance: no action for op " + string(op))
+}
+
+// testActions runs every action from every state the harness can seed.
+func testActions(t *testing.T, newHarness NewHarness) {
+	caps := open(t, newHarness).Capabilities()
+	if len(caps.States) == 0 {
+		t.Fatal("Capabilities().States is empty: the harness must seed at least Authorized")
+	}
+	for _, a := range actions {
+		a := a
+		t.Run(a.name, func(t *testing.T) {
+			if a.needs != nil && !a.needs(caps) {
+				t.Skipf("provider declares no %s capability", a.name)
+			}
+			for _, st := range caps.States {
+				st := st
+				t.Run("From"+st.String(), func(t *testing.T) {
+					h := open(t, newHarness)
+					ref := h.Seed(t, st, amount)
+					want := a.expect(st, caps)
+					ctx := ctxFor(t)
+					res, err := a.call(ctx, h.Provider(), ref)
+					res = settle(t, ctx, h.Provider(), res, err)
+					after := mustStatus(t, ctx, h.Provider(), ref)
+					checkTransition(t, st, after.Status)
+					switch {
+					case want.code != 0:
+						wantCode(t, err, want.code)
+						if after.Status != st {
+							t.Errorf("refused %s from %s changed the status to %s", a.name, st, after.Status)
+						}
+						if n := h.Applied(ref, a.op); n != 0 {
+							t.Errorf("refused %s from %s was applied %d times", a.name, st, n)
+						}
+					case want.noop:
+						if err != nil {
+							t.Fatalf("%s from %s: %v; want success with nothing to do", a.name, st, err)
+						}
+						if after.Status != st {
+							t.Errorf("%s from %s changed the status to %s; want it left alone", a.name, st, after.Status)
+						}
+						if after.Status.IsCharged() {
+							t.Errorf("%s left the payment charged (%s)", a.name, after.Status)
+						}
+					default:
+						if err != nil {
+							t.Fatalf("%s from %s: %v", a.name, st, err)
+						}
+						if !oneOf(after.Status, want.to) {
+							t.Errorf("%s from %s: status afterwards %s (raw %q); want one of %v", a.name, st, after.Status, after.RawStatus, want.to)
+						}
+						if res.Status != status.Unknown && !oneOf(res.Status, want.to) {
+							t.Errorf("%s from %s: Result.Status %s; want one of %v", a.name, st, res.Status, want.to)
+						}
+						if n := h.Applied(ref, a.op); n != 1 {
+							t.Errorf("%s from %s applied %d times; want exactly 1", a.name, st, n)
+						}
+						if res.Provider != h.Provider().Name() {
+							t.Errorf("Result.Provider = %q; want %q", res.Provider, h.Provider().Name())
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+func testPartialCapture(t *testing.T, newHarness NewHarness) {
+	h := open(t, newHarness)
+	ref := h.Seed(t, status.Authorized, amount)
+	part := payments.Money{Minor: amount.Minor - 12345, Currency: amount.Currency}
+	ctx := ctxFor(t)
+	res, err := h.Provider().Capture(ctx, ref, &payments.CaptureOptions{Amount: &part})
+	if !h.Capabilities().PartialCapture {
+		wantCode(t, err, payments.CodeUnimplemented)
+		if n := h.Applied(ref, OpCapture); n != 0 {
+			t.Errorf("an unsupported partial capture was applied %d times", n)
+		}
+		if st := mustStatus(t, ctx, h.Provider(), ref).Status; st != status.Authorized {
+			t.Errorf("an unsupported partial capture moved the payment to %s", st)
+		}
+		return
+	}
+	settle(t, ctx, h.Provider(), res, err)
+	pay := mustStatus(t, ctx, h.Provider(), ref)
+	if pay.Status != status.Captured {
+		t.Errorf("status after partial capture = %s; want Captured", pay.Status)
+	}
+	if pay.Amount != part {
+		t.Errorf("amount after partial capture = %s; want %s", pay.Amount, part)
+	}
+	if n := h.Applied(ref, OpCapture); n != 1 {
+		t.Errorf("partial capture applied %d times; want 1", n)
+	}
+}
+
+func testPartialRefund(t *testing.T, newHarness NewHarness) {
+	h := open(t, newHarness)
+	caps := h.Capabilities()
+	if !caps.Refund {
+		t.Skip("provider declares no Refund capability")
+	}
+	ref := h.Seed(t, status.Captured, amount)
+	part := payments.Money{Minor: 10000, Currency: amount.Currency}
+	ctx := ctxFor(t)
+	res, err := h.Provider().(payments.Refunder).Refund(ctx, ref, &payments.RefundOptions{Amount: &part})
+	if !caps.PartialRefund {
+		wantCode(t, err, payments.CodeUnimplemented)
+		if st := mustStatus(t, ctx, h.Provider(), ref).Status; st != status.Captured {
+			t.Errorf("an unsupported partial refund moved the payment to %s", st)
+		}
+		return
+	}
+	settle(t, ctx, h.Provider(), res, err)
+	if st := mustStatus(t, ctx, h.Provider(), ref).Status; st != status.PartiallyRefunded {
+		t.Fatalf("status after refunding %s of %s = %s; want PartiallyRefunded", part, amount, st)
+	}
+	// The rest, refunded without an amount, completes the refund.
+	res, err = h.Provider().(payments.Refunder).Refund(ctx, ref, nil)
+	settle(t, ctx, h.Provider(), res, err)
+	if st := mustStatus(t, ctx, h.Provider(), ref).Status; st != status.Refunded {
+		t.Errorf("status after refunding the rest = %s; want Refunded", st)
+	}
+	if n := h.Applied(ref, OpRefund); n != 2 {
+		t.Errorf("two refunds applied %d times; want 2", n)
+	}
+}

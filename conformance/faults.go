@@ -1,0 +1,129 @@
+package conformance
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/fault"
+	"github.com/regionpay/payments/status"
+)
+
+// success stands for "no error" in lists of acceptable outcomes; it is not a
+// real code, so an error with CodeUnknown is never mistaken for success.
+const success payments.Code = -1
+
+// faultCases are the injected failures of a write and what the adapter may
+// answer. Whatever it answers, the write is applied at most once, and
+// "success" must be true.
+var faultCases = []struct {
+	name  string
+	fault Fault // Op is filled in per write
+	// ok lists the acceptable outcomes: success, or an error code.
+	ok []payments.Code
+	// applied is how many times the emulator must have applied the write; -1
+	// means 0 or 1 (an outcome the adapter may legitimately not know).
+	applied int
+}{
+	{"ServerErrorOnce", Fault{Kind: fault.ServerError}, []payments.Code{success}, 1},
+	{"ServerErrorAlways", Fault{Kind: fault.ServerError, Times: 100}, []payments.Code{payments.CodeUnavailable}, 0},
+	{"TooManyRequests", Fault{Kind: fault.TooManyRequests, RetryAfter: time.Second}, []payments.Code{success, payments.CodeResourceExhausted}, -1},
+	{"ResetBeforeApply", Fault{Kind: fault.ResetBeforeApply}, []payments.Code{success}, 1},
+	{"ResetAfterApply", Fault{Kind: fault.ResetAfterApply}, []payments.Code{success}, 1},
+	{"TruncatedBody", Fault{Kind: fault.TruncatedBody}, []payments.Code{success}, 1},
+	{"OversizedBody", Fault{Kind: fault.OversizedBody}, []payments.Code{success}, 1},
+}
+
+// faultedWrites are the writes every fault case runs against: a lost or
+// broken answer must neither double a charge nor lose a refund. They are
+// called as the actions table calls them.
+var faultedWrites = []struct {
+	op       Op
+	from, to status.Status
+}{
+	{OpCapture, status.Authorized, status.Captured},
+	{OpVoid, status.Authorized, status.Voided},
+	{OpRefund, status.Captured, status.Refunded},
+}
+
+func testFaults(t *testing.T, newHarness NewHarness) {
+	for _, w := range faultedWrites {
+		a := actionFor(w.op)
+		for _, c := range faultCases {
+			w, c := w, c
+			t.Run(a.name+c.name, func(t *testing.T) {
+				h := open(t, newHarness)
+				if a.needs != nil && !a.needs(h.Capabilities()) {
+					t.Skipf("provider declares no %s capability", a.name)
+				}
+				ref := h.Seed(t, w.from, amount)
+				f := c.fault
+				f.Op = w.op
+				h.InjectFault(f)
+				ctx := ctxFor(t)
+				res, err := a.call(ctx, h.Provider(), ref)
+				if err == nil && res != nil && res.Pending {
+					res, err = payments.Wait(ctx, h.Provider(), res, &payments.WaitOptions{Interval: 10 * time.Millisecond})
+				}
+				code := success
+				if err != nil {
+					code = payments.CodeOf(err)
+				}
+				if !oneOfCode(code, c.ok) {
+					t.Fatalf("%s under %s: err = %v (code %s); want one of %v", w.op, c.name, err, code, codeNames(c.ok))
+				}
+				n := h.Applied(ref, w.op)
+				switch {
+				case c.applied >= 0 && n != c.applied:
+					t.Errorf("%s under %s applied %d times; want %d", w.op, c.name, n, c.applied)
+				case n > 1:
+					t.Errorf("%s under %s applied %d times: applied twice", w.op, c.name, n)
+				}
+				if err == nil && n != 1 {
+					t.Errorf("%s under %s reported success but was applied %d times", w.op, c.name, n)
+				}
+				if code == payments.CodeResourceExhausted && payments.RetryAfterOf(err) <= 0 {
+					t.Errorf("ResourceExhausted without RetryAfter: %v", err)
+				}
+				pay := mustStatus(t, ctx, h.Provider(), ref)
+				if want := map[bool]status.Status{true: w.to, false: w.from}[n == 1]; pay.Status != want {
+					t.Errorf("status after %s under %s = %s with %d applied; want %s", w.op, c.name, pay.Status, n, want)
+				}
+			})
+		}
+	}
+	statusFaults := []struct {
+		name  string
+		fault Fault
+	}{
+		{"ServerErrorOnce", Fault{Kind: fault.ServerError, Op: OpStatus}},
+		{"ResetBeforeApply", Fault{Kind: fault.ResetBeforeApply, Op: OpStatus}},
+		{"TruncatedBody", Fault{Kind: fault.TruncatedBody, Op: OpStatus}},
+	}
+	for _, c := range statusFaults {
+		c := c
+		t.Run("Status"+c.name+"Retried", func(t *testing.T) {
+			h := open(t, newHarness)
+			ref := h.Seed(t, status.Captured, amount)
+			h.InjectFault(c.fault)
+			pay, err := h.Provider().Status(ctxFor(t), ref)
+			if err != nil {
+				t.Fatalf("a read is safe to retry after %s, got %v", c.name, err)
+			}
+			if pay.Status != status.Captured {
+				t.Errorf("status = %s; want Captured", pay.Status)
+			}
+		})
+	}
+	t.Run("StatusOversizedBodyIsAnError", func(t *testing.T) {
+		h := open(t, newHarness)
+		ref := h.Seed(t, status.Captured, amount)
+		h.InjectFault(Fault{Kind: fault.OversizedBody, Op: OpStatus, Times: 100})
+		_, err := h.Provider().Status(ctxFor(t), ref)
+		var pe *payments.Error
+		if !errors.As(err, &pe) {
+			t.Fatalf("an oversized answer: err = %v; want a *payments.Error", err)
+		}
+	})
+}

@@ -1,0 +1,223 @@
+package payments
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// OpenOptions tune Open. A nil *OpenOptions means defaults.
+type OpenOptions struct {
+	// Logger receives the adapters' logs, with a "region" attribute; nil for none.
+	Logger *slog.Logger
+	// HTTPClient returns the client for a region; called once per region. Nil
+	// gives each region its own pooled client with Transport (below) and a
+	// 60-second overall timeout as a last guard: callers bound each call with
+	// their context.
+	HTTPClient func(region string) *http.Client
+	// Transport is the round tripper of the default clients; nil for a clone
+	// of http.DefaultTransport. Tests set it to reach emulators or record requests.
+	Transport http.RoundTripper
+	// Getenv resolves "${ENV_VAR}" references; nil for os.Getenv. Tests and
+	// tools that hold credentials in memory set it.
+	Getenv func(string) string
+}
+
+// defaultClientTimeout bounds a request whose caller set no deadline; RuStore
+// may take about 30 s to confirm, so it leaves room for that.
+const defaultClientTimeout = 60 * time.Second
+
+// Regions holds one open Provider per configured region. It is safe for
+// concurrent use; Close releases what the providers hold.
+type Regions struct {
+	def     string
+	names   []string
+	regions map[string]*openRegion
+
+	closed    atomic.Bool
+	closeOnce sync.Once
+	closeErr  error
+}
+
+type openRegion struct {
+	provider Provider
+	client   *http.Client
+}
+
+// Open builds a Provider for every region of cfg through the registered
+// adapters. It fails, closing whatever it opened, on the first region with
+// an unknown provider, an unknown field, a missing secret or a value the
+// adapter refuses; the error names the region and the field. Open sends no
+// request: credentials are first used by the first call.
+func Open(ctx context.Context, cfg *Config, opts *OpenOptions) (*Regions, error) {
+	if ctx == nil {
+		return nil, &ConfigError{Msg: "nil context passed to Open"}
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if opts == nil {
+		opts = &OpenOptions{}
+	}
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	rs := &Regions{def: cfg.defaultRegion(), names: sortedKeys(cfg.Regions), regions: map[string]*openRegion{}}
+	for _, name := range rs.names {
+		if err := ctx.Err(); err != nil {
+			rs.Close()
+			return nil, err
+		}
+		or, err := openOne(name, cfg.Regions[name], cfg.dir, getenv, opts)
+		if err != nil {
+			rs.Close()
+			return nil, err
+		}
+		rs.regions[name] = or
+	}
+	return rs, nil
+}
+
+func openOne(name string, rc *RegionConfig, dir string, getenv func(string) string, opts *OpenOptions) (*openRegion, error) {
+	open, ok := lookupDriver(rc.Provider)
+	if !ok {
+		known := Drivers()
+		list := "none"
+		if len(known) > 0 {
+			list = strings.Join(known, ", ")
+		}
+		return nil, &ConfigError{Region: name, Field: "provider", Msg: fmt.Sprintf("%q is not a registered provider (registered: %s); import the adapter's package, e.g. _ \"github.com/regionpay/payments/rustore\"", rc.Provider, list)}
+	}
+	client := newRegionClient(name, opts)
+	var logger *slog.Logger
+	if opts.Logger != nil {
+		logger = opts.Logger.With("region", name)
+	}
+	s := &Settings{
+		Region:     name,
+		Provider:   rc.Provider,
+		Sandbox:    rc.Sandbox,
+		BaseURL:    rc.BaseURL,
+		HTTPClient: client,
+		Logger:     logger,
+		fields:     rc.fields,
+		read:       map[string]bool{},
+		getenv:     getenv,
+		dir:        dir,
+	}
+	p, err := open(s)
+	// Unknown fields are reported first even when the adapter failed too: a
+	// misspelt field usually is why a required one is "missing".
+	if unread := s.unread(); len(unread) > 0 {
+		if p != nil {
+			closeProvider(p)
+		}
+		client.CloseIdleConnections()
+		known := append(append([]string{}, commonFields...), sortedKeys(s.read)...)
+		return nil, &ConfigError{Region: name, Field: unread[0], Msg: fmt.Sprintf("unknown field for provider %s (known: %s)", rc.Provider, strings.Join(known, ", ")), Err: err}
+	}
+	if err != nil {
+		client.CloseIdleConnections()
+		var ce *ConfigError
+		if errors.As(err, &ce) {
+			return nil, err
+		}
+		return nil, &ConfigError{Region: name, Msg: err.Error(), Err: err}
+	}
+	if p == nil {
+		client.CloseIdleConnections()
+		return nil, &ConfigError{Region: name, Msg: fmt.Sprintf("provider %s returned no Provider and no error", rc.Provider)}
+	}
+	return &openRegion{provider: p, client: client}, nil
+}
+
+func newRegionClient(name string, opts *OpenOptions) *http.Client {
+	if opts.HTTPClient != nil {
+		if c := opts.HTTPClient(name); c != nil {
+			return c
+		}
+	}
+	rt := opts.Transport
+	if rt == nil {
+		// A clone gives the region its own connection pool, so Close can
+		// release it without touching the rest of the program.
+		if t, ok := http.DefaultTransport.(*http.Transport); ok {
+			rt = t.Clone()
+		} else {
+			rt = http.DefaultTransport
+		}
+	}
+	return &http.Client{Transport: rt, Timeout: defaultClientTimeout}
+}
+
+func closeProvider(p Provider) error {
+	if c, ok := p.(Closer); ok {
+		return c.Close()
+	}
+	return nil
+}
+
+// Provider returns the provider of a region. An unknown region is an error
+// that lists the configured ones.
+func (r *Regions) Provider(region string) (Provider, error) {
+	if r.closed.Load() {
+		return nil, &ConfigError{Region: region, Msg: "the regions are closed"}
+	}
+	or, ok := r.regions[region]
+	if !ok {
+		return nil, &ConfigError{Region: region, Msg: fmt.Sprintf("unknown region (configured: %s)", strings.Join(r.names, ", "))}
+	}
+	return or.provider, nil
+}
+
+// Default returns the provider of the default region: default_region, or the
+// only region when the config has one. Unlike Provider it has no error to
+// return, so it still answers after Close; the provider it returns is closed then.
+func (r *Regions) Default() Provider { return r.regions[r.def].provider }
+
+// DefaultName returns the name of the default region.
+func (r *Regions) DefaultName() string { return r.def }
+
+// Names returns the configured region names, sorted.
+func (r *Regions) Names() []string { return append([]string(nil), r.names...) }
+
+// String lists the regions and their providers.
+func (r *Regions) String() string {
+	parts := make([]string, 0, len(r.names))
+	for _, name := range r.names {
+		if or, ok := r.regions[name]; ok {
+			parts = append(parts, name+": "+or.provider.Name())
+		}
+	}
+	return fmt.Sprintf("payments.Regions{default: %s, regions: {%s}}", r.def, strings.Join(parts, ", "))
+}
+
+// Close closes every provider that implements Closer and the idle connections
+// of every region's client. Later calls return the first call's result, and
+// Provider fails after it.
+func (r *Regions) Close() error {
+	r.closeOnce.Do(func() {
+		r.closed.Store(true)
+		var errs []error
+		for _, name := range r.names {
+			or, ok := r.regions[name]
+			if !ok {
+				continue
+			}
+			if err := closeProvider(or.provider); err != nil {
+				errs = append(errs, fmt.Errorf("region %q: %w", name, err))
+			}
+			or.client.CloseIdleConnections()
+		}
+		r.closeErr = errors.Join(errs...)
+	})
+	return r.closeErr
+}
