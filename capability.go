@@ -55,6 +55,12 @@ func Capabilities(p Provider) []Capability {
 	if _, ok := p.(OperationChecker); ok {
 		caps = append(caps, CapAsyncOperations)
 	}
+	if _, ok := p.(Starter); ok {
+		caps = append(caps, CapStart)
+	}
+	if _, ok := p.(Finder); ok {
+		caps = append(caps, CapFind)
+	}
 	return caps
 }
 

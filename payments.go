@@ -8,6 +8,10 @@
 // money, Void releases it, Rollback makes sure nothing stays charged, Status
 // reads the payment. Providers that give money back also implement
 // [Refunder]. Each action returns a [Result]; Status returns a [Payment].
+// Providers whose server side creates payments (Yandex Pay orders with a
+// payment link) implement [Starter]: call [Start]. Providers that list a
+// buyer's payments (RuStore purchases of one app user) implement [Finder]:
+// call [Find], or [FindRef] to get a full Ref from a bare payment id.
 //
 // Statuses are normalized by package status: RuStore's PAID and Yandex Pay's
 // AUTHORIZED are both status.Authorized, and the raw value is kept beside it.
