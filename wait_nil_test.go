@@ -20,6 +20,7 @@ func TestWaitRefusesNilProviderAndContext(t *testing.T) {
 	assert.Equal(t, payments.CodeInvalidArgument, payments.CodeOf(err))
 	assert.Contains(t, err.Error(), "nil Provider")
 
+	//lint:ignore SA1012 a nil context is the input under test
 	_, err = payments.Wait(nil, &fakeProvider{statuses: []status.Status{status.Pending}}, pending, fast)
 	require.Error(t, err)
 	assert.Equal(t, payments.CodeInvalidArgument, payments.CodeOf(err))

@@ -64,7 +64,7 @@ func testFaults(t *testing.T, newHarness NewHarness) {
 				ctx := ctxFor(t)
 				res, err := a.call(ctx, h.Provider(), ref)
 				if err == nil && res != nil && res.Pending {
-					res, err = payments.Wait(ctx, h.Provider(), res, &payments.WaitOptions{Interval: 10 * time.Millisecond})
+					_, err = payments.Wait(ctx, h.Provider(), res, &payments.WaitOptions{Interval: 10 * time.Millisecond})
 				}
 				code := success
 				if err != nil {
