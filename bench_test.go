@@ -21,7 +21,7 @@ func benchRuStore(b *testing.B) (*rustoretest.Server, payments.Provider) {
 	srv := rustoretest.NewServer(nil)
 	b.Cleanup(srv.Close)
 	p, err := rustore.New(rustore.Config{KeyID: srv.KeyID(), PrivateKey: payments.Secret(srv.PrivateKeyBase64()),
-		AppID: srv.AppID(), BaseURL: srv.URL, Now: srv.Now})
+		AppID: srv.AppID(), HTTPOptions: payments.HTTPOptions{BaseURL: srv.URL}, Now: srv.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func benchYandexPay(b *testing.B) (*yandexpaytest.Server, payments.Provider) {
 	b.Helper()
 	srv := yandexpaytest.NewServer(nil)
 	b.Cleanup(srv.Close)
-	p, err := yandexpay.New(yandexpay.Config{APIKey: payments.Secret(srv.APIKey()), BaseURL: srv.BaseURL()})
+	p, err := yandexpay.New(yandexpay.Config{APIKey: payments.Secret(srv.APIKey()), HTTPOptions: payments.HTTPOptions{BaseURL: srv.BaseURL()}})
 	if err != nil {
 		b.Fatal(err)
 	}

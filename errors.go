@@ -100,6 +100,10 @@ type Error struct {
 	Provider string
 	// Op is the portable operation (OpCapture, OpStatus, ...).
 	Op Operation
+	// Field names the input that was refused, when one is to blame: a Config
+	// field of an adapter's New ("KeyID") or an argument ("ref.ID"). Tools map
+	// it back to where the value came from, e.g. a config file's field.
+	Field string
 	// HTTPStatus is the status of the provider's last answer, 0 if none came.
 	HTTPStatus int
 	// ProviderCode is the provider's own error code (RuStore "ERROR", Yandex Pay
@@ -134,6 +138,10 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 	}
 	b.WriteString(e.Code.String())
+	if e.Field != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Field)
+	}
 	if e.Message != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Message)
@@ -196,7 +204,7 @@ var contextCauses = map[Code]error{
 // isSentinel tells a bare sentinel (code only) from a full error, so that two
 // unrelated real errors with the same code are not "equal".
 func (e *Error) isSentinel() bool {
-	return e.Provider == "" && e.Op == "" && e.Message == "" && e.HTTPStatus == 0 && e.Err == nil && e.IdempotencyKey == ""
+	return e.Provider == "" && e.Op == "" && e.Field == "" && e.Message == "" && e.HTTPStatus == 0 && e.Err == nil && e.IdempotencyKey == ""
 }
 
 // Sentinels for errors.Is. They carry a code and nothing else.

@@ -89,7 +89,7 @@ func ExampleCodeOf() {
 	rs := rustoretest.NewServer(nil)
 	defer rs.Close()
 	p, err := rustore.New(rustore.Config{KeyID: rs.KeyID(), PrivateKey: payments.Secret(rs.PrivateKeyBase64()),
-		AppID: rs.AppID(), BaseURL: rs.URL, Now: rs.Now})
+		AppID: rs.AppID(), HTTPOptions: payments.HTTPOptions{BaseURL: rs.URL}, Now: rs.Now})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func ExampleCodeOf() {
 func ExampleWait() {
 	ys := yandexpaytest.NewServer(nil)
 	defer ys.Close()
-	p, err := yandexpay.New(yandexpay.Config{APIKey: payments.Secret(ys.APIKey()), BaseURL: ys.BaseURL()})
+	p, err := yandexpay.New(yandexpay.Config{APIKey: payments.Secret(ys.APIKey()), HTTPOptions: payments.HTTPOptions{BaseURL: ys.BaseURL()}})
 	if err != nil {
 		log.Fatal(err)
 	}

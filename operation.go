@@ -27,6 +27,9 @@ const (
 	OpStart Operation = "start"
 	// OpFind looks payments up (Finder).
 	OpFind Operation = "find"
+	// OpNew builds a provider from its Config (an adapter's New); its errors
+	// name the refused field in Error.Field.
+	OpNew Operation = "new"
 	// OpNotification verifies and decodes a provider notification.
 	OpNotification Operation = "notification"
 )

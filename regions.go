@@ -10,7 +10,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 )
 
 // OpenOptions tune Open. A nil *OpenOptions means defaults.
@@ -18,8 +17,8 @@ type OpenOptions struct {
 	// Logger receives the adapters' logs, with a "region" attribute; nil for none.
 	Logger *slog.Logger
 	// HTTPClient returns the client for a region; called once per region. Nil
-	// gives each region its own pooled client with Transport (below) and a
-	// 60-second overall timeout as a last guard: callers bound each call with
+	// gives each region its own pooled client with Transport (below) and
+	// DefaultHTTPTimeout as a last guard: callers bound each call with
 	// their context.
 	HTTPClient func(region string) *http.Client
 	// Transport is the round tripper of the default clients; nil for a clone
@@ -29,10 +28,6 @@ type OpenOptions struct {
 	// tools that hold credentials in memory set it.
 	Getenv func(string) string
 }
-
-// defaultClientTimeout bounds a request whose caller set no deadline; RuStore
-// may take about 30 s to confirm, so it leaves room for that.
-const defaultClientTimeout = 60 * time.Second
 
 // Regions holds one open Provider per configured region. It is safe for
 // concurrent use; Close releases what the providers hold.
@@ -155,7 +150,7 @@ func newRegionClient(name string, opts *OpenOptions) *http.Client {
 			rt = http.DefaultTransport
 		}
 	}
-	return &http.Client{Transport: rt, Timeout: defaultClientTimeout}
+	return &http.Client{Transport: rt, Timeout: DefaultHTTPTimeout}
 }
 
 func closeProvider(p Provider) error {

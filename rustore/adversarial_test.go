@@ -195,7 +195,7 @@ func TestUnsendableTokenFromAuthIsRefusedAndNotCached(t *testing.T) {
 	key, err := rustoretest.DefaultPrivateKey()
 	require.NoError(t, err)
 	c, err := rustore.New(rustore.Config{KeyID: "k", PrivateKey: payments.Secret(pkcs8Base64(t, key)), AppID: 42,
-		BaseURL: srv.URL, MaxRetries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+		HTTPOptions: payments.HTTPOptions{BaseURL: srv.URL, MaxRetries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond}})
 	require.NoError(t, err)
 	for i := 0; i < 2; i++ {
 		_, err := c.Status(context.Background(), fakeRef)

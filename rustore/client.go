@@ -3,7 +3,6 @@ package rustore
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/driver"
 	"github.com/regionpay/payments/internal/transport"
 )
 
@@ -35,22 +35,9 @@ type Config struct {
 	AppID int64
 	// Sandbox sends every call to the test-purchase paths (/public/sandbox/...).
 	Sandbox bool
-	// BaseURL overrides DefaultBaseURL, e.g. with an emulator's address. It
-	// must be https, except plain http to a loopback host.
-	BaseURL string
-	// HTTPClient is used for every request; nil means a pooled client with a
-	// 30 s timeout. RuStore can take up to ~30 s to confirm, so keep any
-	// timeout above that.
-	HTTPClient *http.Client
-	// Logger receives one line per HTTP attempt (never headers, bodies or
-	// credentials); nil means no logs.
-	Logger *slog.Logger
-	// MaxRetries bounds the retries of one request after the first attempt:
-	// 0 means the transport's default (3), negative means none.
-	MaxRetries int
-	// RetryWaitMin and RetryWaitMax bound the pause between retries (defaults
-	// 200 ms and 5 s).
-	RetryWaitMin, RetryWaitMax time.Duration
+	// HTTPOptions are the HTTP settings every adapter shares; BaseURL
+	// overrides DefaultBaseURL.
+	payments.HTTPOptions
 	// Now is the clock for the auth timestamp and the token's expiry; nil
 	// means time.Now. Emulators pass theirs.
 	Now func() time.Time
@@ -77,29 +64,21 @@ var (
 // New checks cfg and builds a Client. It parses the private key once and
 // sends nothing: the first call fetches the token.
 func New(cfg Config) (*Client, error) {
-	bad := func(format string, args ...any) (*Client, error) {
-		return nil, payments.InvalidArgument(Name, "new", format, args...)
-	}
 	keyID := strings.TrimSpace(cfg.KeyID)
 	switch {
 	case keyID == "":
-		return bad("KeyID is empty: pass the API key id from the RuStore console")
+		return nil, driver.ConfigError(Name, "KeyID", "empty: pass the API key id from the RuStore console")
 	case strings.IndexFunc(keyID, unicode.IsControl) >= 0:
-		return bad("KeyID contains control characters")
+		return nil, driver.ConfigError(Name, "KeyID", "contains control characters")
 	case cfg.AppID <= 0:
-		return bad("AppID must be a positive number (the digits in console.rustore.ru/apps/{appId}/versions), got %d", cfg.AppID)
-	case cfg.RetryWaitMin < 0 || cfg.RetryWaitMax < 0:
-		return bad("RetryWaitMin and RetryWaitMax must not be negative")
-	case cfg.RetryWaitMin > 0 && cfg.RetryWaitMax > 0 && cfg.RetryWaitMin > cfg.RetryWaitMax:
-		return bad("RetryWaitMin (%s) is above RetryWaitMax (%s)", cfg.RetryWaitMin, cfg.RetryWaitMax)
+		return nil, driver.ConfigError(Name, "AppID", "must be a positive number (the digits in console.rustore.ru/apps/{appId}/versions), got %d", cfg.AppID)
+	}
+	if err := driver.CheckHTTPOptions(Name, cfg.HTTPOptions); err != nil {
+		return nil, err
 	}
 	key, err := parsePrivateKey(cfg.PrivateKey.Reveal())
 	if err != nil {
-		return bad("%v", err)
-	}
-	base := strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
-	if base == "" {
-		base = DefaultBaseURL
+		return nil, driver.ConfigError(Name, "PrivateKey", "%v", err)
 	}
 	now := cfg.Now
 	if now == nil {
@@ -107,27 +86,18 @@ func New(cfg Config) (*Client, error) {
 	}
 	ts := &tokenSource{key: key, keyID: keyID, now: now}
 	rawKey := strings.TrimSpace(cfg.PrivateKey.Reveal())
-	tr, err := transport.New(transport.Config{
-		Provider:     Name,
-		BaseURL:      base,
-		HTTPClient:   cfg.HTTPClient,
-		Logger:       cfg.Logger,
-		MaxRetries:   cfg.MaxRetries,
-		RetryWaitMin: cfg.RetryWaitMin,
-		RetryWaitMax: cfg.RetryWaitMax,
-		Secrets:      func() []string { return append(ts.Secrets(), rawKey) },
-	})
+	tc := transport.FromOptions(Name, DefaultBaseURL, cfg.HTTPOptions)
+	tc.Secrets = func() []string { return append(ts.Secrets(), rawKey) }
+	tr, err := transport.New(tc)
 	if err != nil {
-		// Not "BaseURL: ...": the transport also refuses retry waits, e.g. a
-		// RetryWaitMin above the default RetryWaitMax, and names the field.
-		return bad("%v", err)
+		return nil, driver.ConfigError(Name, "", "%v", err)
 	}
 	ts.tr = tr
 	prefix := "/public"
 	if cfg.Sandbox {
 		prefix = "/public/sandbox"
 	}
-	return &Client{tr: tr, tokens: ts, appID: cfg.AppID, keyID: keyID, baseURL: base, prefix: prefix}, nil
+	return &Client{tr: tr, tokens: ts, appID: cfg.AppID, keyID: keyID, baseURL: tc.BaseURL, prefix: prefix}, nil
 }
 
 // Name returns "rustore".

@@ -20,11 +20,11 @@ func ExampleClient_Capture() {
 	paid := srv.AddPurchase(rustoretest.Purchase{Status: "paid", AmountCreate: 29900})
 
 	client, err := rustore.New(rustore.Config{
-		KeyID:      srv.KeyID(),
-		PrivateKey: payments.Secret(srv.PrivateKeyBase64()),
-		AppID:      srv.AppID(),
-		BaseURL:    srv.URL,
-		Now:        srv.Now,
+		KeyID:       srv.KeyID(),
+		PrivateKey:  payments.Secret(srv.PrivateKeyBase64()),
+		AppID:       srv.AppID(),
+		HTTPOptions: payments.HTTPOptions{BaseURL: srv.URL},
+		Now:         srv.Now,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -62,11 +62,11 @@ func ExampleClient_Rollback() {
 	srv := rustoretest.NewServer(nil)
 	defer srv.Close()
 	client, err := rustore.New(rustore.Config{
-		KeyID:      srv.KeyID(),
-		PrivateKey: payments.Secret(srv.PrivateKeyPEM()),
-		AppID:      srv.AppID(),
-		BaseURL:    srv.URL,
-		Now:        srv.Now,
+		KeyID:       srv.KeyID(),
+		PrivateKey:  payments.Secret(srv.PrivateKeyPEM()),
+		AppID:       srv.AppID(),
+		HTTPOptions: payments.HTTPOptions{BaseURL: srv.URL},
+		Now:         srv.Now,
 	})
 	if err != nil {
 		log.Fatal(err)

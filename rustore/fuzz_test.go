@@ -200,14 +200,10 @@ func newFuzzClient(rt http.RoundTripper) (*Client, error) {
 		return nil, err
 	}
 	return New(Config{
-		KeyID:        "fuzz-key",
-		PrivateKey:   payments.Secret(base64.StdEncoding.EncodeToString(der)),
-		AppID:        42,
-		BaseURL:      "http://127.0.0.1:1",
-		HTTPClient:   &http.Client{Transport: rt},
-		MaxRetries:   1,
-		RetryWaitMin: time.Microsecond,
-		RetryWaitMax: time.Microsecond,
+		KeyID:       "fuzz-key",
+		PrivateKey:  payments.Secret(base64.StdEncoding.EncodeToString(der)),
+		AppID:       42,
+		HTTPOptions: payments.HTTPOptions{BaseURL: "http://127.0.0.1:1", HTTPClient: &http.Client{Transport: rt}, MaxRetries: 1, RetryWaitMin: time.Microsecond, RetryWaitMax: time.Microsecond},
 	})
 }
 

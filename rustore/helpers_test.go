@@ -28,15 +28,11 @@ import (
 // emulator's clock.
 func configFor(srv *rustoretest.Server, logs *testlog.Buffer) rustore.Config {
 	return rustore.Config{
-		KeyID:        srv.KeyID(),
-		PrivateKey:   payments.Secret(srv.PrivateKeyBase64()),
-		AppID:        srv.AppID(),
-		BaseURL:      srv.URL,
-		Logger:       logs.Logger(slog.LevelDebug),
-		MaxRetries:   2,
-		RetryWaitMin: time.Millisecond,
-		RetryWaitMax: 5 * time.Millisecond,
-		Now:          srv.Now,
+		KeyID:       srv.KeyID(),
+		PrivateKey:  payments.Secret(srv.PrivateKeyBase64()),
+		AppID:       srv.AppID(),
+		HTTPOptions: payments.HTTPOptions{BaseURL: srv.URL, Logger: logs.Logger(slog.LevelDebug), MaxRetries: 2, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond},
+		Now:         srv.Now,
 	}
 }
 
@@ -180,14 +176,10 @@ func (f *fakeAPI) client(t *testing.T, logs *testlog.Buffer) *rustore.Client {
 	key, err := rustoretest.DefaultPrivateKey()
 	require.NoError(t, err)
 	c, err := rustore.New(rustore.Config{
-		KeyID:        "fake-key",
-		PrivateKey:   payments.Secret(pkcs8Base64(t, key)),
-		AppID:        42,
-		BaseURL:      f.srv.URL,
-		Logger:       logs.Logger(slog.LevelDebug),
-		MaxRetries:   1,
-		RetryWaitMin: time.Millisecond,
-		RetryWaitMax: 2 * time.Millisecond,
+		KeyID:       "fake-key",
+		PrivateKey:  payments.Secret(pkcs8Base64(t, key)),
+		AppID:       42,
+		HTTPOptions: payments.HTTPOptions{BaseURL: f.srv.URL, Logger: logs.Logger(slog.LevelDebug), MaxRetries: 1, RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond},
 	})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })

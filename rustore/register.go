@@ -2,6 +2,7 @@ package rustore
 
 import (
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/driver"
 )
 
 // init registers the adapter as "rustore", so that importing the package is
@@ -35,17 +36,20 @@ func registryOpen(s *payments.Settings) (payments.Provider, error) {
 		PrivateKey: key,
 		AppID:      appID,
 		Sandbox:    s.Sandbox,
-		BaseURL:    s.BaseURL,
-		HTTPClient: s.HTTPClient,
-		Logger:     s.Logger,
+		HTTPOptions: payments.HTTPOptions{
+			BaseURL:    s.BaseURL,
+			HTTPClient: s.HTTPClient,
+			Logger:     s.Logger,
+		},
 	})
 	if err != nil {
-		// key_id and app_id were checked above; what New refuses is the key.
-		// Only New's message: the config error names the region and field already.
-		return nil, s.Errorf("private_key", "%s", errMessage(err))
+		return nil, driver.OpenError(s, err, configFields)
 	}
 	return c, nil
 }
+
+// configFields maps Config fields to the config file's names for them.
+var configFields = map[string]string{"KeyID": "key_id", "AppID": "app_id", "PrivateKey": "private_key"}
 
 // registryFirstErr returns the first non-nil error, in field order, so the message
 // is about one field.

@@ -108,18 +108,23 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	srv := rustoretest.NewServer(nil)
 	defer srv.Close()
 	cases := []struct {
-		name string
-		edit func(*rustore.Config)
-		want string
+		name  string
+		edit  func(*rustore.Config)
+		field string
+		want  string
 	}{
-		{"empty key id", func(c *rustore.Config) { c.KeyID = " " }, "KeyID is empty"},
-		{"control char in key id", func(c *rustore.Config) { c.KeyID = "key\nid" }, "KeyID contains control characters"},
-		{"zero app id", func(c *rustore.Config) { c.AppID = 0 }, "AppID must be a positive number"},
-		{"negative app id", func(c *rustore.Config) { c.AppID = -5 }, "got -5"},
-		{"plain http to a remote host", func(c *rustore.Config) { c.BaseURL = "http://example.com" }, "BaseURL"},
-		{"ftp base url", func(c *rustore.Config) { c.BaseURL = "ftp://127.0.0.1/x" }, "BaseURL"},
-		{"negative wait", func(c *rustore.Config) { c.RetryWaitMin = -time.Second }, "must not be negative"},
-		{"min above max", func(c *rustore.Config) { c.RetryWaitMin, c.RetryWaitMax = 2*time.Second, time.Second }, "above RetryWaitMax"},
+		{"empty key id", func(c *rustore.Config) { c.KeyID = " " }, "KeyID", "empty"},
+		{"control char in key id", func(c *rustore.Config) { c.KeyID = "key\nid" }, "KeyID", "contains control characters"},
+		{"zero app id", func(c *rustore.Config) { c.AppID = 0 }, "AppID", "must be a positive number"},
+		{"negative app id", func(c *rustore.Config) { c.AppID = -5 }, "AppID", "got -5"},
+		{"bad private key", func(c *rustore.Config) { c.PrivateKey = "not a key" }, "PrivateKey", ""},
+		{"plain http to a remote host", func(c *rustore.Config) { c.BaseURL = "http://example.com" }, "BaseURL", "loopback"},
+		{"ftp base url", func(c *rustore.Config) { c.BaseURL = "ftp://127.0.0.1/x" }, "BaseURL", "ftp"},
+		{"negative wait", func(c *rustore.Config) { c.RetryWaitMin = -time.Second }, "RetryWaitMin", "must not be negative"},
+		{"min above max", func(c *rustore.Config) { c.RetryWaitMin, c.RetryWaitMax = 2*time.Second, time.Second }, "RetryWaitMin", "above RetryWaitMax"},
+		// Only the default maximum (5 s) stands against this minimum: the
+		// error still names the retry wait, not the base URL.
+		{"min above default max", func(c *rustore.Config) { c.RetryWaitMin, c.RetryWaitMax = time.Minute, 0 }, "RetryWaitMin", "1m0s is above RetryWaitMax (5s)"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -129,24 +134,12 @@ func TestNewRejectsBadConfig(t *testing.T) {
 			pe := asError(t, err)
 			assert.Equal(t, payments.CodeInvalidArgument, pe.Code)
 			assert.Equal(t, rustore.Name, pe.Provider)
+			assert.Equal(t, payments.OpNew, pe.Op)
+			assert.Equal(t, tc.field, pe.Field)
 			assert.Contains(t, pe.Message, tc.want)
 		})
 	}
 	assert.Empty(t, srv.Requests(), "New must not touch the network")
-}
-
-// TestNewDoesNotBlameBaseURLForRetryWaits checks that a refusal only the
-// transport makes (RetryWaitMin above the default RetryWaitMax) names the
-// retry wait, not the base URL.
-func TestNewDoesNotBlameBaseURLForRetryWaits(t *testing.T) {
-	srv := rustoretest.NewServer(nil)
-	defer srv.Close()
-	cfg := configFor(srv, &testlog.Buffer{})
-	cfg.RetryWaitMin, cfg.RetryWaitMax = time.Minute, 0
-	_, err := rustore.New(cfg)
-	pe := asError(t, err)
-	assert.Equal(t, payments.CodeInvalidArgument, pe.Code)
-	assert.Equal(t, "transport: RetryWaitMin (1m0s) must not exceed RetryWaitMax (5s)", pe.Message)
 }
 
 func TestColdClientAuthenticatesOnceForConcurrentCalls(t *testing.T) {

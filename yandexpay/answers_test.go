@@ -153,7 +153,7 @@ func TestProviderTextNeverCarriesTheKey(t *testing.T) {
 				}
 				return tc.code, tc.body
 			})
-			c := mustClient(t, yandexpay.Config{APIKey: key, BaseURL: base, MaxRetries: -1})
+			c := mustClient(t, yandexpay.Config{APIKey: key, HTTPOptions: payments.HTTPOptions{BaseURL: base, MaxRetries: -1}})
 			_, err := c.Capture(ctxT(t), payments.Ref{ID: "o"}, &payments.CaptureOptions{IdempotencyKey: "k-1"})
 			var pe *payments.Error
 			if !errors.As(err, &pe) || pe.Message == "" {
@@ -187,7 +187,7 @@ func TestWriteAnswerForAnotherOperationIsNotSuccess(t *testing.T) {
 				}
 				return 200, `{"code":200,"status":"success","data":{"operation":` + tc.op + `}}`
 			})
-			c := mustClient(t, yandexpay.Config{APIKey: "another-op-key-1234", BaseURL: base, MaxRetries: -1})
+			c := mustClient(t, yandexpay.Config{APIKey: "another-op-key-1234", HTTPOptions: payments.HTTPOptions{BaseURL: base, MaxRetries: -1}})
 			res, err := c.Capture(ctxT(t), payments.Ref{ID: "o"}, &payments.CaptureOptions{IdempotencyKey: "k-1"})
 			if err == nil {
 				t.Fatalf("capture answered with %s reported success (%+v)", tc.op, res)
@@ -211,7 +211,7 @@ func TestWriteWithUnknownOperationStatusIsOutcomeUnknown(t *testing.T) {
 		}
 		return 200, op
 	})
-	c := mustClient(t, yandexpay.Config{APIKey: "unknown-op-status-key-1", BaseURL: base, MaxRetries: -1})
+	c := mustClient(t, yandexpay.Config{APIKey: "unknown-op-status-key-1", HTTPOptions: payments.HTTPOptions{BaseURL: base, MaxRetries: -1}})
 	_, err := c.Refund(ctxT(t), payments.Ref{ID: "o"}, &payments.RefundOptions{Amount: rub(5000), IdempotencyKey: "k-1"})
 	pe := wantCode(t, err, payments.CodeOutcomeUnknown)
 	if !strings.Contains(pe.Message, "PROCESSING") {
@@ -281,10 +281,8 @@ func FuzzAnswers(f *testing.F) {
 			return int(code), body
 		})
 		c, err := yandexpay.New(yandexpay.Config{
-			APIKey:     key,
-			BaseURL:    "http://127.0.0.1/api/merchant",
-			HTTPClient: &http.Client{Transport: answer},
-			MaxRetries: -1,
+			APIKey:      key,
+			HTTPOptions: payments.HTTPOptions{BaseURL: "http://127.0.0.1/api/merchant", HTTPClient: &http.Client{Transport: answer}, MaxRetries: -1},
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -72,7 +72,7 @@ func TestErrorAnswers(t *testing.T) {
 				_, _ = w.Write([]byte(tc.body))
 			}))
 			t.Cleanup(srv.Close)
-			c := mustClient(t, yandexpay.Config{APIKey: key, BaseURL: srv.URL + "/api/merchant", MaxRetries: -1})
+			c := mustClient(t, yandexpay.Config{APIKey: key, HTTPOptions: payments.HTTPOptions{BaseURL: srv.URL + "/api/merchant", MaxRetries: -1}})
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			var err error
@@ -132,7 +132,7 @@ func TestStatusTable(t *testing.T) {
 				_, _ = w.Write([]byte(body))
 			}))
 			t.Cleanup(srv.Close)
-			c := mustClient(t, yandexpay.Config{APIKey: "k", BaseURL: srv.URL})
+			c := mustClient(t, yandexpay.Config{APIKey: "k", HTTPOptions: payments.HTTPOptions{BaseURL: srv.URL}})
 			pay, err := c.Status(context.Background(), payments.Ref{ID: "o-1"})
 			if err != nil {
 				t.Fatal(err)

@@ -17,7 +17,7 @@ func Example() {
 	defer srv.Close()
 	srv.AddOrder(yandexpaytest.Order{OrderID: "order-1", Amount: 123450})
 
-	client, err := yandexpay.New(yandexpay.Config{APIKey: payments.Secret(srv.APIKey()), BaseURL: srv.BaseURL()})
+	client, err := yandexpay.New(yandexpay.Config{APIKey: payments.Secret(srv.APIKey()), HTTPOptions: payments.HTTPOptions{BaseURL: srv.BaseURL()}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -51,7 +51,7 @@ func ExampleClient_Refund() {
 	defer srv.Close()
 	srv.AddOrder(yandexpaytest.Order{OrderID: "order-2", Status: yandexpaytest.StatusCaptured, Amount: 50000})
 
-	client, err := yandexpay.New(yandexpay.Config{APIKey: payments.Secret(srv.APIKey()), BaseURL: srv.BaseURL()})
+	client, err := yandexpay.New(yandexpay.Config{APIKey: payments.Secret(srv.APIKey()), HTTPOptions: payments.HTTPOptions{BaseURL: srv.BaseURL()}})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,9 +1,8 @@
 package yandexpay
 
 import (
-	"time"
-
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/driver"
 )
 
 // init registers the adapter as "yandexpay", so that importing the package
@@ -27,19 +26,22 @@ func registryOpen(s *payments.Settings) (payments.Provider, error) {
 		return nil, errKey
 	case errTimeout != nil:
 		return nil, errTimeout
-	case timeout > 0 && timeout < time.Second:
-		return nil, s.Errorf("default_timeout", "must be at least 1s (Yandex Pay's minimum X-Request-Timeout), got %s", timeout)
 	}
 	c, err := New(Config{
 		APIKey:         key,
 		Sandbox:        s.Sandbox,
-		BaseURL:        s.BaseURL,
-		HTTPClient:     s.HTTPClient,
-		Logger:         s.Logger,
 		DefaultTimeout: timeout,
+		HTTPOptions: payments.HTTPOptions{
+			BaseURL:    s.BaseURL,
+			HTTPClient: s.HTTPClient,
+			Logger:     s.Logger,
+		},
 	})
 	if err != nil {
-		return nil, s.Errorf("", "%v", err)
+		return nil, driver.OpenError(s, err, configFields)
 	}
 	return c, nil
 }
+
+// configFields maps Config fields to the config file's names for them.
+var configFields = map[string]string{"APIKey": "api_key", "DefaultTimeout": "default_timeout"}

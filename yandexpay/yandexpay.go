@@ -100,6 +100,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/driver"
 	"github.com/regionpay/payments/internal/transport"
 	"github.com/regionpay/payments/internal/urlcheck"
 )
@@ -136,19 +137,9 @@ type Config struct {
 	APIKey payments.Secret
 	// Sandbox selects SandboxBaseURL instead of ProductionBaseURL.
 	Sandbox bool
-	// BaseURL overrides both, e.g. an emulator's Server.BaseURL(). It must be
-	// https, or http to a loopback host.
-	BaseURL string
-	// HTTPClient sends the requests; nil means a pooled client with a 30s timeout.
-	HTTPClient *http.Client
-	// Logger receives request logs (never headers, bodies or keys); nil discards.
-	Logger *slog.Logger
-	// MaxRetries is how many times a retryable request is repeated; 0 means
-	// the transport default (3), negative means none.
-	MaxRetries int
-	// RetryWaitMin and RetryWaitMax bound the backoff between attempts; zero
-	// means the transport defaults (200ms, 5s).
-	RetryWaitMin, RetryWaitMax time.Duration
+	// HTTPOptions are the HTTP settings every adapter shares; BaseURL
+	// overrides both base URLs, e.g. with an emulator's Server.BaseURL().
+	payments.HTTPOptions
 	// DefaultTimeout is sent as X-Request-Timeout when the context has no
 	// deadline; 0 means DefaultRequestTimeout. Below one second is refused.
 	DefaultTimeout time.Duration
@@ -189,46 +180,38 @@ func New(cfg Config) (*Client, error) {
 	key := cfg.APIKey.Reveal()
 	switch {
 	case key == "":
-		return nil, errors.New("yandexpay: Config.APIKey is empty")
+		return nil, driver.ConfigError(Name, "APIKey", "empty")
 	case strings.ContainsAny(key, "\r\n"):
-		return nil, errors.New("yandexpay: Config.APIKey contains a line break")
+		return nil, driver.ConfigError(Name, "APIKey", "contains a line break")
 	case cfg.DefaultTimeout < 0:
-		return nil, fmt.Errorf("yandexpay: Config.DefaultTimeout is negative (%s)", cfg.DefaultTimeout)
+		return nil, driver.ConfigError(Name, "DefaultTimeout", "negative (%s)", cfg.DefaultTimeout)
 	case cfg.DefaultTimeout > 0 && cfg.DefaultTimeout < minRequestTimeout:
-		return nil, fmt.Errorf("yandexpay: Config.DefaultTimeout %s is below Yandex Pay's minimum of 1s", cfg.DefaultTimeout)
+		return nil, driver.ConfigError(Name, "DefaultTimeout", "%s is below Yandex Pay's minimum of 1s", cfg.DefaultTimeout)
 	}
-	base := cfg.BaseURL
-	switch {
-	case base != "":
-	case cfg.Sandbox:
+	if err := driver.CheckHTTPOptions(Name, cfg.HTTPOptions); err != nil {
+		return nil, err
+	}
+	base := ProductionBaseURL
+	if cfg.Sandbox {
 		base = SandboxBaseURL
-	default:
-		base = ProductionBaseURL
 	}
-	base = strings.TrimRight(base, "/")
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	tr, err := transport.New(transport.Config{
-		Provider:      Name,
-		BaseURL:       base,
-		HTTPClient:    cfg.HTTPClient,
-		Logger:        logger,
-		MaxRetries:    cfg.MaxRetries,
-		RetryWaitMin:  cfg.RetryWaitMin,
-		RetryWaitMax:  cfg.RetryWaitMax,
-		AttemptHeader: "X-Request-Attempt",
-		Secrets:       func() []string { return []string{key} },
-	})
+	tc := transport.FromOptions(Name, base, cfg.HTTPOptions)
+	tc.Logger = logger
+	tc.AttemptHeader = "X-Request-Attempt"
+	tc.Secrets = func() []string { return []string{key} }
+	tr, err := transport.New(tc)
 	if err != nil {
-		return nil, fmt.Errorf("yandexpay: %w", err)
+		return nil, driver.ConfigError(Name, "", "%v", err)
 	}
 	timeout := cfg.DefaultTimeout
 	if timeout == 0 {
 		timeout = DefaultRequestTimeout
 	}
-	return &Client{tr: tr, apiKey: cfg.APIKey, baseURL: base, defaultTimeout: timeout, log: logger}, nil
+	return &Client{tr: tr, apiKey: cfg.APIKey, baseURL: tc.BaseURL, defaultTimeout: timeout, log: logger}, nil
 }
 
 // Name returns "yandexpay".

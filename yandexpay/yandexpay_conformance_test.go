@@ -43,12 +43,8 @@ func newHarness(t *testing.T) *harness {
 // testConfig points a client at srv with retry waits short enough for tests.
 func testConfig(srv *yandexpaytest.Server, key string, logger *slog.Logger) yandexpay.Config {
 	return yandexpay.Config{
-		APIKey:       payments.Secret(key),
-		BaseURL:      srv.BaseURL(),
-		Logger:       logger,
-		MaxRetries:   3,
-		RetryWaitMin: time.Millisecond,
-		RetryWaitMax: 5 * time.Millisecond,
+		APIKey:      payments.Secret(key),
+		HTTPOptions: payments.HTTPOptions{BaseURL: srv.BaseURL(), Logger: logger, MaxRetries: 3, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond},
 	}
 }
 

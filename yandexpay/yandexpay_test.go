@@ -734,40 +734,39 @@ func TestRequestTimeoutHeader(t *testing.T) {
 
 func TestNew(t *testing.T) {
 	cases := []struct {
-		name string
-		cfg  yandexpay.Config
-		want string // "" means success
+		name  string
+		cfg   yandexpay.Config
+		field string // "" means success
+		want  string
 	}{
-		{"EmptyKey", yandexpay.Config{}, "APIKey is empty"},
-		{"KeyWithNewline", yandexpay.Config{APIKey: "a\nb"}, "line break"},
-		{"NegativeTimeout", yandexpay.Config{APIKey: "k", DefaultTimeout: -time.Second}, "negative"},
-		{"TimeoutBelowMinimum", yandexpay.Config{APIKey: "k", DefaultTimeout: 500 * time.Millisecond}, "minimum"},
-		{"PlainHTTPElsewhere", yandexpay.Config{APIKey: "k", BaseURL: "http://example.com/api/merchant"}, "yandexpay:"},
-		{"Production", yandexpay.Config{APIKey: "k"}, ""},
-		{"Sandbox", yandexpay.Config{APIKey: "k", Sandbox: true}, ""},
+		{"EmptyKey", yandexpay.Config{}, "APIKey", "empty"},
+		{"KeyWithNewline", yandexpay.Config{APIKey: "a\nb"}, "APIKey", "line break"},
+		{"NegativeTimeout", yandexpay.Config{APIKey: "k", DefaultTimeout: -time.Second}, "DefaultTimeout", "negative"},
+		{"TimeoutBelowMinimum", yandexpay.Config{APIKey: "k", DefaultTimeout: 500 * time.Millisecond}, "DefaultTimeout", "minimum"},
+		{"PlainHTTPElsewhere", yandexpay.Config{APIKey: "k", HTTPOptions: payments.HTTPOptions{BaseURL: "http://example.com/api/merchant"}}, "BaseURL", "loopback"},
+		{"NegativeRetries", yandexpay.Config{APIKey: "k", HTTPOptions: payments.HTTPOptions{RetryWaitMax: -time.Second}}, "RetryWaitMax", "negative"},
+		{"Production", yandexpay.Config{APIKey: "k"}, "", ""},
+		{"Sandbox", yandexpay.Config{APIKey: "k", Sandbox: true}, "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := yandexpay.New(tc.cfg)
-			if tc.want == "" {
+			if tc.field == "" {
 				if err != nil {
 					t.Fatal(err)
 				}
 				_ = c.Close()
 				return
 			}
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("New: %v; want an error containing %q", err, tc.want)
+			var pe *payments.Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("New: %v (%T); want a *payments.Error", err, err)
+			}
+			if pe.Code != payments.CodeInvalidArgument || pe.Op != payments.OpNew || pe.Field != tc.field || !strings.Contains(pe.Message, tc.want) {
+				t.Fatalf("New: code %s, op %q, field %q, message %q; want InvalidArgument, new, %q, a message containing %q",
+					pe.Code, pe.Op, pe.Field, pe.Message, tc.field, tc.want)
 			}
 		})
-	}
-	c := mustClient(t, yandexpay.Config{APIKey: "k", Sandbox: true})
-	if got := fmt.Sprint(c); !strings.Contains(got, yandexpay.SandboxBaseURL) {
-		t.Errorf("sandbox client %s; want base %s", got, yandexpay.SandboxBaseURL)
-	}
-	withPassword := yandexpay.Config{APIKey: "k", BaseURL: "https://user:hunter2-proxy@proxy.example/api/merchant"}
-	if got := fmt.Sprintf("%+v", withPassword); strings.Contains(got, "hunter2-proxy") {
-		t.Errorf("Config printed a URL password: %s", got)
 	}
 }
 

@@ -29,7 +29,7 @@ func TestAdaptersRegistered(t *testing.T) {
 func TestRegisterFieldErrors(t *testing.T) {
 	rs := rustoretest.NewServer(nil)
 	defer rs.Close()
-	env := map[string]string{"RS_KEY": rs.PrivateKeyBase64(), "YP_KEY": "yp", "BAD_KEY": regTestKey}
+	env := map[string]string{"RS_KEY": rs.PrivateKeyBase64(), "YP_KEY": "yp", "BAD_KEY": regTestKey, "BAD_NL": regTestKey + "\n" + regTestKey}
 	cases := []struct {
 		name   string
 		region string
@@ -47,12 +47,16 @@ func TestRegisterFieldErrors(t *testing.T) {
 			`field "private_key": missing: set private_key to "${ENV_VAR}" or private_key_file to a file path`},
 		{"rustore garbage key", `"provider": "rustore", "key_id": "k", "app_id": 1, "private_key": "${BAD_KEY}"`,
 			`field "private_key": `},
+		{"rustore key_id with a control character", `"provider": "rustore", "key_id": "k\u0001", "app_id": 1, "private_key": "${RS_KEY}"`,
+			`field "key_id": contains control characters`},
 		{"rustore misspelt field", `"provider": "rustore", "keyid": "k", "app_id": 1, "private_key": "${RS_KEY}"`,
 			`field "keyid": unknown field for provider rustore (known: provider, sandbox, base_url, app_id, key_id, private_key, private_key_file)`},
 		{"yandexpay missing key", `"provider": "yandexpay"`,
 			`field "api_key": missing: set api_key to "${ENV_VAR}" or api_key_file to a file path`},
 		{"yandexpay timeout too short", `"provider": "yandexpay", "api_key": "${YP_KEY}", "default_timeout": "500ms"`,
-			`field "default_timeout": must be at least 1s (Yandex Pay's minimum X-Request-Timeout), got 500ms`},
+			`field "default_timeout": 500ms is below Yandex Pay's minimum of 1s`},
+		{"yandexpay api_key with a line break", `"provider": "yandexpay", "api_key": "${BAD_NL}"`,
+			`field "api_key": contains a line break`},
 		{"yandexpay timeout not a duration", `"provider": "yandexpay", "api_key": "${YP_KEY}", "default_timeout": 15`,
 			`field "default_timeout": must be a duration string like "15s", got a JSON number`},
 		{"yandexpay rustore field", `"provider": "yandexpay", "api_key": "${YP_KEY}", "app_id": 1`,

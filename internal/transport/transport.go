@@ -35,7 +35,7 @@ const (
 	// DefaultTimeout bounds one attempt of the client New builds when
 	// Config.HTTPClient is nil, so a stalled provider cannot hold a call forever
 	// when the caller gave no deadline.
-	DefaultTimeout = 30 * time.Second
+	DefaultTimeout = payments.DefaultHTTPTimeout
 )
 
 // Config configures a Client. Zero values mean the defaults given.
@@ -47,7 +47,7 @@ type Config struct {
 	// except http to a loopback host (127.0.0.0/8, ::1, "localhost") so that
 	// emulators work; the check is by name or address only, no DNS.
 	BaseURL string
-	// HTTPClient sends the requests; nil means a new pooled client with a 30s
+	// HTTPClient sends the requests; nil means a new pooled client with a DefaultTimeout
 	// timeout. The Client works on a copy that never follows redirects.
 	HTTPClient *http.Client
 	// Logger receives one Debug record per attempt and a Warn per retry; nil

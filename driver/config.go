@@ -1,0 +1,74 @@
+package driver
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/transport"
+	"github.com/regionpay/payments/internal/urlcheck"
+)
+
+// ConfigError is the error an adapter's New returns for a Config field it
+// refuses: CodeInvalidArgument, Op payments.OpNew, and Field set, so that
+// OpenError can blame the matching config-file field.
+func ConfigError(provider, field, format string, args ...any) *payments.Error {
+	return &payments.Error{
+		Code:     payments.CodeInvalidArgument,
+		Provider: provider,
+		Op:       payments.OpNew,
+		Field:    field,
+		Message:  fmt.Sprintf(format, args...),
+	}
+}
+
+// CheckHTTPOptions refuses HTTP options no adapter can use, naming the
+// field: a base URL that is not https (or http to a loopback host), and
+// retry waits that are negative or out of order.
+func CheckHTTPOptions(provider string, o payments.HTTPOptions) error {
+	if o.BaseURL != "" {
+		if _, err := urlcheck.BaseURL(o.BaseURL); err != nil {
+			return ConfigError(provider, "BaseURL", "%v", err)
+		}
+	}
+	// Compare the waits the transport will use, defaults included, so that
+	// a RetryWaitMin above the default maximum is refused here, by name.
+	waitMin, waitMax := o.RetryWaitMin, o.RetryWaitMax
+	if waitMin == 0 {
+		waitMin = transport.DefaultRetryWaitMin
+	}
+	if waitMax == 0 {
+		waitMax = transport.DefaultRetryWaitMax
+	}
+	switch {
+	case o.RetryWaitMin < 0:
+		return ConfigError(provider, "RetryWaitMin", "must not be negative, got %s", o.RetryWaitMin)
+	case o.RetryWaitMax < 0:
+		return ConfigError(provider, "RetryWaitMax", "must not be negative, got %s", o.RetryWaitMax)
+	case waitMin > waitMax:
+		return ConfigError(provider, "RetryWaitMin", "%s is above RetryWaitMax (%s)", waitMin, waitMax)
+	}
+	return nil
+}
+
+// commonConfigFields maps the Config fields of payments.HTTPOptions that a
+// config file sets to the file's names for them.
+var commonConfigFields = map[string]string{"BaseURL": "base_url", "Sandbox": "sandbox"}
+
+// OpenError turns an error from an adapter's New, called by its registry
+// entry, into the config error for the region: fields maps the adapter's
+// Config field names to its config-file field names ({"KeyID": "key_id"}),
+// so the error blames the field the value came from. An error that names no
+// known field is blamed on the region as a whole. Only New's message is kept:
+// the config error names the region and the field already.
+func OpenError(s *payments.Settings, err error, fields map[string]string) error {
+	var pe *payments.Error
+	if !errors.As(err, &pe) {
+		return s.Errorf("", "%v", err)
+	}
+	name, ok := fields[pe.Field]
+	if !ok {
+		name = commonConfigFields[pe.Field]
+	}
+	return s.Errorf(name, "%s", pe.Message)
+}
