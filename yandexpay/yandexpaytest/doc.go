@@ -16,6 +16,7 @@
 // strings ("123.45") in both directions, and a JSON number where an amount
 // belongs is rejected, so an adapter sending floats is caught.
 //
+//	POST /v1/orders                            a new PENDING order with a payment link (see "Payment page")
 //	GET  /v1/orders/{order_id}                 order and its operations
 //	POST /v1/orders/{order_id}/capture         AUTHORIZED → CAPTURED (orderAmount below the hold captures part)
 //	POST /v1/orders/{order_id}/cancel          AUTHORIZED → VOIDED (reason required)
@@ -32,6 +33,30 @@
 // charges: [Order.Amount] minus [Order.RefundedAmount], because Yandex Pay
 // lowers the order amount by each refund. A partial capture lowers
 // [Order.Amount] to the captured amount.
+//
+// # Order creation and the payment page
+//
+// POST /v1/orders checks the request as Yandex Pay's order creation page
+// states: orderId, currencyCode, cart, redirectUrls (onSuccess and onError),
+// availablePaymentMethods (CARD, SPLIT, SBP) and an optional ttl in
+// seconds ([MinTTL] to [MaxTTL], default [DefaultTTL]). The cart's amounts
+// and counts are decimal strings; each unit price (total / quantity.count)
+// has at most two decimals, the total equals the sum of the lines and is at
+// least 1.00; otherwise the answer is 400 ORDER_CART_DATA_ERROR with
+// details {"field": "cart.items[1].total"} naming the field. Whole counts
+// only. The answer is {"paymentUrl"}; order reads then carry the cart and
+// the paymentUrl. A repeat with the same X-Request-Id and body gets the
+// first answer; the same orderId with the same cart and currency gets the
+// same paymentUrl, with anything else 409 ORDER_ALREADY_EXISTS (what Yandex
+// Pay answers is not documented: a client should read the order instead).
+//
+// The paymentUrl is a real web page on the emulator's second listener
+// ([Server.PageURL]). Its Pay button moves the order to AUTHORIZED (or
+// CAPTURED with Options.OneStage or [Server.SetOneStage]); Decline moves it
+// to FAILED; an unpaid order fails when its link expires on the emulator
+// clock ([Server.Advance]), a buyer who opened the page before that getting
+// [OpenedGrace] more. [Server.Pay] and [Server.Decline] do what the buttons
+// do; [Server.StatusChanges] lists every change made this way.
 //
 // # Headers
 //

@@ -92,6 +92,9 @@ func match(method, escaped string) (rt route, id string, found, methodOK bool, e
 		return route{}, "", false, false, nil
 	}
 	segs := strings.Split(rest, "/")
+	if rest == "v1/orders" {
+		return route{"v1", "orders", "", http.MethodPost, ActionCreate}, "", true, method == http.MethodPost, nil
+	}
 	if len(segs) < 3 || len(segs) > 4 || segs[2] == "" {
 		return route{}, "", false, false, nil
 	}
@@ -144,7 +147,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		write(w, fail(http.StatusBadRequest, ReasonBadRequest, msg, nil))
 		return
 	}
-	if rt.collection == "orders" && !validOrderID(id) {
+	if rt.collection == "orders" && rt.action != ActionCreate && !validOrderID(id) {
 		write(w, fail(http.StatusBadRequest, ReasonBadRequest,
 			fmt.Sprintf("order_id must be 1 to %d characters", MaxOrderIDLength), nil))
 		return
@@ -153,8 +156,13 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	f, _ := s.faults.Take(rt.action)
 	faultinject.Deliver(w, r, f, faultinject.Hooks{
 		Refusal: refusal,
-		Act:     func(k fault.Kind) reply { return s.act(rt.action, id, body, k == fault.UnknownStatus) },
-		Done:    s.closed,
+		Act: func(k fault.Kind) reply {
+			if rt.action == ActionCreate {
+				return s.createLocked(r.Header.Get("X-Request-Id"), body)
+			}
+			return s.act(rt.action, id, body, k == fault.UnknownStatus)
+		},
+		Done: s.closed,
 	})
 }
 

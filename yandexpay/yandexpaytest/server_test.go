@@ -385,7 +385,7 @@ func TestNotFoundAndRoutes(t *testing.T) {
 		{http.MethodPost, orderPath("missing", "rollback"), 404, yandexpaytest.ReasonOrderNotFound},
 		{http.MethodPost, "/v2/orders/missing/refund", 404, yandexpaytest.ReasonOrderNotFound},
 		{http.MethodGet, "/v1/operations/missing", 404, yandexpaytest.ReasonOperationNotFound},
-		{http.MethodGet, "/v1/orders", 404, yandexpaytest.ReasonNotFound},
+		{http.MethodGet, "/v1/orders", 405, yandexpaytest.ReasonMethodNotAllowed}, // POST creates orders
 		{http.MethodGet, "/v1/orders/", 404, yandexpaytest.ReasonNotFound},
 		{http.MethodPost, orderPath(o.OrderID, "explode"), 404, yandexpaytest.ReasonNotFound},
 		{http.MethodPost, "/v1/orders/" + o.OrderID + "/refund", 404, yandexpaytest.ReasonNotFound},

@@ -65,7 +65,10 @@ func remaining(o *Order) int64 { return o.Amount - o.RefundedAmount }
 func (s *Server) act(action, id string, body []byte, unknownStatus bool) reply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := time.Now().UTC()
+	now := s.nowLocked()
+	if o, ok := s.orders[id]; ok {
+		s.expire(o, now)
+	}
 	switch action {
 	case ActionOrder:
 		return s.readOrder(id, unknownStatus, now)
@@ -350,7 +353,7 @@ func (s *Server) orderJSON(o *Order) map[string]any {
 	if left < 0 {
 		left = 0
 	}
-	return map[string]any{
+	out := map[string]any{
 		"orderId":       o.OrderID,
 		"merchantId":    s.merchantID,
 		"orderAmount":   formatAmount(left),
@@ -360,6 +363,13 @@ func (s *Server) orderJSON(o *Order) map[string]any {
 		"created":       o.Created.UTC().Format(timeLayout),
 		"updated":       o.Updated.UTC().Format(timeLayout),
 	}
+	if o.Cart != nil {
+		out["cart"] = cartJSON(o.Cart)
+	}
+	if o.PaymentURL != "" {
+		out["paymentUrl"] = o.PaymentURL
+	}
+	return out
 }
 
 func operationJSON(op Operation) map[string]any {

@@ -72,6 +72,10 @@ type Options struct {
 	MerchantID string
 	// Async keeps every operation PENDING until CompleteOperation.
 	Async bool
+	// OneStage makes a buyer's payment on the payment page capture the
+	// order at once (CAPTURED), as for a merchant without two-stage payment;
+	// by default it is held (AUTHORIZED) until captured.
+	OneStage bool
 }
 
 // Server is a running emulator. Its methods are safe for concurrent use.
@@ -80,6 +84,7 @@ type Server struct {
 	URL string
 
 	srv        *httptest.Server
+	page       *httptest.Server // the payment pages' own listener
 	apiKey     string
 	merchantID string
 	closed     chan struct{}
@@ -94,6 +99,12 @@ type Server struct {
 	counts   map[countKey]int
 	requests []Request
 	faults   *faultinject.Injector
+
+	oneStage      bool
+	advanced      time.Duration           // how far Advance moved the clock
+	pageTokens    map[string]string       // payment page token → order id
+	created       map[string]createdReply // X-Request-Id → order creation answer
+	statusChanges []StatusChange
 }
 
 // opState is an operation plus what the emulator needs to finish it.
@@ -130,6 +141,20 @@ type Order struct {
 	Reason string
 	// Created and Updated default to the time AddOrder was called.
 	Created, Updated time.Time
+	// Cart is the cart the order was created with (POST /v1/orders); nil for
+	// orders added without one. Order reads report it.
+	Cart *Cart
+	// PaymentURL is the order's payment page, for orders created through
+	// POST /v1/orders.
+	PaymentURL string
+	// ExpiresAt is when an unpaid order fails, on the emulator clock; zero
+	// means never.
+	ExpiresAt time.Time
+	// RedirectURLs and PaymentMethods are as the creation request gave them.
+	RedirectURLs   RedirectURLs
+	PaymentMethods []string
+
+	opened bool // the buyer opened the payment page
 }
 
 // Operation is one capture, cancel, submit or refund.
@@ -175,7 +200,7 @@ func (r Request) String() string {
 // faultConfig is what the shared fault queue needs to know of Yandex Pay.
 var faultConfig = faultinject.Config{
 	Name:         "yandexpaytest",
-	Actions:      []string{ActionCapture, ActionCancel, ActionRefund, ActionRollback, ActionSubmit, ActionOrder, ActionOperation},
+	Actions:      []string{ActionCreate, ActionCapture, ActionCancel, ActionRefund, ActionRollback, ActionSubmit, ActionOrder, ActionOperation},
 	StatusAction: ActionOrder,
 }
 
@@ -202,7 +227,11 @@ func NewServer(opts *Options) *Server {
 		orderOps:   map[string][]*opState{},
 		counts:     map[countKey]int{},
 		faults:     faultinject.NewInjector(faultConfig),
+		oneStage:   o.OneStage,
+		pageTokens: map[string]string{},
+		created:    map[string]createdReply{},
 	}
+	s.page = httptest.NewServer(http.HandlerFunc(s.servePage))
 	s.srv = httptest.NewServer(s.Handler())
 	s.URL = s.srv.URL
 	return s
@@ -221,6 +250,7 @@ func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.closed) })
 	s.srv.Close()
+	s.page.Close()
 }
 
 // BaseURL is what an adapter uses as its base URL: URL + "/api/merchant".
@@ -240,7 +270,7 @@ var paidStatuses = map[string]bool{
 // AddOrder stores o with defaults filled in and returns what was stored. An
 // order with the same id is replaced; its operations and counts are kept.
 func (s *Server) AddOrder(o Order) Order {
-	now := time.Now().UTC()
+	now := s.Now()
 	if o.OrderID == "" {
 		o.OrderID = newUUID()
 	}
@@ -263,6 +293,11 @@ func (s *Server) AddOrder(o Order) Order {
 		o.Updated = o.Created
 	}
 	stored := o
+	if o.Cart != nil {
+		c := *o.Cart
+		c.Items = append([]CartItem(nil), c.Items...)
+		stored.Cart = &c
+	}
 	s.mu.Lock()
 	s.orders[o.OrderID] = &stored
 	s.mu.Unlock()
@@ -291,7 +326,7 @@ func (s *Server) SetStatus(orderID, raw string) error {
 		return fmt.Errorf("yandexpaytest: SetStatus: no order %q", orderID)
 	}
 	o.Status = raw
-	o.Updated = time.Now().UTC()
+	o.Updated = s.nowLocked()
 	return nil
 }
 
@@ -344,7 +379,7 @@ func (s *Server) CompleteOperation(operationID string, success bool) error {
 	if op.Status != OperationPending {
 		return fmt.Errorf("yandexpaytest: CompleteOperation: operation %q is %s, not PENDING", operationID, op.Status)
 	}
-	s.complete(op, success, time.Now().UTC())
+	s.complete(op, success, s.nowLocked())
 	return nil
 }
 
