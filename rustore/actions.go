@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/driver"
 	"github.com/regionpay/payments/internal/transport"
 	"github.com/regionpay/payments/status"
 )
@@ -56,7 +56,7 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 	if err := refuseAmount(op, o.Amount, "RuStore has no partial capture: leave Amount nil to capture the whole purchase"); err != nil {
 		return nil, err
 	}
-	return c.run(ctx, op, ref, o.IdempotencyKey, confirmWrite)
+	return c.run(ctx, driver.NewWrite(Name, op, o.IdempotencyKey), ref, confirmWrite)
 }
 
 // Void cancels a PAID purchase (releases the hold). ref.ID is required;
@@ -71,7 +71,7 @@ func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.Void
 	if err := c.check(op, ref, true, false); err != nil {
 		return nil, err
 	}
-	return c.run(ctx, op, ref, o.IdempotencyKey, cancelWrite)
+	return c.run(ctx, driver.NewWrite(Name, op, o.IdempotencyKey), ref, cancelWrite)
 }
 
 // Refund returns the whole amount of a CONFIRMED invoice. ref.InvoiceID is
@@ -91,7 +91,7 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 	if err := refuseAmount(op, o.Amount, "RuStore refunds only whole invoices: leave Amount nil to refund all of it"); err != nil {
 		return nil, err
 	}
-	return c.run(ctx, op, ref, o.IdempotencyKey, refundWrite)
+	return c.run(ctx, driver.NewWrite(Name, op, o.IdempotencyKey), ref, refundWrite)
 }
 
 // refuseAmount fails an action given an explicit amount, which RuStore cannot
@@ -135,19 +135,20 @@ var rollbackPlan = map[status.Status]rollbackAction{
 // Both ref.ID and ref.InvoiceID are required: the state is read by invoice
 // and a cancel names the purchase. An unpaid purchase cannot be stopped from
 // the server: CodeFailedPrecondition.
-func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.RollbackOptions) (*payments.Result, error) {
+func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.RollbackOptions) (res *payments.Result, err error) {
 	const op = "rollback"
 	var o payments.RollbackOptions
 	if opts != nil {
 		o = *opts
 	}
+	t := driver.NewWrite(Name, op, o.IdempotencyKey)
+	defer func() { res, err = t.Finish(res, err) }()
 	if err := c.check(op, ref, true, true); err != nil {
 		return nil, err
 	}
 	if err := payments.ContextError(ctx, Name, op); err != nil {
 		return nil, err
 	}
-	key, given := idempotencyKey(o.IdempotencyKey)
 	// A second round covers a purchase that changed between the read and
 	// the write (captured by another worker just before the cancel).
 	for round := 0; ; round++ {
@@ -165,7 +166,7 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 		switch action {
 		case rollbackNothing:
 			return &payments.Result{Ref: p.Ref, Provider: Name, Status: p.Status, RawStatus: p.RawStatus,
-				IdempotencyKey: key, NoOp: true}, nil
+				IdempotencyKey: t.Key(), NoOp: true}, nil
 		case rollbackCancel:
 			spec = cancelWrite
 		case rollbackRefund:
@@ -173,7 +174,7 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 		default:
 			return nil, rollbackRefused(op, p)
 		}
-		res, err := c.write(ctx, op, p.Ref, key, given, spec)
+		res, err := c.write(ctx, t, p.Ref, spec)
 		if err == nil || round > 0 || payments.CodeOf(err) != payments.CodeFailedPrecondition {
 			return res, err
 		}
@@ -199,10 +200,13 @@ type writeSpec struct {
 	// alsoDone lists raw statuses that count as the write having happened:
 	// REFUNDING means RuStore accepted the refund and finishes it alone.
 	alsoDone []string
+	// later lists the states only reached through to: a confirmed purchase
+	// may have been refunded since, which still shows the confirm acted.
+	later []status.Status
 }
 
 func (w writeSpec) reached(p *payments.Payment) bool {
-	if p.Status == w.to {
+	if p.Status == w.to || slices.Contains(w.later, p.Status) {
 		return true
 	}
 	for _, raw := range w.alsoDone {
@@ -215,7 +219,8 @@ func (w writeSpec) reached(p *payments.Payment) bool {
 
 var (
 	confirmWrite = writeSpec{action: "confirm", method: http.MethodPut, from: status.Authorized, to: status.Captured,
-		path: func(c *Client, ref payments.Ref) string { return c.purchasePath(ref.ID, "confirm") }}
+		later: []status.Status{status.PartiallyRefunded, status.Refunded},
+		path:  func(c *Client, ref payments.Ref) string { return c.purchasePath(ref.ID, "confirm") }}
 	cancelWrite = writeSpec{action: "cancel", method: http.MethodPut, from: status.Authorized, to: status.Voided,
 		path: func(c *Client, ref payments.Ref) string { return c.purchasePath(ref.ID, "cancel") }}
 	refundWrite = writeSpec{action: "refund", method: http.MethodPatch, from: status.Captured, to: status.Refunded,
@@ -223,22 +228,15 @@ var (
 		path:     func(c *Client, ref payments.Ref) string { return c.invoicePath(ref.InvoiceID) }}
 )
 
-// idempotencyKey returns the caller's key, or a new one, and whether the
-// caller gave it.
-func idempotencyKey(k string) (string, bool) {
-	if k != "" {
-		return k, true
+// run is the common entry of Capture, Void and Refund. RuStore takes no
+// idempotency key: t's key names the logical operation for the caller, and
+// repeating it is safe because RuStore confirms, cancels and refunds only
+// from one state, which a repeat reads before it acts again.
+func (c *Client) run(ctx context.Context, t *driver.Write, ref payments.Ref, spec writeSpec) (*payments.Result, error) {
+	if err := payments.ContextError(ctx, Name, t.Op()); err != nil {
+		return t.Finish(nil, err)
 	}
-	return uuid.NewString(), false
-}
-
-// run is the common entry of Capture, Void and Refund.
-func (c *Client) run(ctx context.Context, op payments.Operation, ref payments.Ref, key string, spec writeSpec) (*payments.Result, error) {
-	if err := payments.ContextError(ctx, Name, op); err != nil {
-		return nil, err
-	}
-	key, given := idempotencyKey(key)
-	return c.write(ctx, op, ref, key, given, spec)
+	return t.Finish(c.write(ctx, t, ref, spec))
 }
 
 // maxWrites bounds how often one write is sent: once, and once more only
@@ -248,18 +246,25 @@ const maxWrites = 2
 // write sends a state change and settles unclear answers through Status.
 // RuStore confirms, cancels and refunds only from one state, so repeating a
 // write that a status read shows did not happen cannot act twice.
-func (c *Client) write(ctx context.Context, op payments.Operation, ref payments.Ref, key string, given bool, spec writeSpec) (*payments.Result, error) {
+func (c *Client) write(ctx context.Context, t *driver.Write, ref payments.Ref, spec writeSpec) (*payments.Result, error) {
+	op := t.Op()
 	done := func(p *payments.Payment) *payments.Result {
-		res := &payments.Result{Ref: ref, Provider: Name, Status: spec.to, IdempotencyKey: key}
+		res := &payments.Result{Ref: ref, Provider: Name, Status: spec.to, IdempotencyKey: t.Key()}
 		if p != nil {
 			res.Ref, res.RawStatus = p.Ref, p.RawStatus
+			if p.Status != status.Unknown {
+				res.Status = p.Status
+			}
 		}
 		return res
 	}
 	for sent := 1; ; sent++ {
 		out := c.call(ctx, op, spec.method, spec.path(c, ref), transport.RetryUnsent)
+		if out.unclear {
+			t.Reached()
+		}
 		if out.err == nil {
-			return done(nil), nil
+			return c.accepted(ctx, op, ref, spec, done), nil
 		}
 		if !out.unclear {
 			if sent > 1 {
@@ -267,7 +272,7 @@ func (c *Client) write(ctx context.Context, op payments.Operation, ref payments.
 			}
 			// A refusal can mean the work is already done by the caller's
 			// earlier call with the same key.
-			if given && ref.InvoiceID != "" && replayable(out.err) {
+			if t.Given() && ref.InvoiceID != "" && replayable(out.err) {
 				if p, err := c.status(ctx, op, ref); err == nil && spec.reached(p) {
 					return done(p), nil
 				}
@@ -293,17 +298,19 @@ func (c *Client) write(ctx context.Context, op payments.Operation, ref payments.
 		case p.Status == spec.from && sent < maxWrites:
 			continue
 		case p.Status == spec.from:
-			return nil, &payments.Error{Code: payments.CodeUnavailable, Provider: Name, Op: op,
-				Message: fmt.Sprintf("RuStore gave no clear answer to %s twice and the purchase is still %s: nothing was done; try again later",
-					spec.action, p.RawStatus),
-				Err: out.err}
+			// Still the start state twice over proves nothing: RuStore may
+			// take half a minute to apply a confirm, and a gateway's 5xx
+			// says nothing of what RuStore behind it did.
+			return nil, outcomeUnknown(op, spec, out.err, fmt.Sprintf("the purchase still reads %q after two sends; RuStore may still apply it", p.RawStatus))
 		case p.Status == status.Pending || p.Status == status.Unknown:
 			return nil, outcomeUnknown(op, spec, out.err, fmt.Sprintf("it now reports status %q", p.RawStatus))
 		default:
-			return nil, &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: op,
+			// A state the write does not lead to: it was changed elsewhere,
+			// and this write can no longer act.
+			return nil, driver.Proven(&payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: op,
 				Message: fmt.Sprintf("RuStore gave no clear answer to %s and the purchase is now %s (%s), not %s: it was changed elsewhere",
 					spec.action, p.RawStatus, p.Status, spec.to),
-				Err: out.err}
+				Err: out.err})
 		}
 	}
 }
@@ -313,9 +320,8 @@ func (c *Client) write(ctx context.Context, op payments.Operation, ref payments.
 // state, was refused. The first send may have acted since (RuStore can take
 // ~30 s to confirm), so the refusal alone proves nothing: the status is read
 // once more. Only a purchase that reached the target is a success, and only
-// one that still sits in the start state under a refusal unrelated to a
-// running write, or that moved somewhere the write does not lead, keeps the
-// refusal; anything else may have moved money and is CodeOutcomeUnknown.
+// one that moved somewhere the write does not lead keeps the refusal;
+// anything else may have moved money and is CodeOutcomeUnknown.
 func (c *Client) settleRefusedRepeat(ctx context.Context, op payments.Operation, ref payments.Ref, spec writeSpec,
 	refusal error, done func(*payments.Payment) *payments.Result) (*payments.Result, error) {
 	p, err := c.status(ctx, op, ref)
@@ -328,23 +334,14 @@ func (c *Client) settleRefusedRepeat(ctx context.Context, op payments.Operation,
 			errMessage(refusal), payments.CodeOf(err))
 	case spec.reached(p):
 		return done(p), nil
-	case p.Status == spec.from && !busy(refusal):
-		return nil, refusal
 	case p.Status == spec.from || p.Status == status.Pending || p.Status == status.Unknown:
 		why = fmt.Sprintf("RuStore refused to repeat it (%s) while the purchase reads %q", errMessage(refusal), p.RawStatus)
 	default:
-		return nil, refusal
+		return nil, driver.Proven(refusal)
 	}
 	e := outcomeUnknown(op, spec, refusal, why).(*payments.Error)
 	e.RetryAfter = payments.RetryAfterOf(refusal)
 	return nil, e
-}
-
-// busy lists the refusals of a repeated write that hint at the first copy
-// still running: a state error while the status still shows the start
-// state, the confirm frequency limit, "Cannot refund now. Try again later".
-func busy(err error) bool {
-	return replayable(err) || payments.CodeOf(err) == payments.CodeUnavailable
 }
 
 // replayable lists the refusals a repeated write gets when its first copy
@@ -397,4 +394,23 @@ func unclearCanceled(ctx context.Context, op payments.Operation, spec writeSpec,
 	e.Message = fmt.Sprintf("%s; the %s request was already sent and may have acted: check Status before acting again", e.Message, spec.action)
 	e.Err = errors.Join(ctx.Err(), cause)
 	return e
+}
+
+// accepted is the Result of a write RuStore answered OK. A refund is only
+// accepted then: RuStore may show it as REFUNDING for days before the money
+// reaches the buyer, so the invoice is read back and the Result says what it
+// shows. Where that read fails the status is left Unknown rather than
+// claimed.
+func (c *Client) accepted(ctx context.Context, op payments.Operation, ref payments.Ref, spec writeSpec,
+	done func(*payments.Payment) *payments.Result) *payments.Result {
+	if spec.action != refundWrite.action {
+		return done(nil)
+	}
+	p, err := c.status(ctx, op, ref)
+	if err != nil {
+		res := done(nil)
+		res.Status = status.Unknown
+		return res
+	}
+	return done(p)
 }

@@ -9,6 +9,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -332,14 +333,20 @@ func refund(ctx context.Context, c *rustore.Client, ref payments.Ref) (*payments
 	return c.Refund(ctx, ref, nil)
 }
 
-func TestServerErrorTwiceLeavesPurchaseAndSaysUnavailable(t *testing.T) {
+// TestServerErrorTwiceIsOutcomeUnknown: a 5xx is what a gateway answers
+// whatever RuStore behind it did, so two of them, with the purchase still
+// PAID in between, prove nothing: the caller gets OutcomeUnknown and the key
+// to repeat the capture with, never "nothing was done".
+func TestServerErrorTwiceIsOutcomeUnknown(t *testing.T) {
 	e := newEnv(t, nil, nil)
 	ref := e.seed("paid")
 	e.srv.InjectFault(fault.Fault{Kind: fault.ServerError, Action: "confirm", Times: 2})
-	_, err := e.client.Capture(context.Background(), ref, nil)
+	_, err := e.client.Capture(context.Background(), ref, &payments.CaptureOptions{IdempotencyKey: "order-17-capture"})
 	pe := asError(t, err)
-	assert.Equal(t, payments.CodeUnavailable, pe.Code)
-	assert.Contains(t, pe.Message, "nothing was done")
+	assert.Equal(t, payments.CodeOutcomeUnknown, pe.Code)
+	assert.Equal(t, "order-17-capture", pe.IdempotencyKey)
+	assert.NotContains(t, pe.Message, "nothing was done")
+	assert.False(t, errors.Is(err, payments.ErrUnavailable), "an unknown outcome must not match ErrUnavailable: %v", err)
 	assert.Equal(t, 0, e.srv.Count(ref.ID, "confirm"))
 	assert.Equal(t, 2, countPaths(e.srv, ":confirm"), "at most two sends per call")
 }

@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/driver"
 	"github.com/regionpay/payments/internal/transport"
 	"github.com/regionpay/payments/status"
 )
@@ -30,14 +30,16 @@ const (
 // submits a CONFIRMED Split order (POST /v1/orders/{id}/submit). With
 // opts.Amount it captures that much and releases the rest; the order is read
 // first to check the currency, since the wire amount carries none.
-func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.CaptureOptions) (*payments.Result, error) {
+func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.CaptureOptions) (res *payments.Result, err error) {
 	if opts == nil {
 		opts = &payments.CaptureOptions{}
 	}
+	t := driver.NewWrite(Name, opCapture, opts.IdempotencyKey)
+	defer func() { res, err = t.Finish(res, err) }()
 	if err := c.checkRef(ctx, opCapture, ref); err != nil {
 		return nil, err
 	}
-	w, err := newWrite(opCapture, ref, opts.IdempotencyKey, "capture", opTypeCapture, opTypeSubmit)
+	w, err := newWrite(t, ref, "capture", opTypeCapture, opTypeSubmit)
 	if err != nil {
 		return nil, err
 	}
@@ -52,6 +54,7 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 			return nil, payments.InvalidArgument(Name, opCapture, "opts.Amount: %v", err)
 		}
 		body.OrderAmount = amount
+		w.amount = opts.Amount
 		pay, err := c.readOrder(ctx, opCapture, ref)
 		if err != nil {
 			return nil, err
@@ -64,8 +67,8 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 			return c.write(ctx, w)
 		}
 	}
-	res, err := c.write(ctx, w)
-	if err == nil || !strings.EqualFold(providerCode(err), reasonWrongStatus) {
+	res, err = c.write(ctx, w)
+	if err == nil || t.MayHaveActed() || !strings.EqualFold(providerCode(err), reasonWrongStatus) {
 		return res, err
 	}
 	// Yandex Pay refuses /capture for a Split order: only its status tells.
@@ -79,10 +82,12 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 
 // Void releases an AUTHORIZED hold (POST /v1/orders/{id}/cancel). Yandex Pay
 // requires a reason; DefaultVoidReason is sent when opts.Reason is empty.
-func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.VoidOptions) (*payments.Result, error) {
+func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.VoidOptions) (res *payments.Result, err error) {
 	if opts == nil {
 		opts = &payments.VoidOptions{}
 	}
+	t := driver.NewWrite(Name, opVoid, opts.IdempotencyKey)
+	defer func() { res, err = t.Finish(res, err) }()
 	if err := c.checkRef(ctx, opVoid, ref); err != nil {
 		return nil, err
 	}
@@ -90,7 +95,7 @@ func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.Void
 	if strings.TrimSpace(reason) == "" {
 		reason = DefaultVoidReason
 	}
-	w, err := newWrite(opVoid, ref, opts.IdempotencyKey, "cancel", opTypeVoid)
+	w, err := newWrite(t, ref, "cancel", opTypeVoid)
 	if err != nil {
 		return nil, err
 	}
@@ -103,10 +108,12 @@ func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.Void
 // for the remaining amount and its currency. Yandex Pay runs refunds
 // asynchronously, so the Result is usually Pending: settle it with
 // payments.Wait.
-func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.RefundOptions) (*payments.Result, error) {
+func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.RefundOptions) (res *payments.Result, err error) {
 	if opts == nil {
 		opts = &payments.RefundOptions{}
 	}
+	t := driver.NewWrite(Name, opRefund, opts.IdempotencyKey)
+	defer func() { res, err = t.Finish(res, err) }()
 	if err := c.checkRef(ctx, opRefund, ref); err != nil {
 		return nil, err
 	}
@@ -115,7 +122,7 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 			return nil, err
 		}
 	}
-	w, err := newWrite(opRefund, ref, opts.IdempotencyKey, "", opTypeRefund)
+	w, err := newWrite(t, ref, "", opTypeRefund)
 	if err != nil {
 		return nil, err
 	}
@@ -142,6 +149,7 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 		return nil, payments.InvalidArgument(Name, opRefund, "refund amount: %v", err)
 	}
 	w.path = orderPath("v2", ref.ID, "refund")
+	w.amount = &amount
 	w.body = refundBody{RefundAmount: refundAmount, ExternalOperationID: w.key}
 	return c.write(ctx, w)
 }
@@ -160,10 +168,12 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 // because its only effect is "the order ends FAILED" and a FAILED order stays
 // FAILED, so a repeat cannot charge or refund twice. opts.IdempotencyKey is
 // echoed in the Result for the caller's bookkeeping only.
-func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.RollbackOptions) (*payments.Result, error) {
+func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.RollbackOptions) (res *payments.Result, err error) {
 	if opts == nil {
 		opts = &payments.RollbackOptions{}
 	}
+	t := driver.NewWrite(Name, opRollback, opts.IdempotencyKey)
+	defer func() { res, err = t.Finish(res, err) }()
 	if err := c.checkRef(ctx, opRollback, ref); err != nil {
 		return nil, err
 	}
@@ -173,14 +183,17 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 	}
 	if before.Status.IsFinal() {
 		return &payments.Result{Ref: ref, Provider: Name, Status: before.Status, RawStatus: before.RawStatus,
-			IdempotencyKey: opts.IdempotencyKey, NoOp: true}, nil
+			IdempotencyKey: t.Key(), NoOp: true}, nil
 	}
-	done := &payments.Result{Ref: ref, Provider: Name, Status: status.Failed, RawStatus: rawFailed, IdempotencyKey: opts.IdempotencyKey}
-	_, err = c.do(ctx, call{op: opRollback, method: http.MethodPost, path: orderPath("v1", ref.ID, "rollback"), retry: transport.RetrySafe})
+	done := &payments.Result{Ref: ref, Provider: Name, Status: status.Failed, RawStatus: rawFailed, IdempotencyKey: t.Key()}
+	ans, err := c.do(ctx, call{op: opRollback, method: http.MethodPost, path: orderPath("v1", ref.ID, "rollback"), retry: transport.RetrySafe})
 	if err == nil {
 		return done, nil
 	}
-	if !transport.Ambiguous(err) && !errors.Is(err, errMalformed) && !serverFailed(err) {
+	if mayHaveActed(ans, err) {
+		t.Reached()
+	}
+	if !t.MayHaveActed() {
 		return nil, err
 	}
 	if ctx.Err() != nil {
@@ -194,10 +207,6 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 		return nil, outcomeUnknown(opRollback, err, readFailed("the order", rerr))
 	case normalize(pay.RawStatus) == status.Failed:
 		return done, nil
-	case serverFailed(err):
-		// A rollback acts at once: a 5xx answer came after the server
-		// finished with it, and the order shows it did not land.
-		return nil, err
 	}
 	return nil, outcomeUnknown(opRollback, err, fmt.Sprintf("the order is still %s", c.scrub(pay.RawStatus, 32)))
 }
@@ -236,26 +245,25 @@ func (c *Client) Operation(ctx context.Context, ref payments.Ref, operationID st
 // write is one capture, cancel, submit or refund: a POST carrying an
 // externalOperationId.
 type write struct {
+	t         *driver.Write // the logical operation, across every attempt
 	op        payments.Operation
 	ref       payments.Ref
 	path      string
 	body      any
 	key       string
-	callerKey bool     // the caller chose key, so it may name an earlier operation
-	types     []string // operation types this write may create
+	callerKey bool            // the caller chose key, so it may name an earlier operation
+	types     []string        // operation types this write may create
+	amount    *payments.Money // the amount sent, when the write names one
 }
 
-// newWrite prepares a write to ref's action path, with the caller's key or
-// a new one. The key must work as a path segment too: it is how the
-// operation is read back.
-func newWrite(op payments.Operation, ref payments.Ref, key, action string, types ...string) (write, error) {
-	w := write{op: op, ref: ref, key: key, callerKey: key != "", types: types}
+// newWrite prepares a write to ref's action path under t's key. A caller's
+// key must work as a path segment too: it is how the operation is read back.
+func newWrite(t *driver.Write, ref payments.Ref, action string, types ...string) (write, error) {
+	w := write{t: t, op: t.Op(), ref: ref, key: t.Key(), callerKey: t.Given(), types: types}
 	if w.callerKey {
-		if err := checkSegment(op, "opts.IdempotencyKey", key); err != nil {
+		if err := checkSegment(w.op, "opts.IdempotencyKey", w.key); err != nil {
 			return write{}, err
 		}
-	} else {
-		w.key = uuid.NewString()
 	}
 	if action != "" {
 		w.path = orderPath("v1", ref.ID, action)
@@ -269,6 +277,9 @@ func newWrite(op payments.Operation, ref payments.Ref, key, action string, types
 // reported as such.
 func (c *Client) write(ctx context.Context, w write) (*payments.Result, error) {
 	ans, err := c.do(ctx, call{op: w.op, method: http.MethodPost, path: w.path, body: w.body, retry: transport.RetrySafe})
+	if mayHaveActed(ans, err) {
+		w.t.Reached()
+	}
 	if err == nil {
 		var od operationData
 		switch jerr := json.Unmarshal(ans.data, &od); {
@@ -279,19 +290,58 @@ func (c *Client) write(ctx context.Context, w write) (*payments.Result, error) {
 			// says nothing about what this write did.
 			return c.reconcile(ctx, w, c.malformed(w.op, ans.reqID, ans.resp, "the operation of another order, key or action"))
 		}
-		return c.outcome(ctx, w.op, w.ref, w.key, od.Operation)
+		return c.writeOutcome(ctx, w, od.Operation)
 	}
 	switch {
-	case strings.EqualFold(providerCode(err), reasonDuplicate), transport.Ambiguous(err), errors.Is(err, errMalformed), serverFailed(err):
+	case w.t.MayHaveActed(), strings.EqualFold(providerCode(err), reasonDuplicate):
+		// An attempt may have acted, whatever the last one was told: only
+		// the operation its key names can say what happened.
 		return c.reconcile(ctx, w, err)
 	case payments.CodeOf(err) == payments.CodeFailedPrecondition && (w.callerKey || (ans != nil && ans.attempts > 1)):
 		// A repeat (the caller's, or a retry whose first attempt acted) may
 		// find the order already moved by this very key.
-		if o, rerr := c.readOperation(ctx, w.op, w.key); rerr == nil && w.matches(o) {
-			return c.outcome(ctx, w.op, w.ref, w.key, o)
+		if o, rerr := c.readOperation(ctx, w.op, w.key); rerr == nil {
+			if diff := w.differs(o); diff != "" {
+				return nil, driver.Proven(c.keyReused(w, diff))
+			}
+			return c.writeOutcome(ctx, w, o)
 		}
 	}
 	return nil, err
+}
+
+// mayHaveActed reports whether a request that ended with ans and err may have
+// reached Yandex Pay and acted: some attempt's answer was lost, cut or a 5xx,
+// or a success answer came that could not be read, or the key was already
+// used (DUPLICATE_EXTERNAL_OPERATION_ID: an earlier call with it acted).
+func mayHaveActed(ans *answer, err error) bool {
+	switch {
+	case transport.Ambiguous(err), errors.Is(err, errMalformed), serverFailed(err):
+		return true
+	case strings.EqualFold(providerCode(err), reasonDuplicate):
+		return true
+	case ans == nil || ans.resp == nil:
+		return false
+	}
+	return ans.resp.MayHaveActed || ans.resp.StatusCode/100 == 2
+}
+
+// writeOutcome is outcome for a write: an operation Yandex Pay records as
+// FAIL is a proven outcome, which no earlier attempt can change.
+func (c *Client) writeOutcome(ctx context.Context, w write, o *operation) (*payments.Result, error) {
+	res, err := c.outcome(ctx, w.op, w.ref, w.key, o)
+	if err != nil && strings.EqualFold(o.Status, opFail) {
+		return nil, driver.Proven(err)
+	}
+	return res, err
+}
+
+// keyReused is the error for a caller's key that already names an operation
+// with other parameters: diff says what differs.
+func (c *Client) keyReused(w write, diff string) error {
+	return payments.InvalidArgument(Name, w.op,
+		"opts.IdempotencyKey %q already names another operation (%s): nothing was done; use a new key for a new action, or repeat the earlier one exactly",
+		w.key, c.scrub(diff, 512))
 }
 
 // replayed returns the outcome of the operation w's caller-chosen key
@@ -301,7 +351,7 @@ func (c *Client) replayed(ctx context.Context, w write) (*payments.Result, bool)
 		return nil, false
 	}
 	o, err := c.readOperation(ctx, w.op, w.key)
-	if err != nil || !w.matches(o) {
+	if err != nil || w.differs(o) != "" {
 		return nil, false
 	}
 	res, err := c.outcome(ctx, w.op, w.ref, w.key, o)
@@ -321,17 +371,18 @@ func (c *Client) reconcile(ctx context.Context, w write, cause error) (*payments
 	o, err := c.readOperation(ctx, w.op, w.key)
 	switch {
 	case err == nil:
-	case serverFailed(cause) && payments.CodeOf(err) == payments.CodeNotFound:
-		// The 5xx answer came after the server was done with the request,
-		// and no operation carries the key: the write did not happen.
-		return nil, cause
+	case payments.CodeOf(err) == payments.CodeNotFound:
+		// No operation carries the key yet. That proves nothing: a gateway
+		// answers 5xx whatever Yandex Pay behind it did, and may hand the
+		// write on later.
+		return nil, outcomeUnknown(w.op, cause, "no operation carries its key yet")
 	default:
 		return nil, outcomeUnknown(w.op, cause, readFailed("operation "+w.key, err))
 	}
-	if !w.matches(o) {
-		return nil, payments.InvalidArgument(Name, w.op, "opts.IdempotencyKey %q already names another operation (type %s); use a new key for a new action", w.key, c.scrub(o.OperationType, 32))
+	if diff := w.differs(o); diff != "" {
+		return nil, driver.Proven(c.keyReused(w, diff))
 	}
-	return c.outcome(ctx, w.op, w.ref, w.key, o)
+	return c.writeOutcome(ctx, w, o)
 }
 
 // owns reports whether o carries w's key, where the answer names a key.
@@ -340,19 +391,25 @@ func (w write) owns(o *operation) bool {
 }
 
 // matches reports whether o could be the operation w created.
-func (w write) matches(o *operation) bool {
+func (w write) matches(o *operation) bool { return w.differs(o) == "" }
+
+// differs says how o differs from the operation w would create (its order,
+// type and amount, where Yandex Pay's record gives them), or "" when o could
+// be it.
+func (w write) differs(o *operation) string {
+	var diffs []string
 	if o.OrderID != "" && o.OrderID != w.ref.ID {
-		return false
+		diffs = append(diffs, fmt.Sprintf("order %q, this call names order %q", o.OrderID, w.ref.ID))
 	}
-	if o.OperationType == "" {
-		return true
+	if o.OperationType != "" && !slices.ContainsFunc(w.types, func(t string) bool { return strings.EqualFold(t, o.OperationType) }) {
+		diffs = append(diffs, fmt.Sprintf("a %s, this call is a %s", o.OperationType, w.op))
 	}
-	for _, t := range w.types {
-		if strings.EqualFold(t, o.OperationType) {
-			return true
+	if w.amount != nil && o.Amount != "" {
+		if got, err := ParseAmount(string(o.Amount), w.amount.Currency); err == nil && got.Minor != w.amount.Minor {
+			diffs = append(diffs, fmt.Sprintf("amount %s, this call asks for %s", got, *w.amount))
 		}
 	}
-	return false
+	return strings.Join(diffs, "; ")
 }
 
 // opOutcomes maps an operation's status to what the caller gets.

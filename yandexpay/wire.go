@@ -66,12 +66,13 @@ type operationData struct {
 
 // operation is Yandex Pay's record of one capture, cancel, submit or refund.
 type operation struct {
-	OperationID         string `json:"operationId"`
-	ExternalOperationID string `json:"externalOperationId"`
-	OrderID             string `json:"orderId"`
-	OperationType       string `json:"operationType"`
-	Status              string `json:"status"`
-	Reason              string `json:"reason"`
+	OperationID         string  `json:"operationId"`
+	ExternalOperationID string  `json:"externalOperationId"`
+	OrderID             string  `json:"orderId"`
+	OperationType       string  `json:"operationType"`
+	Status              string  `json:"status"`
+	Reason              string  `json:"reason"`
+	Amount              decimal `json:"amount"`
 }
 
 // Request bodies. Amounts are decimal strings, never numbers.

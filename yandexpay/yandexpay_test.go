@@ -789,7 +789,7 @@ func TestSecretsNeverShown(t *testing.T) {
 	texts = append(texts, err.Error(), fmt.Sprintf("%+v", err))
 	srv.InjectFault(fault.Fault{Kind: fault.ServerError, Action: yandexpaytest.ActionCapture, Times: 100})
 	_, err = c.Capture(ctx, payments.Ref{ID: o.OrderID}, nil)
-	wantCode(t, err, payments.CodeUnavailable)
+	wantCode(t, err, payments.CodeOutcomeUnknown)
 	texts = append(texts, err.Error(), logs.String())
 	for _, text := range texts {
 		if strings.Contains(text, key) || strings.Contains(text, "wrong-"+key) {

@@ -136,6 +136,12 @@ type Response struct {
 	Body []byte
 	// Attempts is how many attempts were made.
 	Attempts int
+	// MayHaveActed is true when some attempt reached the server without an
+	// answer proving it did nothing: its answer was lost, cut or oversized,
+	// or was a 5xx, which a gateway sends whatever the server behind it did.
+	// For a write, the answer above then does not tell the whole story: a
+	// refusal of the last attempt says nothing about an earlier one.
+	MayHaveActed bool
 
 	// redact scrubs the owning client's secrets; nil for a Response built by hand.
 	redact func(string) string
@@ -345,11 +351,12 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	if err == nil && resp != nil && cl.complete {
 		// The body was read (and replaced) in checkRetry; nothing to close.
 		return &Response{
-			StatusCode: resp.StatusCode,
-			Header:     resp.Header,
-			Body:       cl.body,
-			Attempts:   cl.attempts,
-			redact:     c.Redact,
+			StatusCode:   resp.StatusCode,
+			Header:       resp.Header,
+			Body:         cl.body,
+			Attempts:     cl.attempts,
+			MayHaveActed: cl.mayHaveActed,
+			redact:       c.Redact,
 		}, nil
 	}
 	if resp != nil {
