@@ -74,7 +74,7 @@ func Supports(p Provider, c Capability) bool {
 // refund. The library checks the optional interface so that apps need not.
 func Refund(ctx context.Context, p Provider, ref Ref, opts *RefundOptions) (*Result, error) {
 	if p == nil {
-		return nil, InvalidArgument("", OpRefund, "nil provider")
+		return nil, invalidArgument("", OpRefund, "nil provider")
 	}
 	r, ok := p.(Refunder)
 	if !ok || !Supports(p, CapRefund) {

@@ -253,28 +253,18 @@ func RetryAfterOf(err error) time.Duration {
 	return 0
 }
 
-// ContextError converts a context's error into an *Error with CodeCanceled or
-// CodeDeadlineExceeded. It returns nil when ctx is still live. Adapters call it
-// first in every action, so that a canceled call is reported the same way by
-// every provider, and a nil ctx (on which ctx.Err would panic) is refused as
-// CodeInvalidArgument before anything is sent.
-func ContextError(ctx context.Context, provider string, op Operation) error {
-	if ctx == nil {
-		return InvalidArgument(provider, op, "nil context: pass context.Background() or a context with a deadline")
-	}
+// contextError is the error of an ended context for the root's own calls
+// (Wait): the code comes from CodeOf, as everywhere.
+func contextError(ctx context.Context, provider string, op Operation) error {
 	err := ctx.Err()
 	if err == nil {
 		return nil
 	}
-	code := CodeCanceled
-	if errors.Is(err, context.DeadlineExceeded) {
-		code = CodeDeadlineExceeded
-	}
-	return &Error{Code: code, Provider: provider, Op: op, Message: err.Error(), Err: err}
+	return &Error{Code: CodeOf(err), Provider: provider, Op: op, Message: err.Error(), Err: err}
 }
 
-// InvalidArgument builds the error for bad input found before any request: it
-// names the provider, the operation and what is wrong.
-func InvalidArgument(provider string, op Operation, format string, args ...any) *Error {
+// invalidArgument builds the error for bad input the root's own functions
+// refuse before calling a provider.
+func invalidArgument(provider string, op Operation, format string, args ...any) *Error {
 	return &Error{Code: CodeInvalidArgument, Provider: provider, Op: op, Message: fmt.Sprintf(format, args...)}
 }

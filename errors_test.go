@@ -67,29 +67,6 @@ func TestCodeOf(t *testing.T) {
 	}
 }
 
-func TestContextError(t *testing.T) {
-	live := context.Background()
-	assert.NoError(t, payments.ContextError(live, "rustore", "capture"))
-
-	var nilCtx context.Context
-	err := payments.ContextError(nilCtx, "rustore", "capture")
-	assert.Equal(t, payments.CodeInvalidArgument, payments.CodeOf(err))
-	assert.EqualError(t, err, "rustore capture: InvalidArgument: nil context: pass context.Background() or a context with a deadline")
-
-	canceled, cancel := context.WithCancel(live)
-	cancel()
-	err = payments.ContextError(canceled, "rustore", "capture")
-	assert.Equal(t, payments.CodeCanceled, payments.CodeOf(err))
-	assert.ErrorIs(t, err, context.Canceled)
-	assert.ErrorIs(t, err, payments.ErrCanceled)
-
-	expired, cancel2 := context.WithTimeout(live, -time.Second)
-	defer cancel2()
-	err = payments.ContextError(expired, "yandexpay", "status")
-	assert.Equal(t, payments.CodeDeadlineExceeded, payments.CodeOf(err))
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
-}
-
 func TestErrorText(t *testing.T) {
 	err := &payments.Error{
 		Code: payments.CodeResourceExhausted, Provider: "rustore", Op: "capture", HTTPStatus: 400,
@@ -101,8 +78,8 @@ func TestErrorText(t *testing.T) {
 	assert.Equal(t, 15*time.Minute, payments.RetryAfterOf(fmt.Errorf("w: %w", err)))
 	assert.Zero(t, payments.RetryAfterOf(errors.New("plain")))
 
-	inv := payments.InvalidArgument("yandexpay", "refund", "amount must be positive, got %d", -5)
-	assert.Equal(t, "yandexpay refund: InvalidArgument: amount must be positive, got -5", inv.Error())
+	field := &payments.Error{Code: payments.CodeInvalidArgument, Provider: "rustore", Op: payments.OpNew, Field: "KeyID", Message: "contains control characters"}
+	assert.Equal(t, "rustore new: InvalidArgument: KeyID: contains control characters", field.Error())
 
 	wrapped := &payments.Error{Code: payments.CodeUnavailable, Err: errors.New("connection refused")}
 	assert.Equal(t, "Unavailable: connection refused", wrapped.Error())

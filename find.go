@@ -63,7 +63,7 @@ type Finder interface {
 // sent.
 func Find(ctx context.Context, p Provider, q FindQuery) iter.Seq2[*FoundPayment, error] {
 	if p == nil {
-		return failed(InvalidArgument("", OpFind, "nil provider"))
+		return failed(invalidArgument("", OpFind, "nil provider"))
 	}
 	f, ok := p.(Finder)
 	if !ok || !Supports(p, CapFind) {
@@ -85,7 +85,7 @@ func FindRef(ctx context.Context, p Provider, q FindQuery, id string) (Ref, erro
 	}
 	want := strings.TrimSpace(id)
 	if want == "" {
-		return Ref{}, InvalidArgument(name, OpFind, "payment id is empty")
+		return Ref{}, invalidArgument(name, OpFind, "payment id is empty")
 	}
 	for fp, err := range Find(ctx, p, q) {
 		if err != nil {

@@ -76,7 +76,7 @@ type Starter interface {
 // (RuStore purchases are started on the phone by its Pay SDK).
 func Start(ctx context.Context, p Provider, req *StartRequest) (*StartResult, error) {
 	if p == nil {
-		return nil, InvalidArgument("", OpStart, "nil provider")
+		return nil, invalidArgument("", OpStart, "nil provider")
 	}
 	s, ok := p.(Starter)
 	if !ok || !Supports(p, CapStart) {

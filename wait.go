@@ -26,13 +26,13 @@ type WaitOptions struct {
 // CodeCanceled or CodeDeadlineExceeded error when ctx ends: give it a deadline.
 func Wait(ctx context.Context, p Provider, res *Result, opts *WaitOptions) (*Result, error) {
 	if p == nil {
-		return nil, InvalidArgument("", "wait", "nil Provider")
+		return nil, invalidArgument("", "wait", "nil Provider")
 	}
 	if ctx == nil {
-		return nil, InvalidArgument(p.Name(), "wait", "nil context")
+		return nil, invalidArgument(p.Name(), "wait", "nil context")
 	}
 	if res == nil {
-		return nil, InvalidArgument(p.Name(), "wait", "nil Result")
+		return nil, invalidArgument(p.Name(), "wait", "nil Result")
 	}
 	if !res.Pending {
 		return res, nil
@@ -58,7 +58,7 @@ func Wait(ctx context.Context, p Provider, res *Result, opts *WaitOptions) (*Res
 	for {
 		select {
 		case <-ctx.Done():
-			return nil, ContextError(ctx, p.Name(), "wait")
+			return nil, contextError(ctx, p.Name(), "wait")
 		case <-timer.C:
 		}
 		next, err := poll(ctx)

@@ -5,8 +5,6 @@ import (
 	"fmt"
 
 	"github.com/regionpay/payments"
-	"github.com/regionpay/payments/internal/transport"
-	"github.com/regionpay/payments/internal/urlcheck"
 )
 
 // ConfigError is the error an adapter's New returns for a Config field it
@@ -20,35 +18,6 @@ func ConfigError(provider, field, format string, args ...any) *payments.Error {
 		Field:    field,
 		Message:  fmt.Sprintf(format, args...),
 	}
-}
-
-// CheckHTTPOptions refuses HTTP options no adapter can use, naming the
-// field: a base URL that is not https (or http to a loopback host), and
-// retry waits that are negative or out of order.
-func CheckHTTPOptions(provider string, o payments.HTTPOptions) error {
-	if o.BaseURL != "" {
-		if _, err := urlcheck.BaseURL(o.BaseURL); err != nil {
-			return ConfigError(provider, "BaseURL", "%v", err)
-		}
-	}
-	// Compare the waits the transport will use, defaults included, so that
-	// a RetryWaitMin above the default maximum is refused here, by name.
-	waitMin, waitMax := o.RetryWaitMin, o.RetryWaitMax
-	if waitMin == 0 {
-		waitMin = transport.DefaultRetryWaitMin
-	}
-	if waitMax == 0 {
-		waitMax = transport.DefaultRetryWaitMax
-	}
-	switch {
-	case o.RetryWaitMin < 0:
-		return ConfigError(provider, "RetryWaitMin", "must not be negative, got %s", o.RetryWaitMin)
-	case o.RetryWaitMax < 0:
-		return ConfigError(provider, "RetryWaitMax", "must not be negative, got %s", o.RetryWaitMax)
-	case waitMin > waitMax:
-		return ConfigError(provider, "RetryWaitMin", "%s is above RetryWaitMax (%s)", waitMin, waitMax)
-	}
-	return nil
 }
 
 // commonConfigFields maps the Config fields of payments.HTTPOptions that a

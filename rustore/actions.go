@@ -2,7 +2,6 @@ package rustore
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -17,11 +16,8 @@ import (
 // Status reads the purchase by ref.InvoiceID (required). ref.ID is optional
 // (RuStore's answer has no purchaseId) and is copied into the Payment.
 func (c *Client) Status(ctx context.Context, ref payments.Ref) (*payments.Payment, error) {
-	const op = "status"
-	if err := c.check(op, ref, false, true); err != nil {
-		return nil, err
-	}
-	if err := payments.ContextError(ctx, Name, op); err != nil {
+	const op = payments.OpStatus
+	if err := c.check(ctx, op, ref, false, true); err != nil {
 		return nil, err
 	}
 	return c.status(ctx, op, ref)
@@ -34,8 +30,9 @@ func (c *Client) status(ctx context.Context, op payments.Operation, ref payments
 	}
 	p, err := parsePurchase(ref, out.env.Body)
 	if err != nil {
-		return nil, &payments.Error{Code: payments.CodeUnknown, Provider: Name, Op: op, HTTPStatus: out.httpStatus,
-			ProviderCode: out.env.Code, Message: "malformed purchase: " + c.tr.Redact(err.Error())}
+		e := driver.Malformed(Name, op, out.httpStatus, "", "purchase", c.tr.Redact(err.Error()))
+		e.ProviderCode = out.env.Code
+		return nil, e
 	}
 	return p, nil
 }
@@ -45,12 +42,9 @@ func (c *Client) status(ctx context.Context, op payments.Operation, ref payments
 // Status instead of ending in CodeOutcomeUnknown. RuStore has no partial
 // capture: opts.Amount fails with CodeUnimplemented.
 func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.CaptureOptions) (*payments.Result, error) {
-	const op = "capture"
-	var o payments.CaptureOptions
-	if opts != nil {
-		o = *opts
-	}
-	if err := c.check(op, ref, true, false); err != nil {
+	const op = payments.OpCapture
+	o := driver.Options(opts)
+	if err := c.check(ctx, op, ref, true, false); err != nil {
 		return nil, err
 	}
 	if err := refuseAmount(op, o.Amount, "RuStore has no partial capture: leave Amount nil to capture the whole purchase"); err != nil {
@@ -63,12 +57,9 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 // ref.InvoiceID is optional, as for Capture. opts.Reason is not sent:
 // RuStore takes none.
 func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.VoidOptions) (*payments.Result, error) {
-	const op = "void"
-	var o payments.VoidOptions
-	if opts != nil {
-		o = *opts
-	}
-	if err := c.check(op, ref, true, false); err != nil {
+	const op = payments.OpVoid
+	o := driver.Options(opts)
+	if err := c.check(ctx, op, ref, true, false); err != nil {
 		return nil, err
 	}
 	return c.run(ctx, driver.NewWrite(Name, op, o.IdempotencyKey), ref, cancelWrite)
@@ -80,12 +71,9 @@ func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.Void
 // given explicitly would need a status read to prove it is full, and a
 // caller who computes amounts should not be surprised by a silent full refund.
 func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.RefundOptions) (*payments.Result, error) {
-	const op = "refund"
-	var o payments.RefundOptions
-	if opts != nil {
-		o = *opts
-	}
-	if err := c.check(op, ref, false, true); err != nil {
+	const op = payments.OpRefund
+	o := driver.Options(opts)
+	if err := c.check(ctx, op, ref, false, true); err != nil {
 		return nil, err
 	}
 	if err := refuseAmount(op, o.Amount, "RuStore refunds only whole invoices: leave Amount nil to refund all of it"); err != nil {
@@ -102,8 +90,8 @@ func refuseAmount(op payments.Operation, amount *payments.Money, why string) err
 	if amount == nil {
 		return nil
 	}
-	if err := amount.Validate(); err != nil {
-		return payments.InvalidArgument(Name, op, "Amount: %v", err)
+	if err := driver.CheckAmount(Name, op, "Amount", amount); err != nil {
+		return err
 	}
 	return &payments.Error{Code: payments.CodeUnimplemented, Provider: Name, Op: op, Message: why}
 }
@@ -136,17 +124,11 @@ var rollbackPlan = map[status.Status]rollbackAction{
 // and a cancel names the purchase. An unpaid purchase cannot be stopped from
 // the server: CodeFailedPrecondition.
 func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.RollbackOptions) (res *payments.Result, err error) {
-	const op = "rollback"
-	var o payments.RollbackOptions
-	if opts != nil {
-		o = *opts
-	}
+	const op = payments.OpRollback
+	o := driver.Options(opts)
 	t := driver.NewWrite(Name, op, o.IdempotencyKey)
 	defer func() { res, err = t.Finish(res, err) }()
-	if err := c.check(op, ref, true, true); err != nil {
-		return nil, err
-	}
-	if err := payments.ContextError(ctx, Name, op); err != nil {
+	if err := c.check(ctx, op, ref, true, true); err != nil {
 		return nil, err
 	}
 	// A second round covers a purchase that changed between the read and
@@ -233,9 +215,6 @@ var (
 // repeating it is safe because RuStore confirms, cancels and refunds only
 // from one state, which a repeat reads before it acts again.
 func (c *Client) run(ctx context.Context, t *driver.Write, ref payments.Ref, spec writeSpec) (*payments.Result, error) {
-	if err := payments.ContextError(ctx, Name, t.Op()); err != nil {
-		return t.Finish(nil, err)
-	}
 	return t.Finish(c.write(ctx, t, ref, spec))
 }
 
@@ -280,7 +259,7 @@ func (c *Client) write(ctx context.Context, t *driver.Write, ref payments.Ref, s
 			return nil, out.err
 		}
 		if ctx.Err() != nil {
-			return nil, unclearCanceled(ctx, op, spec, out.err)
+			return nil, driver.CanceledAfterSend(ctx, Name, op, out.err)
 		}
 		if ref.InvoiceID == "" {
 			return nil, outcomeUnknown(op, spec, out.err, "without Ref.InvoiceID its status cannot be read")
@@ -288,9 +267,9 @@ func (c *Client) write(ctx context.Context, t *driver.Write, ref payments.Ref, s
 		p, err := c.status(ctx, op, ref)
 		if err != nil {
 			if ctx.Err() != nil {
-				return nil, unclearCanceled(ctx, op, spec, out.err)
+				return nil, driver.CanceledAfterSend(ctx, Name, op, out.err)
 			}
-			return nil, outcomeUnknown(op, spec, out.err, "reading its status failed too ("+payments.CodeOf(err).String()+")")
+			return nil, outcomeUnknown(op, spec, out.err, driver.ReadFailed("its status", err))
 		}
 		switch {
 		case spec.reached(p):
@@ -328,20 +307,18 @@ func (c *Client) settleRefusedRepeat(ctx context.Context, op payments.Operation,
 	var why string
 	switch {
 	case err != nil && ctx.Err() != nil:
-		return nil, unclearCanceled(ctx, op, spec, refusal)
+		return nil, driver.CanceledAfterSend(ctx, Name, op, refusal)
 	case err != nil:
 		why = fmt.Sprintf("RuStore refused to repeat it (%s) and reading its status failed (%s)",
-			errMessage(refusal), payments.CodeOf(err))
+			driver.Message(refusal), payments.CodeOf(err))
 	case spec.reached(p):
 		return done(p), nil
 	case p.Status == spec.from || p.Status == status.Pending || p.Status == status.Unknown:
-		why = fmt.Sprintf("RuStore refused to repeat it (%s) while the purchase reads %q", errMessage(refusal), p.RawStatus)
+		why = fmt.Sprintf("RuStore refused to repeat it (%s) while the purchase reads %q", driver.Message(refusal), p.RawStatus)
 	default:
 		return nil, driver.Proven(refusal)
 	}
-	e := outcomeUnknown(op, spec, refusal, why).(*payments.Error)
-	e.RetryAfter = payments.RetryAfterOf(refusal)
-	return nil, e
+	return nil, outcomeUnknown(op, spec, refusal, why)
 }
 
 // replayable lists the refusals a repeated write gets when its first copy
@@ -354,46 +331,18 @@ func replayable(err error) bool {
 	return false
 }
 
-// errMessage is the provider's message of an *payments.Error, or the error text.
-func errMessage(err error) string {
-	var pe *payments.Error
-	if errors.As(err, &pe) && pe.Message != "" {
-		return pe.Message
-	}
-	return err.Error()
-}
-
-// check refuses a Client not made by New, then validates ref.
-func (c *Client) check(op payments.Operation, ref payments.Ref, needID, needInvoice bool) error {
-	if c == nil || c.tr == nil {
-		return &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: op,
-			Message: "the rustore.Client was not created by rustore.New"}
+// check refuses a Client not made by New and an unusable ctx, then
+// validates ref.
+func (c *Client) check(ctx context.Context, op payments.Operation, ref payments.Ref, needID, needInvoice bool) error {
+	if err := driver.Check(ctx, Name, op, c != nil && c.tr != nil); err != nil {
+		return err
 	}
 	return checkRef(op, ref, needID, needInvoice)
 }
 
+// outcomeUnknown is driver.OutcomeUnknown naming RuStore's action.
 func outcomeUnknown(op payments.Operation, spec writeSpec, cause error, why string) error {
-	e := &payments.Error{Code: payments.CodeOutcomeUnknown, Provider: Name, Op: op,
-		Message: fmt.Sprintf("the %s request may have reached RuStore but no clear answer came back, and %s: check Status before acting again",
-			spec.action, why),
-		Err: cause}
-	var pe *payments.Error
-	if errors.As(cause, &pe) {
-		e.HTTPStatus = pe.HTTPStatus
-	}
-	return e
-}
-
-// unclearCanceled reports a write cut off by the caller's context after it
-// was sent: the code says money may have moved (OutcomeUnknown), and the
-// context error stays in the chain, so errors.Is(err, context.Canceled) and
-// errors.Is(err, payments.ErrCanceled) still hold.
-func unclearCanceled(ctx context.Context, op payments.Operation, spec writeSpec, cause error) error {
-	e, _ := payments.ContextError(ctx, Name, op).(*payments.Error)
-	e.Code = payments.CodeOutcomeUnknown
-	e.Message = fmt.Sprintf("%s; the %s request was already sent and may have acted: check Status before acting again", e.Message, spec.action)
-	e.Err = errors.Join(ctx.Err(), cause)
-	return e
+	return driver.OutcomeUnknown(Name, op, cause, fmt.Sprintf("no clear answer to %s came back, and %s", spec.action, why))
 }
 
 // accepted is the Result of a write RuStore answered OK. A refund is only

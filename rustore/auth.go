@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/driver"
 	"github.com/regionpay/payments/internal/transport"
 )
 
@@ -174,7 +175,7 @@ func (ts *tokenSource) Token(ctx context.Context) (string, error) {
 			select {
 			case <-call.done:
 			case <-ctx.Done():
-				return "", payments.ContextError(ctx, Name, "auth")
+				return "", driver.ContextError(ctx, Name, payments.OpAuth)
 			}
 			if call.leaderCanceled && ctx.Err() == nil {
 				continue
@@ -300,12 +301,12 @@ func readAuthAnswer(tr *transport.Client, resp *transport.Response) (string, tim
 	}
 	var ab authBody
 	if err := json.Unmarshal(env.Body, &ab); err != nil || ab.JWE == "" {
-		return "", 0, malformed("auth", resp, "the auth answer carries no token")
+		return "", 0, malformed(payments.OpAuth, resp, "the auth answer carries no token")
 	}
 	if !usableToken(ab.JWE) {
 		// net/http would refuse it as a header value on every call until it
 		// expired, each failure reading "request not sent".
-		return "", 0, malformed("auth", resp, "the auth answer carries a token that cannot be sent as a header (control or non-ASCII characters)")
+		return "", 0, malformed(payments.OpAuth, resp, "the auth answer carries a token that cannot be sent as a header (control or non-ASCII characters)")
 	}
 	return ab.JWE, parseTTL(ab.TTL), nil
 }

@@ -73,9 +73,6 @@ func New(cfg Config) (*Client, error) {
 	case cfg.AppID <= 0:
 		return nil, driver.ConfigError(Name, "AppID", "must be a positive number (the digits in console.rustore.ru/apps/{appId}/versions), got %d", cfg.AppID)
 	}
-	if err := driver.CheckHTTPOptions(Name, cfg.HTTPOptions); err != nil {
-		return nil, err
-	}
 	key, err := parsePrivateKey(cfg.PrivateKey.Reveal())
 	if err != nil {
 		return nil, driver.ConfigError(Name, "PrivateKey", "%v", err)
@@ -86,7 +83,10 @@ func New(cfg Config) (*Client, error) {
 	}
 	ts := &tokenSource{key: key, keyID: keyID, now: now}
 	rawKey := strings.TrimSpace(cfg.PrivateKey.Reveal())
-	tc := transport.FromOptions(Name, DefaultBaseURL, cfg.HTTPOptions)
+	tc, err := transport.FromOptions(Name, DefaultBaseURL, cfg.HTTPOptions)
+	if err != nil {
+		return nil, err
+	}
 	tc.Secrets = func() []string { return append(ts.Secrets(), rawKey) }
 	tr, err := transport.New(tc)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/driver"
 	"github.com/regionpay/payments/internal/transport"
 )
 
@@ -143,6 +144,5 @@ func classify(tr *transport.Client, op payments.Operation, resp *transport.Respo
 
 // malformed is the error for a 2xx answer that cannot be read.
 func malformed(op payments.Operation, resp *transport.Response, what string) *payments.Error {
-	return &payments.Error{Code: payments.CodeUnknown, Provider: Name, Op: op, HTTPStatus: resp.StatusCode,
-		Message: fmt.Sprintf("%s: %s", what, resp.Excerpt())}
+	return driver.Malformed(Name, op, resp.StatusCode, "", what, resp.Excerpt())
 }

@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/driver"
 	"github.com/regionpay/payments/status"
 )
 
@@ -105,7 +105,7 @@ func parsePurchase(ref payments.Ref, raw json.RawMessage) (*payments.Payment, er
 		Provider:  Name,
 		Status:    normalize(b.InvoiceStatus),
 		RawStatus: b.InvoiceStatus,
-		Created:   parseTime(b.InvoiceDate),
+		Created:   driver.ParseTime(b.InvoiceDate),
 		Raw:       append(json.RawMessage(nil), raw...),
 	}
 	if b.Order != nil {
@@ -122,10 +122,10 @@ func parsePurchase(ref payments.Ref, raw json.RawMessage) (*payments.Payment, er
 		}
 		p.Amount.Currency = strings.ToUpper(strings.TrimSpace(b.Order.Currency))
 	}
-	if t := parseTime(b.RefundDate); !t.IsZero() {
+	if t := driver.ParseTime(b.RefundDate); !t.IsZero() {
 		p.Updated = t
 	} else if b.PaymentInfo != nil {
-		p.Updated = parseTime(b.PaymentInfo.PaymentDate)
+		p.Updated = driver.ParseTime(b.PaymentInfo.PaymentDate)
 	}
 	return p, nil
 }
@@ -157,14 +157,4 @@ func sameNumber(a, b string) bool {
 		return s
 	}
 	return trim(a) == trim(b)
-}
-
-// parseTime reads RFC 3339 with or without a fraction; anything else is the
-// zero time (the raw text stays in Payment.Raw).
-func parseTime(s string) time.Time {
-	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
-	if err != nil {
-		return time.Time{}
-	}
-	return t
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/driver"
 )
 
 // maxInvoiceDigits is the length of the largest int64, RuStore's invoiceId type.
@@ -15,13 +16,13 @@ const maxInvoiceDigits = 19
 func checkRef(op payments.Operation, ref payments.Ref, needID, needInvoice bool) error {
 	switch {
 	case ref.ID == "" && needID:
-		return payments.InvalidArgument(Name, op, "Ref.ID is empty: RuStore needs the purchaseId (a UUID) for %s", op)
+		return driver.InvalidArgument(Name, op, "Ref.ID is empty: RuStore needs the purchaseId (a UUID) for %s", op)
 	case ref.ID != "" && !isPurchaseID(ref.ID):
-		return payments.InvalidArgument(Name, op, "Ref.ID must be a RuStore purchaseId, a UUID like 3aa0c7bd-964e-4562-b218-fe365adb4ae3; got %.64q", ref.ID)
+		return driver.InvalidArgument(Name, op, "Ref.ID must be a RuStore purchaseId, a UUID like 3aa0c7bd-964e-4562-b218-fe365adb4ae3; got %.64q", ref.ID)
 	case ref.InvoiceID == "" && needInvoice:
-		return payments.InvalidArgument(Name, op, "Ref.InvoiceID is empty: RuStore needs the invoiceId (digits) for %s", op)
+		return driver.InvalidArgument(Name, op, "Ref.InvoiceID is empty: RuStore needs the invoiceId (digits) for %s", op)
 	case ref.InvoiceID != "" && !isInvoiceID(ref.InvoiceID):
-		return payments.InvalidArgument(Name, op, "Ref.InvoiceID must be a RuStore invoiceId, 1 to %d digits; got %.64q", maxInvoiceDigits, ref.InvoiceID)
+		return driver.InvalidArgument(Name, op, "Ref.InvoiceID must be a RuStore invoiceId, 1 to %d digits; got %.64q", maxInvoiceDigits, ref.InvoiceID)
 	}
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/regionpay/payments"
 	"github.com/regionpay/payments/driver"
@@ -16,27 +15,16 @@ import (
 	"github.com/regionpay/payments/status"
 )
 
-// Portable op names used in errors and logs.
-const (
-	opCapture   = "capture"
-	opVoid      = "void"
-	opRollback  = "rollback"
-	opRefund    = "refund"
-	opStatus    = "status"
-	opOperation = "operation"
-)
-
 // Capture charges an AUTHORIZED order (POST /v1/orders/{id}/capture), or
 // submits a CONFIRMED Split order (POST /v1/orders/{id}/submit). With
 // opts.Amount it captures that much and releases the rest; the order is read
 // first to check the currency, since the wire amount carries none.
 func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.CaptureOptions) (res *payments.Result, err error) {
-	if opts == nil {
-		opts = &payments.CaptureOptions{}
-	}
-	t := driver.NewWrite(Name, opCapture, opts.IdempotencyKey)
+	o := driver.Options(opts)
+	opts = &o
+	t := driver.NewWrite(Name, payments.OpCapture, opts.IdempotencyKey)
 	defer func() { res, err = t.Finish(res, err) }()
-	if err := c.checkRef(ctx, opCapture, ref); err != nil {
+	if err := c.checkRef(ctx, payments.OpCapture, ref); err != nil {
 		return nil, err
 	}
 	w, err := newWrite(t, ref, "capture", opTypeCapture, opTypeSubmit)
@@ -46,20 +34,20 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 	body := captureBody{ExternalOperationID: w.key}
 	w.body = &body
 	if opts.Amount != nil {
-		if err := checkAmount(opCapture, "opts.Amount", opts.Amount); err != nil {
+		if err := driver.CheckAmount(Name, payments.OpCapture, "opts.Amount", opts.Amount); err != nil {
 			return nil, err
 		}
 		amount, err := FormatAmount(*opts.Amount)
 		if err != nil {
-			return nil, payments.InvalidArgument(Name, opCapture, "opts.Amount: %v", err)
+			return nil, driver.InvalidArgument(Name, payments.OpCapture, "opts.Amount: %v", err)
 		}
 		body.OrderAmount = amount
 		w.amount = opts.Amount
-		pay, err := c.readOrder(ctx, opCapture, ref)
+		pay, err := c.readOrder(ctx, payments.OpCapture, ref)
 		if err != nil {
 			return nil, err
 		}
-		if err := sameCurrency(opCapture, opts.Amount, pay); err != nil {
+		if err := sameCurrency(payments.OpCapture, opts.Amount, pay); err != nil {
 			return nil, err
 		}
 		if strings.EqualFold(pay.RawStatus, rawConfirmed) {
@@ -72,7 +60,7 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 		return res, err
 	}
 	// Yandex Pay refuses /capture for a Split order: only its status tells.
-	pay, rerr := c.readOrder(ctx, opCapture, ref)
+	pay, rerr := c.readOrder(ctx, payments.OpCapture, ref)
 	if rerr != nil || !strings.EqualFold(pay.RawStatus, rawConfirmed) {
 		return nil, err
 	}
@@ -83,12 +71,11 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 // Void releases an AUTHORIZED hold (POST /v1/orders/{id}/cancel). Yandex Pay
 // requires a reason; DefaultVoidReason is sent when opts.Reason is empty.
 func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.VoidOptions) (res *payments.Result, err error) {
-	if opts == nil {
-		opts = &payments.VoidOptions{}
-	}
-	t := driver.NewWrite(Name, opVoid, opts.IdempotencyKey)
+	o := driver.Options(opts)
+	opts = &o
+	t := driver.NewWrite(Name, payments.OpVoid, opts.IdempotencyKey)
 	defer func() { res, err = t.Finish(res, err) }()
-	if err := c.checkRef(ctx, opVoid, ref); err != nil {
+	if err := c.checkRef(ctx, payments.OpVoid, ref); err != nil {
 		return nil, err
 	}
 	reason := opts.Reason
@@ -109,16 +96,15 @@ func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.Void
 // asynchronously, so the Result is usually Pending: settle it with
 // payments.Wait.
 func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.RefundOptions) (res *payments.Result, err error) {
-	if opts == nil {
-		opts = &payments.RefundOptions{}
-	}
-	t := driver.NewWrite(Name, opRefund, opts.IdempotencyKey)
+	o := driver.Options(opts)
+	opts = &o
+	t := driver.NewWrite(Name, payments.OpRefund, opts.IdempotencyKey)
 	defer func() { res, err = t.Finish(res, err) }()
-	if err := c.checkRef(ctx, opRefund, ref); err != nil {
+	if err := c.checkRef(ctx, payments.OpRefund, ref); err != nil {
 		return nil, err
 	}
 	if opts.Amount != nil {
-		if err := checkAmount(opRefund, "opts.Amount", opts.Amount); err != nil {
+		if err := driver.CheckAmount(Name, payments.OpRefund, "opts.Amount", opts.Amount); err != nil {
 			return nil, err
 		}
 	}
@@ -126,13 +112,13 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 	if err != nil {
 		return nil, err
 	}
-	pay, err := c.readOrder(ctx, opRefund, ref)
+	pay, err := c.readOrder(ctx, payments.OpRefund, ref)
 	if err != nil {
 		return nil, err
 	}
 	amount := pay.Amount
 	if opts.Amount != nil {
-		if err := sameCurrency(opRefund, opts.Amount, pay); err != nil {
+		if err := sameCurrency(payments.OpRefund, opts.Amount, pay); err != nil {
 			return nil, err
 		}
 		amount = *opts.Amount
@@ -141,12 +127,12 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 		if res, ok := c.replayed(ctx, w); ok {
 			return res, nil
 		}
-		return nil, &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: opRefund,
+		return nil, &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: payments.OpRefund,
 			Message: fmt.Sprintf("order has nothing left to refund (status %s)", c.scrub(pay.RawStatus, 32))}
 	}
 	refundAmount, err := FormatAmount(amount)
 	if err != nil {
-		return nil, payments.InvalidArgument(Name, opRefund, "refund amount: %v", err)
+		return nil, driver.InvalidArgument(Name, payments.OpRefund, "refund amount: %v", err)
 	}
 	w.path = orderPath("v2", ref.ID, "refund")
 	w.amount = &amount
@@ -169,15 +155,14 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 // FAILED, so a repeat cannot charge or refund twice. opts.IdempotencyKey is
 // echoed in the Result for the caller's bookkeeping only.
 func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.RollbackOptions) (res *payments.Result, err error) {
-	if opts == nil {
-		opts = &payments.RollbackOptions{}
-	}
-	t := driver.NewWrite(Name, opRollback, opts.IdempotencyKey)
+	o := driver.Options(opts)
+	opts = &o
+	t := driver.NewWrite(Name, payments.OpRollback, opts.IdempotencyKey)
 	defer func() { res, err = t.Finish(res, err) }()
-	if err := c.checkRef(ctx, opRollback, ref); err != nil {
+	if err := c.checkRef(ctx, payments.OpRollback, ref); err != nil {
 		return nil, err
 	}
-	before, err := c.readOrder(ctx, opRollback, ref)
+	before, err := c.readOrder(ctx, payments.OpRollback, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +171,7 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 			IdempotencyKey: t.Key(), NoOp: true}, nil
 	}
 	done := &payments.Result{Ref: ref, Provider: Name, Status: status.Failed, RawStatus: rawFailed, IdempotencyKey: t.Key()}
-	ans, err := c.do(ctx, call{op: opRollback, method: http.MethodPost, path: orderPath("v1", ref.ID, "rollback"), retry: transport.RetrySafe})
+	ans, err := c.do(ctx, call{op: payments.OpRollback, method: http.MethodPost, path: orderPath("v1", ref.ID, "rollback"), retry: transport.RetrySafe})
 	if err == nil {
 		return done, nil
 	}
@@ -201,24 +186,24 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 	}
 	// The answer was lost, or a gateway failed after the backend may have
 	// acted: the order's status says whether the rollback landed.
-	pay, rerr := c.readOrder(ctx, opRollback, ref)
+	pay, rerr := c.readOrder(ctx, payments.OpRollback, ref)
 	switch {
 	case rerr != nil:
-		return nil, outcomeUnknown(opRollback, err, readFailed("the order", rerr))
+		return nil, driver.OutcomeUnknown(Name, payments.OpRollback, err, driver.ReadFailed("the order", rerr))
 	case normalize(pay.RawStatus) == status.Failed:
 		return done, nil
 	}
-	return nil, outcomeUnknown(opRollback, err, fmt.Sprintf("the order is still %s", c.scrub(pay.RawStatus, 32)))
+	return nil, driver.OutcomeUnknown(Name, payments.OpRollback, err, fmt.Sprintf("the order is still %s", c.scrub(pay.RawStatus, 32)))
 }
 
 // Status reads the order (GET /v1/orders/{id}). Payment.Amount is the
 // order's current orderAmount (Yandex Pay lowers it by refunds and partial
 // captures); Payment.Raw is the order object as received.
 func (c *Client) Status(ctx context.Context, ref payments.Ref) (*payments.Payment, error) {
-	if err := c.checkRef(ctx, opStatus, ref); err != nil {
+	if err := c.checkRef(ctx, payments.OpStatus, ref); err != nil {
 		return nil, err
 	}
-	return c.readOrder(ctx, opStatus, ref)
+	return c.readOrder(ctx, payments.OpStatus, ref)
 }
 
 // Operation reads the outcome of an earlier action by its externalOperationId
@@ -226,20 +211,20 @@ func (c *Client) Status(ctx context.Context, ref payments.Ref) (*payments.Paymen
 // with the order's status after it, FAIL a payments.CodeFailedPrecondition
 // error with Yandex Pay's reason. payments.Wait calls it.
 func (c *Client) Operation(ctx context.Context, ref payments.Ref, operationID string) (*payments.Result, error) {
-	if err := c.checkRef(ctx, opOperation, ref); err != nil {
+	if err := c.checkRef(ctx, payments.OpOperation, ref); err != nil {
 		return nil, err
 	}
-	if err := checkSegment(opOperation, "operationID", operationID); err != nil {
+	if err := checkSegment(payments.OpOperation, "operationID", operationID); err != nil {
 		return nil, err
 	}
-	o, err := c.readOperation(ctx, opOperation, operationID)
+	o, err := c.readOperation(ctx, payments.OpOperation, operationID)
 	if err != nil {
 		return nil, err
 	}
 	if o.OrderID != "" && o.OrderID != ref.ID {
-		return nil, payments.InvalidArgument(Name, opOperation, "operationID %q names an operation of another order", operationID)
+		return nil, driver.InvalidArgument(Name, payments.OpOperation, "operationID %q names an operation of another order", operationID)
 	}
-	return c.outcome(ctx, opOperation, ref, operationID, o)
+	return c.outcome(ctx, payments.OpOperation, ref, operationID, o)
 }
 
 // write is one capture, cancel, submit or refund: a POST carrying an
@@ -316,7 +301,7 @@ func (c *Client) write(ctx context.Context, w write) (*payments.Result, error) {
 // used (DUPLICATE_EXTERNAL_OPERATION_ID: an earlier call with it acted).
 func mayHaveActed(ans *answer, err error) bool {
 	switch {
-	case transport.Ambiguous(err), errors.Is(err, errMalformed), serverFailed(err):
+	case transport.Ambiguous(err), errors.Is(err, driver.ErrMalformed), serverFailed(err):
 		return true
 	case strings.EqualFold(providerCode(err), reasonDuplicate):
 		return true
@@ -339,7 +324,7 @@ func (c *Client) writeOutcome(ctx context.Context, w write, o *operation) (*paym
 // keyReused is the error for a caller's key that already names an operation
 // with other parameters: diff says what differs.
 func (c *Client) keyReused(w write, diff string) error {
-	return payments.InvalidArgument(Name, w.op,
+	return driver.InvalidArgument(Name, w.op,
 		"opts.IdempotencyKey %q already names another operation (%s): nothing was done; use a new key for a new action, or repeat the earlier one exactly",
 		w.key, c.scrub(diff, 512))
 }
@@ -365,7 +350,7 @@ func (c *Client) reconcile(ctx context.Context, w write, cause error) (*payments
 		if transport.Ambiguous(cause) {
 			return nil, cause
 		}
-		return nil, outcomeUnknown(w.op, cause, readFailed("operation "+w.key, ctx.Err()))
+		return nil, driver.OutcomeUnknown(Name, w.op, cause, driver.ReadFailed("operation "+w.key, ctx.Err()))
 	}
 	c.log.DebugContext(ctx, "yandexpay: settling a write through its operation", "op", w.op, "cause", payments.CodeOf(cause).String())
 	o, err := c.readOperation(ctx, w.op, w.key)
@@ -375,9 +360,9 @@ func (c *Client) reconcile(ctx context.Context, w write, cause error) (*payments
 		// No operation carries the key yet. That proves nothing: a gateway
 		// answers 5xx whatever Yandex Pay behind it did, and may hand the
 		// write on later.
-		return nil, outcomeUnknown(w.op, cause, "no operation carries its key yet")
+		return nil, driver.OutcomeUnknown(Name, w.op, cause, "no operation carries its key yet")
 	default:
-		return nil, outcomeUnknown(w.op, cause, readFailed("operation "+w.key, err))
+		return nil, driver.OutcomeUnknown(Name, w.op, cause, driver.ReadFailed("operation "+w.key, err))
 	}
 	if diff := w.differs(o); diff != "" {
 		return nil, driver.Proven(c.keyReused(w, diff))
@@ -443,7 +428,7 @@ func (c *Client) outcome(ctx context.Context, op payments.Operation, ref payment
 		// The operation exists, so the action may yet move money: for a
 		// write that is an unknown outcome, not a failure to repeat.
 		code := payments.CodeOutcomeUnknown
-		if op == opOperation {
+		if op == payments.OpOperation {
 			code = payments.CodeUnknown
 		}
 		return nil, &payments.Error{Code: code, Provider: Name, Op: op,
@@ -508,43 +493,16 @@ func (c *Client) readOrder(ctx context.Context, op payments.Operation, ref payme
 		Status:    normalize(raw),
 		RawStatus: raw,
 		Amount:    amount,
-		Created:   parseTime(o.Created),
-		Updated:   parseTime(o.Updated),
+		Created:   driver.ParseTime(o.Created),
+		Updated:   driver.ParseTime(o.Updated),
 		Raw:       od.Order,
 	}, nil
-}
-
-// parseTime reads Yandex Pay's RFC 3339 times; an unreadable one is left
-// zero rather than failing a status read over a field that moves no money.
-func parseTime(s string) time.Time {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
 }
 
 // sameCurrency refuses an amount in another currency than the order's.
 func sameCurrency(op payments.Operation, m *payments.Money, pay *payments.Payment) error {
 	if pay.Amount.Currency != "" && !strings.EqualFold(m.Currency, pay.Amount.Currency) {
-		return payments.InvalidArgument(Name, op, "opts.Amount.Currency %s does not match the order's currency %s", m.Currency, pay.Amount.Currency)
+		return driver.InvalidArgument(Name, op, "opts.Amount.Currency %s does not match the order's currency %s", m.Currency, pay.Amount.Currency)
 	}
 	return nil
-}
-
-// outcomeUnknown reports a write that may have acted and could not be
-// settled by a read; why says what the read found.
-func outcomeUnknown(op payments.Operation, cause error, why string) *payments.Error {
-	e := &payments.Error{Code: payments.CodeOutcomeUnknown, Provider: Name, Op: op, Err: cause}
-	var pe *payments.Error
-	if errors.As(cause, &pe) {
-		e.HTTPStatus, e.ProviderCode, e.RequestID = pe.HTTPStatus, pe.ProviderCode, pe.RequestID
-	}
-	e.Message = fmt.Sprintf("the %s may have been applied and %s; check Status, and repeat only with the same IdempotencyKey", op, why)
-	return e
-}
-
-// readFailed words a failed settling read for outcomeUnknown.
-func readFailed(what string, err error) string {
-	return fmt.Sprintf("reading %s to settle it failed (%s)", what, payments.CodeOf(err))
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/driver"
 	"github.com/regionpay/payments/internal/transport"
 )
 
@@ -62,10 +63,6 @@ func codeFor(statusCode int, reasonCode string) payments.Code {
 	return transport.CodeForStatus(statusCode)
 }
 
-// errMalformed marks an answer that could not be read as Yandex Pay JSON. A
-// write that got one may have acted, so writes reconcile it.
-var errMalformed = errors.New("malformed answer")
-
 // apiError builds the error for a non-success answer. env is nil when the
 // body was not a fail envelope; then the redacted excerpt stands in for the
 // provider's reason.
@@ -85,7 +82,7 @@ func (c *Client) apiError(op payments.Operation, reqID string, resp *transport.R
 		e.Message = fmt.Sprintf("unexpected answer: %s", resp.Excerpt())
 		if resp.StatusCode < 400 {
 			e.Code = payments.CodeUnknown
-			e.Err = errMalformed
+			e.Err = driver.ErrMalformed
 		}
 	}
 	if e.Message == "" {
@@ -103,15 +100,7 @@ func (c *Client) apiError(op payments.Operation, reqID string, resp *transport.R
 // malformed builds the error for a success status whose body could not be
 // read.
 func (c *Client) malformed(op payments.Operation, reqID string, resp *transport.Response, what string) *payments.Error {
-	return &payments.Error{
-		Code:       payments.CodeUnknown,
-		Provider:   Name,
-		Op:         op,
-		HTTPStatus: resp.StatusCode,
-		RequestID:  reqID,
-		Message:    fmt.Sprintf("malformed answer (%s): %s", what, resp.Excerpt()),
-		Err:        errMalformed,
-	}
+	return driver.Malformed(Name, op, resp.StatusCode, reqID, what, resp.Excerpt())
 }
 
 // scrub prepares provider text for an error message: the key is redacted

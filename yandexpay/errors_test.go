@@ -54,7 +54,7 @@ func TestErrorAnswers(t *testing.T) {
 		{"NoOrder", 200, nil, `{"code":200,"status":"success","data":{}}`, false, payments.CodeUnknown, "", "no order", 0},
 		{"FloatyAmount", 200, nil, `{"code":200,"status":"success","data":{"order":{"orderId":"o","orderAmount":"1.5e2","currencyCode":"RUB","paymentStatus":"CAPTURED"}}}`, false, payments.CodeUnknown, "", "exponent", 0},
 		{"FailWithoutReasonOddStatus", 299, nil, `{"code":299,"status":"fail","reasonCode":"BRAND_NEW_CODE"}`, false, payments.CodeUnknown, "BRAND_NEW_CODE", "HTTP 299", 0},
-		{"WriteNotJSON", 200, nil, "surprise", true, payments.CodeOutcomeUnknown, "", "may have been applied", 0},
+		{"WriteNotJSON", 200, nil, "surprise", true, payments.CodeOutcomeUnknown, "", "may have reached yandexpay and acted", 0},
 		{"SecretInReason", 400, nil, `{"code":400,"status":"fail","reasonCode":"BAD_REQUEST","reason":"bad key ` + key + `"}`, false, payments.CodeInvalidArgument, "BAD_REQUEST", "[redacted]", 0},
 	}
 	for _, tc := range cases {

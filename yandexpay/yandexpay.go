@@ -188,9 +188,6 @@ func New(cfg Config) (*Client, error) {
 	case cfg.DefaultTimeout > 0 && cfg.DefaultTimeout < minRequestTimeout:
 		return nil, driver.ConfigError(Name, "DefaultTimeout", "%s is below Yandex Pay's minimum of 1s", cfg.DefaultTimeout)
 	}
-	if err := driver.CheckHTTPOptions(Name, cfg.HTTPOptions); err != nil {
-		return nil, err
-	}
 	base := ProductionBaseURL
 	if cfg.Sandbox {
 		base = SandboxBaseURL
@@ -199,7 +196,10 @@ func New(cfg Config) (*Client, error) {
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	tc := transport.FromOptions(Name, base, cfg.HTTPOptions)
+	tc, err := transport.FromOptions(Name, base, cfg.HTTPOptions)
+	if err != nil {
+		return nil, err
+	}
 	tc.Logger = logger
 	tc.AttemptHeader = "X-Request-Attempt"
 	tc.Secrets = func() []string { return []string{key} }
@@ -331,11 +331,7 @@ func operationPath(key string) string {
 // checkRef refuses, before any request, a Client not made by New, a nil or
 // ended context, and a ref Yandex Pay cannot address.
 func (c *Client) checkRef(ctx context.Context, op payments.Operation, ref payments.Ref) error {
-	if c == nil || c.tr == nil {
-		return &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: op,
-			Message: "the yandexpay.Client was not created by yandexpay.New"}
-	}
-	if err := payments.ContextError(ctx, Name, op); err != nil {
+	if err := driver.Check(ctx, Name, op, c != nil && c.tr != nil); err != nil {
 		return err
 	}
 	return checkSegment(op, "ref.ID", ref.ID)
@@ -345,19 +341,11 @@ func (c *Client) checkRef(ctx context.Context, op payments.Operation, ref paymen
 func checkSegment(op payments.Operation, field, v string) error {
 	switch n := utf8.RuneCountInString(v); {
 	case v == "":
-		return payments.InvalidArgument(Name, op, "%s is empty", field)
+		return driver.InvalidArgument(Name, op, "%s is empty", field)
 	case n > MaxOrderIDLength:
-		return payments.InvalidArgument(Name, op, "%s is %d characters long, more than the %d a path segment may have", field, n, MaxOrderIDLength)
+		return driver.InvalidArgument(Name, op, "%s is %d characters long, more than the %d a path segment may have", field, n, MaxOrderIDLength)
 	case v == "." || v == "..":
-		return payments.InvalidArgument(Name, op, "%s %q cannot be sent as a path segment", field, v)
-	}
-	return nil
-}
-
-// checkAmount refuses a non-positive or currency-less amount.
-func checkAmount(op payments.Operation, field string, m *payments.Money) error {
-	if err := m.Validate(); err != nil {
-		return payments.InvalidArgument(Name, op, "%s: %v", field, err)
+		return driver.InvalidArgument(Name, op, "%s %q cannot be sent as a path segment", field, v)
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/driver"
 	"github.com/regionpay/payments/internal/urlcheck"
 )
 
@@ -307,13 +308,13 @@ func (c *Client) Close() { c.http.CloseIdleConnections() }
 // says what happened, which an error could not.
 func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	if req == nil {
-		return nil, payments.InvalidArgument(c.provider, "", "nil request")
+		return nil, driver.InvalidArgument(c.provider, "", "nil request")
 	}
 	if ctx == nil {
-		return nil, payments.InvalidArgument(c.provider, req.Op, "nil context")
+		return nil, driver.InvalidArgument(c.provider, req.Op, "nil context")
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, payments.ContextError(ctx, c.provider, req.Op)
+		return nil, driver.ContextError(ctx, c.provider, req.Op)
 	}
 	target, err := c.target(req)
 	if err != nil {
@@ -326,7 +327,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, target, body)
 	if err != nil {
 		// Not echoed: net/http's message may hold the URL and its query.
-		return nil, payments.InvalidArgument(c.provider, req.Op, "cannot build the %s request", req.Method)
+		return nil, driver.InvalidArgument(c.provider, req.Op, "cannot build the %s request", req.Method)
 	}
 	rreq.Header = req.Header.Clone()
 	if rreq.Header == nil {
@@ -369,37 +370,37 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 // the request to another host.
 func (c *Client) target(req *Request) (string, error) {
 	if req.Method == "" {
-		return "", payments.InvalidArgument(c.provider, req.Op, "request method is empty")
+		return "", driver.InvalidArgument(c.provider, req.Op, "request method is empty")
 	}
 	if !validHeaderName(req.Method) {
-		return "", payments.InvalidArgument(c.provider, req.Op, "request method %q is not a valid HTTP method", req.Method)
+		return "", driver.InvalidArgument(c.provider, req.Op, "request method %q is not a valid HTTP method", req.Method)
 	}
 	if req.Path != "" && !strings.HasPrefix(req.Path, "/") {
-		return "", payments.InvalidArgument(c.provider, req.Op, "request path must start with \"/\"")
+		return "", driver.InvalidArgument(c.provider, req.Op, "request path must start with \"/\"")
 	}
 	if req.Retry != RetrySafe && req.Retry != RetryUnsent {
-		return "", payments.InvalidArgument(c.provider, req.Op, "unknown retry class %d", int(req.Retry))
+		return "", driver.InvalidArgument(c.provider, req.Op, "unknown retry class %d", int(req.Retry))
 	}
 	// net/http refuses such a header only inside the round trip, which looks
 	// like a connection that failed before sending: it would be retried and
 	// reported as Unavailable. The value is never echoed: it may be a token.
 	for name, values := range req.Header {
 		if !validHeaderName(name) {
-			return "", payments.InvalidArgument(c.provider, req.Op, "request header name %q is not a valid HTTP header name", name)
+			return "", driver.InvalidArgument(c.provider, req.Op, "request header name %q is not a valid HTTP header name", name)
 		}
 		for _, v := range values {
 			if !validHeaderValue(v) {
-				return "", payments.InvalidArgument(c.provider, req.Op, "request header %s holds a control character (CR, LF, NUL...) that HTTP does not allow", name)
+				return "", driver.InvalidArgument(c.provider, req.Op, "request header %s holds a control character (CR, LF, NUL...) that HTTP does not allow", name)
 			}
 		}
 	}
 	s := c.baseStr + req.Path
 	u, err := url.Parse(s)
 	if err != nil {
-		return "", payments.InvalidArgument(c.provider, req.Op, "request path %q is not a valid escaped path", pathForLog(req.Path))
+		return "", driver.InvalidArgument(c.provider, req.Op, "request path %q is not a valid escaped path", pathForLog(req.Path))
 	}
 	if u.Scheme != c.base.Scheme || u.Host != c.base.Host || u.User != nil {
-		return "", payments.InvalidArgument(c.provider, req.Op, "request path %q leaves the base URL", pathForLog(req.Path))
+		return "", driver.InvalidArgument(c.provider, req.Op, "request path %q leaves the base URL", pathForLog(req.Path))
 	}
 	return s, nil
 }
