@@ -4,10 +4,15 @@ import "github.com/regionpay/payments"
 
 // Capabilities says what Yandex Pay supports through this adapter: full and
 // partial capture and refund with carts, asynchronous operations (v2 refunds
-// answer PENDING), and stopping an unpaid order.
+// answer PENDING), stopping an unpaid order, and, with a merchant id
+// configured, verified webhooks.
 func (c *Client) Capabilities() []payments.Capability {
-	return []payments.Capability{
+	caps := []payments.Capability{
 		payments.CapRefund, payments.CapPartialCapture, payments.CapPartialRefund,
 		payments.CapAsyncOperations, payments.CapCarts, payments.CapRollbackPending,
 	}
+	if c.notify != nil {
+		caps = append(caps, payments.CapNotifications)
+	}
+	return caps
 }

@@ -14,6 +14,11 @@ import (
 // in the sandbox the key is the merchant id — and default_timeout (a
 // duration, at least 1s), sent as X-Request-Timeout when a call's context has
 // no deadline. The common sandbox and base_url fields apply.
+//
+// Webhooks: merchant_id (string) turns on verification of Yandex Pay's
+// webhooks for that merchant; jwks_url (https, or http to a loopback host)
+// overrides where the signing keys are read, which by default follows
+// sandbox and base_url.
 func init() { payments.Register(Name, registryOpen) }
 
 // registryOpen maps a config region onto Config. Every field is read before
@@ -21,11 +26,17 @@ func init() { payments.Register(Name, registryOpen) }
 func registryOpen(s *payments.Settings) (payments.Provider, error) {
 	key, errKey := s.Secret("api_key")
 	timeout, errTimeout := s.Duration("default_timeout")
+	merchantID, errMerchant := s.String("merchant_id")
+	jwksURL, errJWKS := s.String("jwks_url")
 	switch {
 	case errKey != nil:
 		return nil, errKey
 	case errTimeout != nil:
 		return nil, errTimeout
+	case errMerchant != nil:
+		return nil, errMerchant
+	case errJWKS != nil:
+		return nil, errJWKS
 	}
 	c, err := New(Config{
 		APIKey:         key,
@@ -36,6 +47,8 @@ func registryOpen(s *payments.Settings) (payments.Provider, error) {
 			HTTPClient: s.HTTPClient,
 			Logger:     s.Logger,
 		},
+		MerchantID: merchantID,
+		JWKSURL:    jwksURL,
 	})
 	if err != nil {
 		return nil, driver.OpenError(s, err, configFields)
@@ -44,4 +57,6 @@ func registryOpen(s *payments.Settings) (payments.Provider, error) {
 }
 
 // configFields maps Config fields to the config file's names for them.
-var configFields = map[string]string{"APIKey": "api_key", "DefaultTimeout": "default_timeout"}
+var configFields = map[string]string{
+	"APIKey": "api_key", "DefaultTimeout": "default_timeout", "MerchantID": "merchant_id", "JWKSURL": "jwks_url",
+}

@@ -95,6 +95,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -143,12 +144,28 @@ type Config struct {
 	// DefaultTimeout is sent as X-Request-Timeout when the context has no
 	// deadline; 0 means DefaultRequestTimeout. Below one second is refused.
 	DefaultTimeout time.Duration
+
+	// MerchantID turns on webhook verification (ParseNotification): a
+	// verified webhook must name this merchantId. Empty means notifications
+	// are off (no payments.CapNotifications).
+	MerchantID string
+	// JWKSURL overrides where the webhook keys are fetched: by default
+	// SandboxJWKSURL or ProductionJWKSURL, or, with BaseURL set, /api/jwks
+	// beside BaseURL's /api/merchant (an emulator serves its own). It must be
+	// https, or http to a loopback host.
+	JWKSURL string
+	// JWKSRefreshInterval is the least time between two fetches of the key
+	// set; 0 means DefaultJWKSRefreshInterval.
+	JWKSRefreshInterval time.Duration
+	// Now is the clock webhook iat and exp are checked against; nil means time.Now.
+	Now func() time.Time
 }
 
 // String describes the config without its key.
 func (c Config) String() string {
-	return fmt.Sprintf("yandexpay.Config{APIKey:%s Sandbox:%t BaseURL:%q MaxRetries:%d RetryWaitMin:%s RetryWaitMax:%s DefaultTimeout:%s}",
-		c.APIKey, c.Sandbox, urlcheck.Redacted(c.BaseURL), c.MaxRetries, c.RetryWaitMin, c.RetryWaitMax, c.DefaultTimeout)
+	return fmt.Sprintf("yandexpay.Config{APIKey:%s Sandbox:%t BaseURL:%q MaxRetries:%d RetryWaitMin:%s RetryWaitMax:%s DefaultTimeout:%s MerchantID:%q JWKSURL:%q}",
+		c.APIKey, c.Sandbox, urlcheck.Redacted(c.BaseURL), c.MaxRetries, c.RetryWaitMin, c.RetryWaitMax, c.DefaultTimeout,
+		c.MerchantID, urlcheck.Redacted(c.JWKSURL))
 }
 
 // GoString keeps %#v from printing the key.
@@ -165,6 +182,7 @@ type Client struct {
 	baseURL        string
 	defaultTimeout time.Duration
 	log            *slog.Logger
+	notify         *notifier // nil: notifications are off
 }
 
 // Interfaces the Client promises.
@@ -187,6 +205,12 @@ func New(cfg Config) (*Client, error) {
 		return nil, driver.ConfigError(Name, "DefaultTimeout", "negative (%s)", cfg.DefaultTimeout)
 	case cfg.DefaultTimeout > 0 && cfg.DefaultTimeout < minRequestTimeout:
 		return nil, driver.ConfigError(Name, "DefaultTimeout", "%s is below Yandex Pay's minimum of 1s", cfg.DefaultTimeout)
+	case cfg.JWKSRefreshInterval < 0:
+		return nil, driver.ConfigError(Name, "JWKSRefreshInterval", "negative (%s)", cfg.JWKSRefreshInterval)
+	case cfg.JWKSURL != "" && cfg.MerchantID == "":
+		return nil, driver.ConfigError(Name, "JWKSURL", "set without MerchantID: webhooks are verified only for a merchant id")
+	case cfg.MerchantID != strings.TrimSpace(cfg.MerchantID) || strings.ContainsFunc(cfg.MerchantID, unicode.IsControl):
+		return nil, driver.ConfigError(Name, "MerchantID", "has surrounding spaces or control characters")
 	}
 	base := ProductionBaseURL
 	if cfg.Sandbox {
@@ -211,7 +235,50 @@ func New(cfg Config) (*Client, error) {
 	if timeout == 0 {
 		timeout = DefaultRequestTimeout
 	}
-	return &Client{tr: tr, apiKey: cfg.APIKey, baseURL: tc.BaseURL, defaultTimeout: timeout, log: logger}, nil
+	c := &Client{tr: tr, apiKey: cfg.APIKey, baseURL: tc.BaseURL, defaultTimeout: timeout, log: logger}
+	if cfg.MerchantID != "" {
+		n, err := newNotifier(cfg, tc.BaseURL)
+		if err != nil {
+			return nil, err
+		}
+		c.notify = n
+	}
+	return c, nil
+}
+
+// newNotifier builds webhook verification for cfg.MerchantID.
+func newNotifier(cfg Config, base string) (*notifier, error) {
+	jwks := cfg.JWKSURL
+	switch {
+	case jwks != "":
+	case cfg.BaseURL != "":
+		jwks = jwksURLFor(base)
+	case cfg.Sandbox:
+		jwks = SandboxJWKSURL
+	default:
+		jwks = ProductionJWKSURL
+	}
+	if _, err := urlcheck.BaseURL(jwks); err != nil {
+		return nil, driver.ConfigError(Name, "JWKSURL", "%v", err)
+	}
+	client := cfg.HTTPClient
+	if client == nil {
+		client = &http.Client{Timeout: jwksFetchTimeout}
+	}
+	interval := cfg.JWKSRefreshInterval
+	if interval == 0 {
+		interval = DefaultJWKSRefreshInterval
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &notifier{
+		merchantID: cfg.MerchantID,
+		sandbox:    cfg.Sandbox,
+		now:        now,
+		keys:       &keyCache{url: jwks, client: client, interval: interval, now: now},
+	}, nil
 }
 
 // Name returns "yandexpay".

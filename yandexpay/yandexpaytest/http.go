@@ -116,6 +116,10 @@ func match(method, escaped string) (rt route, id string, found, methodOK bool, e
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == jwksPath && r.Method == http.MethodGet {
+		s.serveJWKS(w)
+		return
+	}
 	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{

@@ -131,10 +131,11 @@ func (s *Server) setStatus(o *Order, to, reason string, now time.Time) {
 	s.orderStatusChanged(o)
 }
 
-// orderStatusChanged is called after every change setStatus makes. The
-// emulator sends no notifications yet: this is where they are sent from.
+// orderStatusChanged is called after every change setStatus makes; it
+// records the change and sends its webhook.
 func (s *Server) orderStatusChanged(o *Order) {
 	s.statusChanges = append(s.statusChanges, StatusChange{OrderID: o.OrderID, Status: o.Status, At: o.Updated})
+	s.orderChanged(o, o.Updated)
 }
 
 // StatusChange is one change the buyer's side made to an order.

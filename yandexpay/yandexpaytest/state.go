@@ -293,11 +293,13 @@ func (s *Server) rollback(id string, now time.Time) reply {
 		s.record(op)
 		o.RefundedAmount = o.Amount
 		s.counts[countKey{id, ActionRefund}]++
+		s.operationEnded(op, now)
 	}
 	if o.Status != StatusFailed {
 		o.Status = StatusFailed
 		o.Updated = now
 		s.counts[countKey{id, ActionRollback}]++
+		s.orderChanged(o, now)
 	}
 	return success(map[string]any{})
 }
@@ -315,6 +317,7 @@ func (s *Server) record(op *opState) {
 // complete finishes a PENDING operation; the caller holds the lock.
 func (s *Server) complete(op *opState, ok bool, now time.Time) {
 	op.Updated = now
+	defer s.operationEnded(op, now)
 	if !ok {
 		op.Status, op.Reason = OperationFail, "declined"
 		return
@@ -335,6 +338,7 @@ func (s *Server) complete(op *opState, ok bool, now time.Time) {
 		t.apply(o, op)
 		o.Updated = now
 		s.counts[countKey{op.OrderID, t.action}]++
+		s.orderChanged(o, now)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/regionpay/payments/fault"
 	"github.com/regionpay/payments/internal/faultinject"
+	"github.com/regionpay/payments/internal/notifysend"
 )
 
 // Defaults used when Options or Order leave a field empty.
@@ -76,6 +77,12 @@ type Options struct {
 	// order at once (CAPTURED), as for a merchant without two-stage payment;
 	// by default it is held (AUTHORIZED) until captured.
 	OneStage bool
+	// CallbackURL turns webhooks on from the start; see SetCallbackURL.
+	CallbackURL string
+	// WebhookRetryDelays are the pauses before each redelivery of a webhook
+	// that was not answered 200; nil means notifysend.DefaultDelays, empty
+	// means no redelivery.
+	WebhookRetryDelays []time.Duration
 }
 
 // Server is a running emulator. Its methods are safe for concurrent use.
@@ -105,6 +112,11 @@ type Server struct {
 	pageTokens    map[string]string       // payment page token → order id
 	created       map[string]createdReply // X-Request-Id → order creation answer
 	statusChanges []StatusChange
+	// Webhooks (webhook.go).
+	keys        []signingKey // the last one signs
+	sender      *notifysend.Sender
+	retryDelays []time.Duration
+	jwksFetches int
 }
 
 // opState is an operation plus what the emulator needs to finish it.
@@ -217,23 +229,33 @@ func NewServer(opts *Options) *Server {
 		o.MerchantID = DefaultMerchantID
 	}
 	s := &Server{
-		apiKey:     o.APIKey,
-		merchantID: o.MerchantID,
-		async:      o.Async,
-		closed:     make(chan struct{}),
-		orders:     map[string]*Order{},
-		byOpID:     map[string]*opState{},
-		byExtID:    map[string]*opState{},
-		orderOps:   map[string][]*opState{},
-		counts:     map[countKey]int{},
-		faults:     faultinject.NewInjector(faultConfig),
-		oneStage:   o.OneStage,
-		pageTokens: map[string]string{},
-		created:    map[string]createdReply{},
+		apiKey:      o.APIKey,
+		merchantID:  o.MerchantID,
+		async:       o.Async,
+		closed:      make(chan struct{}),
+		orders:      map[string]*Order{},
+		byOpID:      map[string]*opState{},
+		byExtID:     map[string]*opState{},
+		orderOps:    map[string][]*opState{},
+		counts:      map[countKey]int{},
+		faults:      faultinject.NewInjector(faultConfig),
+		oneStage:    o.OneStage,
+		pageTokens:  map[string]string{},
+		created:     map[string]createdReply{},
+		retryDelays: o.WebhookRetryDelays,
 	}
+	k, err := newSigningKey()
+	if err != nil {
+		// crypto/rand failing leaves nothing sensible to run.
+		panic(fmt.Sprintf("yandexpaytest: generating the webhook key: %v", err))
+	}
+	s.keys = []signingKey{k}
 	s.page = httptest.NewServer(http.HandlerFunc(s.servePage))
 	s.srv = httptest.NewServer(s.Handler())
 	s.URL = s.srv.URL
+	if o.CallbackURL != "" {
+		s.SetCallbackURL(o.CallbackURL)
+	}
 	return s
 }
 
@@ -249,6 +271,7 @@ func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 // Close stops the server; requests held by fault.Slow are dropped.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.closed) })
+	s.SetCallbackURL("")
 	s.srv.Close()
 	s.page.Close()
 }
@@ -327,6 +350,7 @@ func (s *Server) SetStatus(orderID, raw string) error {
 	}
 	o.Status = raw
 	o.Updated = s.nowLocked()
+	s.orderChanged(o, o.Updated)
 	return nil
 }
 

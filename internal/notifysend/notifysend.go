@@ -1,0 +1,215 @@
+// Package notifysend delivers an emulator's notifications to an app's
+// callback URL, the way both providers do: one POST per notification,
+// repeated after any answer but 200 (or none) a bounded number of times with
+// growing pauses, each attempt built anew (Yandex Pay signs every retry
+// afresh; RuStore encrypts with a fresh IV). Both emulators use it, so the
+// delivery rule lives once.
+//
+// Deliveries run one at a time, in the order they were queued, so an app
+// sees a payment's changes in order unless one of them is being retried.
+package notifysend
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// DefaultDelays are the pauses before each redelivery: the providers' own
+// schedules (10 fast tries, then minutes, over a day or more) compressed so
+// that a test sees every retry within a second.
+var DefaultDelays = []time.Duration{
+	5 * time.Millisecond, 5 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond,
+	40 * time.Millisecond, 80 * time.Millisecond, 160 * time.Millisecond, 320 * time.Millisecond,
+}
+
+// Build returns the body and headers of one attempt (0 first, then 1, 2, ...).
+type Build func(attempt int) (body []byte, header http.Header, err error)
+
+// Attempt is one delivery attempt, recorded for tests.
+type Attempt struct {
+	// Seq numbers the notification (1, 2, ... in queue order).
+	Seq int
+	// Kind is the label given to Send ("INVOICE_STATUS", "ORDER_STATUS_UPDATED").
+	Kind string
+	// N is the attempt number, 0 for the first delivery.
+	N int
+	// Status is the HTTP status answered, 0 when none came.
+	Status int
+	// Body is what was sent.
+	Body []byte
+}
+
+// Sender delivers notifications to one URL. Its methods are safe for
+// concurrent use; the zero value is not usable, call New.
+type Sender struct {
+	url    string
+	client *http.Client
+	delays []time.Duration
+
+	mu       sync.Mutex
+	queue    []job
+	running  bool
+	seq      int
+	attempts []Attempt
+	idle     *sync.Cond
+	closed   bool
+	stop     chan struct{}
+}
+
+type job struct {
+	seq   int
+	kind  string
+	build Build
+}
+
+// New returns a Sender posting to url with client (nil: a client with a
+// 5-second timeout, RuStore's limit for an answer) and the given pauses
+// before redeliveries (nil: DefaultDelays; empty: no redelivery).
+func New(url string, client *http.Client, delays []time.Duration) *Sender {
+	if client == nil {
+		client = &http.Client{Timeout: 5 * time.Second}
+	}
+	if delays == nil {
+		delays = DefaultDelays
+	}
+	s := &Sender{url: url, client: client, delays: append([]time.Duration(nil), delays...), stop: make(chan struct{})}
+	s.idle = sync.NewCond(&s.mu)
+	return s
+}
+
+// URL returns where notifications go.
+func (s *Sender) URL() string { return s.url }
+
+// Send queues one notification and returns at once; it may be called with
+// the emulator's lock held. kind labels it in Attempts. A notification sent
+// with retry false is tried once (RuStore's test notifications).
+func (s *Sender) Send(kind string, retry bool, build Build) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.seq++
+	if !retry {
+		once := build
+		build = func(n int) ([]byte, http.Header, error) {
+			if n > 0 {
+				return nil, nil, errNoRetry
+			}
+			return once(n)
+		}
+	}
+	s.queue = append(s.queue, job{seq: s.seq, kind: kind, build: build})
+	if !s.running {
+		s.running = true
+		go s.run()
+	}
+}
+
+type noRetry struct{}
+
+func (noRetry) Error() string { return "not retried" }
+
+var errNoRetry error = noRetry{}
+
+func (s *Sender) run() {
+	for {
+		s.mu.Lock()
+		if len(s.queue) == 0 || s.closed {
+			s.queue = nil
+			s.running = false
+			s.idle.Broadcast()
+			s.mu.Unlock()
+			return
+		}
+		j := s.queue[0]
+		s.queue = s.queue[1:]
+		s.mu.Unlock()
+		s.deliver(j)
+	}
+}
+
+// deliver tries one notification until it is accepted or the pauses run out.
+func (s *Sender) deliver(j job) {
+	for n := 0; n <= len(s.delays); n++ {
+		if n > 0 {
+			select {
+			case <-time.After(s.delays[n-1]):
+			case <-s.stop:
+				return
+			}
+		}
+		body, header, err := j.build(n)
+		if err != nil {
+			return
+		}
+		status := s.post(body, header)
+		s.mu.Lock()
+		s.attempts = append(s.attempts, Attempt{Seq: j.seq, Kind: j.kind, N: n, Status: status, Body: body})
+		s.mu.Unlock()
+		if status == http.StatusOK {
+			return
+		}
+	}
+}
+
+func (s *Sender) post(body []byte, header http.Header) int {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-s.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, bytes.NewReader(body))
+	if err != nil {
+		return 0
+	}
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return 0
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	return resp.StatusCode
+}
+
+// Wait blocks until every queued notification was delivered or given up.
+func (s *Sender) Wait() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.running {
+		s.idle.Wait()
+	}
+}
+
+// Attempts returns every attempt made so far, oldest first.
+func (s *Sender) Attempts() []Attempt {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Attempt, len(s.attempts))
+	for i, a := range s.attempts {
+		a.Body = append([]byte(nil), a.Body...)
+		out[i] = a
+	}
+	return out
+}
+
+// Close drops what is queued and stops the delivery in progress.
+func (s *Sender) Close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.closed {
+		s.closed = true
+		close(s.stop)
+	}
+}
