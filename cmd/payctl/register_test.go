@@ -60,7 +60,7 @@ func TestRegisterFieldErrors(t *testing.T) {
 		{"yandexpay timeout not a duration", `"provider": "yandexpay", "api_key": "${YP_KEY}", "default_timeout": 15`,
 			`field "default_timeout": must be a duration string like "15s", got a JSON number`},
 		{"yandexpay rustore field", `"provider": "yandexpay", "api_key": "${YP_KEY}", "app_id": 1`,
-			`field "app_id": unknown field for provider yandexpay (known: provider, sandbox, base_url, api_key, api_key_file, default_timeout)`},
+			`field "app_id": unknown field for provider yandexpay (known: provider, sandbox, base_url, api_key, api_key_file, default_timeout, jwks_url, merchant_id)`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
