@@ -112,7 +112,10 @@ func ParseNotification(ctx context.Context, p Provider, header http.Header, body
 	if err != nil {
 		return nil, err
 	}
-	if err := ContextError(ctx, p.Name(), OpNotification); err != nil {
+	if ctx == nil {
+		return nil, invalidArgument(p.Name(), OpNotification, "nil context")
+	}
+	if err := contextError(ctx, p.Name(), OpNotification); err != nil {
 		return nil, err
 	}
 	if len(body) > DefaultMaxNotificationSize {
@@ -123,7 +126,7 @@ func ParseNotification(ctx context.Context, p Provider, header http.Header, body
 
 func notifierOf(p Provider) (Notifier, error) {
 	if p == nil {
-		return nil, InvalidArgument("", OpNotification, "nil provider")
+		return nil, invalidArgument("", OpNotification, "nil provider")
 	}
 	n, ok := p.(Notifier)
 	if !ok || !Supports(p, CapNotifications) {

@@ -66,7 +66,7 @@ func NotificationHandler(p Provider, fn NotificationFunc, opts *NotificationHand
 		return nil, err
 	}
 	if fn == nil {
-		return nil, InvalidArgument(p.Name(), OpNotification, "nil NotificationFunc")
+		return nil, invalidArgument(p.Name(), OpNotification, "nil NotificationFunc")
 	}
 	return newNotificationHandler(opts, fn, func(string) (*notifyTarget, bool) {
 		return &notifyTarget{name: p.Name(), n: n}, true
@@ -80,7 +80,7 @@ func NotificationHandler(p Provider, fn NotificationFunc, opts *NotificationHand
 // Events carry the region. A path naming no such region answers 404.
 func (r *Regions) NotificationHandler(fn NotificationFunc, opts *NotificationHandlerOptions) (http.Handler, error) {
 	if fn == nil {
-		return nil, InvalidArgument("", OpNotification, "nil NotificationFunc")
+		return nil, invalidArgument("", OpNotification, "nil NotificationFunc")
 	}
 	targets := map[string]*notifyTarget{}
 	for _, name := range r.names {
@@ -124,9 +124,9 @@ func newNotificationHandler(opts *NotificationHandlerOptions, fn NotificationFun
 	}
 	switch {
 	case o.MaxBodySize < 0:
-		return nil, InvalidArgument("", OpNotification, "MaxBodySize must not be negative, got %d", o.MaxBodySize)
+		return nil, invalidArgument("", OpNotification, "MaxBodySize must not be negative, got %d", o.MaxBodySize)
 	case o.Timeout < 0:
-		return nil, InvalidArgument("", OpNotification, "Timeout must not be negative, got %s", o.Timeout)
+		return nil, invalidArgument("", OpNotification, "Timeout must not be negative, got %s", o.Timeout)
 	}
 	if o.MaxBodySize == 0 {
 		o.MaxBodySize = DefaultMaxNotificationSize

@@ -14,6 +14,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/driver"
 )
 
 // NotificationLeeway is how far a webhook's iat may lie in the future and its
@@ -74,7 +75,7 @@ var _ payments.Notifier = (*Client)(nil)
 //
 // A Client without Config.MerchantID fails with CodeUnimplemented.
 func (c *Client) ParseNotification(ctx context.Context, _ http.Header, body []byte) (*payments.Event, error) {
-	if err := payments.ContextError(ctx, Name, payments.OpNotification); err != nil {
+	if err := driver.ContextError(ctx, Name, payments.OpNotification); err != nil {
 		return nil, err
 	}
 	n := c.notify
@@ -124,7 +125,7 @@ func (n *notifier) verify(ctx context.Context, body []byte) ([]byte, error) {
 		case errors.As(err, &unknown):
 			return nil, refused(payments.CodeUnauthenticated, "%v", err)
 		case ctx.Err() != nil:
-			return nil, payments.ContextError(ctx, Name, payments.OpNotification)
+			return nil, driver.ContextError(ctx, Name, payments.OpNotification)
 		}
 		return nil, unavailable(err)
 	}
