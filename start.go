@@ -72,14 +72,16 @@ type Starter interface {
 }
 
 // Start starts a payment through p, as [Starter.Start] does, or fails with
-// CodeUnimplemented, before anything is sent, when p cannot start payments
-// (RuStore purchases are started on the phone by its Pay SDK).
+// CodeUnimplemented, before anything is sent, when p cannot start payments.
+// A provider that lacks [CapStart] may still implement Starter only to say
+// why and what to do instead (RuStore: purchases start on the phone, through
+// its Pay SDK); Start then passes its answer on.
 func Start(ctx context.Context, p Provider, req *StartRequest) (*StartResult, error) {
 	if p == nil {
 		return nil, invalidArgument("", OpStart, "nil provider")
 	}
 	s, ok := p.(Starter)
-	if !ok || !Supports(p, CapStart) {
+	if !ok {
 		return nil, &Error{Code: CodeUnimplemented, Provider: p.Name(), Op: OpStart,
 			Message: "this provider cannot start payments from the server"}
 	}

@@ -20,6 +20,10 @@ const (
 	// current status; a capture refused this way may be a Split order that
 	// needs /submit.
 	reasonWrongStatus = "ORDER_HAS_WRONG_STATUS"
+	// reasonCartData is how Yandex Pay refuses a cart (an unpayable unit
+	// price, a total that is not the sum of its lines); public clients
+	// report it for order creation.
+	reasonCartData = "ORDER_CART_DATA_ERROR"
 )
 
 // reasonCodes is the one table from Yandex Pay's reasonCode to a Code. The
@@ -37,7 +41,7 @@ var reasonCodes = map[string]payments.Code{
 	"NOT_FOUND":                     payments.CodeNotFound,
 	"BAD_REQUEST":                   payments.CodeInvalidArgument,
 	"INVALID_AMOUNT":                payments.CodeInvalidArgument,
-	"ORDER_CART_DATA_ERROR":         payments.CodeInvalidArgument,
+	reasonCartData:                  payments.CodeInvalidArgument,
 	"AUTHENTICATION_ERROR":          payments.CodeUnauthenticated,
 	"TOO_MANY_REQUESTS":             payments.CodeResourceExhausted,
 	"SERVICE_UNAVAILABLE":           payments.CodeUnavailable,
@@ -77,6 +81,11 @@ func (c *Client) apiError(op payments.Operation, reqID string, resp *transport.R
 		e.ProviderCode = c.scrub(env.ReasonCode, 64)
 		e.Message = c.scrub(env.Reason, 256)
 		e.Code = codeFor(resp.StatusCode, env.ReasonCode)
+		if strings.EqualFold(env.ReasonCode, reasonCartData) && len(env.Details) > 0 && string(env.Details) != "{}" && string(env.Details) != "null" {
+			// The reason alone may not say which line or field is wrong;
+			// the details do.
+			e.Message = "the cart was refused: " + e.Message + " (details: " + c.scrub(string(env.Details), 256) + ")"
+		}
 	} else {
 		e.Code = transport.CodeForStatus(resp.StatusCode)
 		e.Message = fmt.Sprintf("unexpected answer: %s", resp.Excerpt())

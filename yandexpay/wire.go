@@ -14,6 +14,7 @@ type envelope struct {
 	Data       json.RawMessage `json:"data"`
 	ReasonCode string          `json:"reasonCode"`
 	Reason     string          `json:"reason"`
+	Details    json.RawMessage `json:"details"`
 }
 
 const envelopeSuccess = "success"

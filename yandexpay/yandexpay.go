@@ -191,6 +191,7 @@ var (
 	_ payments.Refunder         = (*Client)(nil)
 	_ payments.OperationChecker = (*Client)(nil)
 	_ payments.Closer           = (*Client)(nil)
+	_ payments.Starter          = (*Client)(nil)
 )
 
 // New checks cfg and returns a Client. It sends nothing.
@@ -312,6 +313,10 @@ type call struct {
 	path   string // already escaped
 	body   any    // nil sends no body
 	retry  transport.Retry
+	// requestID is the X-Request-Id to send; empty means a new one. A
+	// repeat of a request must carry the same id (Yandex Pay's idempotency
+	// of writes by X-Request-Id).
+	requestID string
 }
 
 // answer is a success envelope's data with what produced it.
@@ -325,7 +330,10 @@ type answer struct {
 // do sends k and returns the success data, or an error: the transport's
 // (no usable answer), or one classified from the answer.
 func (c *Client) do(ctx context.Context, k call) (*answer, error) {
-	reqID := uuid.NewString()
+	reqID := k.requestID
+	if reqID == "" {
+		reqID = uuid.NewString()
+	}
 	h := http.Header{}
 	h.Set("Authorization", "Api-Key "+c.apiKey.Reveal())
 	h.Set("X-Request-Id", reqID)

@@ -1,0 +1,73 @@
+package yandexpay
+
+import (
+	"strconv"
+
+	"github.com/regionpay/payments"
+)
+
+// Cart wire shapes. Yandex Pay's order creation and capture pages take a
+// cart as {items[{productId, title, quantity{count}, total, unitPrice?}],
+// total{amount}}; amounts and counts are decimal strings.
+type (
+	wireCart struct {
+		Items []wireCartItem `json:"items"`
+		Total wireCartTotal  `json:"total"`
+	}
+	wireCartItem struct {
+		ProductID string       `json:"productId"`
+		Title     string       `json:"title"`
+		Quantity  wireQuantity `json:"quantity"`
+		Total     string       `json:"total"`
+		UnitPrice string       `json:"unitPrice,omitempty"`
+	}
+	wireQuantity struct {
+		Count string `json:"count"`
+	}
+	wireCartTotal struct {
+		Amount string `json:"amount"`
+	}
+)
+
+// checkCart validates a caller's cart, passed as field (e.g. "req.Cart"),
+// before anything is sent: the portable rules (Cart.Validate), then Yandex
+// Pay's: a unit price (line total over quantity) with at most two decimals,
+// which the orders page states and which ORDER_CART_DATA_ERROR enforces.
+func checkCart(op payments.Operation, field string, c *payments.Cart) error {
+	if err := c.Validate(); err != nil {
+		return payments.InvalidArgument(Name, op, "%s: %v", field, err)
+	}
+	for i, it := range c.Items {
+		if it.Total.Minor%it.Quantity != 0 {
+			return payments.InvalidArgument(Name, op, "%s item %d (id %q): total %s is not a whole number of kopecks per unit over quantity %d; Yandex Pay refuses a unit price with more than two decimals",
+				field, i, it.ID, it.Total, it.Quantity)
+		}
+	}
+	return nil
+}
+
+// toWireCart is the cart as Yandex Pay's pages take it. c has passed
+// checkCart, so every amount formats.
+func toWireCart(c *payments.Cart) *wireCart {
+	w := &wireCart{Total: wireCartTotal{Amount: mustFormat(c.Total)}}
+	for _, it := range c.Items {
+		wi := wireCartItem{
+			ProductID: it.ID,
+			Title:     it.Title,
+			Quantity:  wireQuantity{Count: strconv.FormatInt(it.Quantity, 10)},
+			Total:     mustFormat(it.Total),
+		}
+		if it.UnitPrice.Minor > 0 {
+			wi.UnitPrice = mustFormat(it.UnitPrice)
+		}
+		w.Items = append(w.Items, wi)
+	}
+	return w
+}
+
+// mustFormat formats an amount checkCart has proven positive; FormatAmount
+// fails only on negatives, so its error cannot occur here.
+func mustFormat(m payments.Money) string {
+	s, _ := FormatAmount(m)
+	return s
+}
