@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/driver"
 )
 
 // Cart wire shapes. Yandex Pay's order creation and capture pages take a
@@ -35,11 +36,11 @@ type (
 // which the orders page states and which ORDER_CART_DATA_ERROR enforces.
 func checkCart(op payments.Operation, field string, c *payments.Cart) error {
 	if err := c.Validate(); err != nil {
-		return payments.InvalidArgument(Name, op, "%s: %v", field, err)
+		return driver.InvalidArgument(Name, op, "%s: %v", field, err)
 	}
 	for i, it := range c.Items {
 		if it.Total.Minor%it.Quantity != 0 {
-			return payments.InvalidArgument(Name, op, "%s item %d (id %q): total %s is not a whole number of kopecks per unit over quantity %d; Yandex Pay refuses a unit price with more than two decimals",
+			return driver.InvalidArgument(Name, op, "%s item %d (id %q): total %s is not a whole number of kopecks per unit over quantity %d; Yandex Pay refuses a unit price with more than two decimals",
 				field, i, it.ID, it.Total, it.Quantity)
 		}
 	}

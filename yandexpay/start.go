@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/driver"
 	"github.com/regionpay/payments/internal/transport"
 	"github.com/regionpay/payments/status"
 )
@@ -101,7 +102,7 @@ func (c *Client) Start(ctx context.Context, req *payments.StartRequest) (*paymen
 		return nil, &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: payments.OpStart,
 			Message: "the yandexpay.Client was not created by yandexpay.New"}
 	}
-	if err := payments.ContextError(ctx, Name, payments.OpStart); err != nil {
+	if err := driver.ContextError(ctx, Name, payments.OpStart); err != nil {
 		return nil, err
 	}
 	body, err := startRequestBody(req)
@@ -143,11 +144,11 @@ func (c *Client) start(ctx context.Context, req *payments.StartRequest, body *st
 		// The order exists, but is another order or cannot be returned.
 		return nil, rerr
 	case rerr != nil:
-		return nil, startUnknown(err, readFailed("the order", rerr))
+		return nil, startUnknown(err, driver.ReadFailed("the order", rerr))
 	case found:
 		res.Existing = false // this call's creation, whose answer was lost
 		return res, nil
-	case transport.Ambiguous(err) || errors.Is(err, errMalformed):
+	case transport.Ambiguous(err) || errors.Is(err, driver.ErrMalformed):
 		return nil, startUnknown(err, "the order cannot be read yet")
 	}
 	// A definite refusal, or a 5xx after which no order exists: nothing
@@ -159,7 +160,7 @@ func (c *Client) start(ctx context.Context, req *payments.StartRequest, body *st
 func (c *Client) create(ctx context.Context, body *startBody) (*payments.StartResult, error) {
 	raw, err := json.Marshal(body)
 	if err != nil {
-		return nil, payments.InvalidArgument(Name, payments.OpStart, "encoding the request: %v", err)
+		return nil, driver.InvalidArgument(Name, payments.OpStart, "encoding the request: %v", err)
 	}
 	ans, err := c.do(ctx, call{op: payments.OpStart, method: http.MethodPost, path: "/v1/orders", body: json.RawMessage(raw),
 		retry: transport.RetrySafe, requestID: uuid.NewSHA1(startNamespace, raw).String()})
@@ -254,7 +255,7 @@ func (o *startedOrder) differs(want *payments.Cart) string {
 // startRequestBody checks req and builds the creation body.
 func startRequestBody(req *payments.StartRequest) (*startBody, error) {
 	bad := func(format string, args ...any) error {
-		return payments.InvalidArgument(Name, payments.OpStart, format, args...)
+		return driver.InvalidArgument(Name, payments.OpStart, format, args...)
 	}
 	if req == nil {
 		return nil, bad("nil *StartRequest")
@@ -322,7 +323,7 @@ func absoluteURL(s string) bool {
 
 // startUnknown reports a creation that may have happened.
 func startUnknown(cause error, why string) *payments.Error {
-	e := outcomeUnknown(payments.OpStart, cause, why)
+	e := driver.OutcomeUnknown(Name, payments.OpStart, cause, why)
 	e.Message = fmt.Sprintf("the order may have been created and %s; Start again with the same OrderID and cart, which creates nothing twice", why)
 	return e
 }
