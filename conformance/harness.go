@@ -35,13 +35,16 @@ type Fault struct {
 	Delay time.Duration
 	// RetryAfter is what [fault.TooManyRequests] asks for.
 	RetryAfter time.Duration
+	// Status is the HTTP status of [fault.Refuse], [fault.ResetThenRefuse]
+	// and [fault.GatewayErrorApplyLater].
+	Status int
 }
 
 // ForAction is f aimed at one of the emulator's own actions (the one Op
 // maps to), ready for the InjectFault or TryInjectFault of the emulators in
 // this module.
 func (f Fault) ForAction(action string) fault.Fault {
-	return fault.Fault{Kind: f.Kind, Action: action, Times: f.Times, Delay: f.Delay, RetryAfter: f.RetryAfter}
+	return fault.Fault{Kind: f.Kind, Action: action, Times: f.Times, Delay: f.Delay, RetryAfter: f.RetryAfter, Status: f.Status}
 }
 
 // Capabilities declare what a provider can do, so the suite skips only what a

@@ -12,7 +12,11 @@
 // CodeFailedPrecondition and change nothing), status reads of missing and
 // unrecognised payments, idempotent replay, each fault class (retried or
 // classified, against capture, void and refund: never applied twice, never a
-// success that did not happen), context cancellation and deadlines,
+// success that did not happen), compound faults against every write (an
+// answer lost and the retry refused; a gateway's 5xx for a write applied
+// later: at most one effect, an effect never reported as a refusal or
+// Unavailable, and a repeat with the key from the error ending with exactly
+// one effect), context cancellation and deadlines,
 // credential expiry, concurrency, and that no secret reaches an error or a
 // log line. A subtest is skipped only where the harness declares the
 // provider lacks a capability, and the skip message says which.
@@ -51,6 +55,7 @@ func Run(t *testing.T, newHarness NewHarness) {
 	t.Run("InvalidArgument", func(t *testing.T) { testInvalidArgument(t, newHarness) })
 	t.Run("Idempotency", func(t *testing.T) { testIdempotency(t, newHarness) })
 	t.Run("Faults", func(t *testing.T) { testFaults(t, newHarness) })
+	t.Run("Compound", func(t *testing.T) { testCompound(t, newHarness) })
 	t.Run("Context", func(t *testing.T) { testContext(t, newHarness) })
 	t.Run("Credentials", func(t *testing.T) { testCredentials(t, newHarness) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, newHarness) })

@@ -1,6 +1,9 @@
 // Package fault names the failures an emulator can be asked to inject: a
 // 503 or a 429 before acting, a connection reset before or after acting, a
-// held request, a truncated or oversized answer, an unknown status.
+// held request, a truncated or oversized answer, an unknown status, a
+// refusal with any status, and the compound faults where one failure hides
+// another: an answer lost and the retry refused, a gateway's 5xx for a write
+// the provider applies a moment later.
 //
 // It is the one vocabulary the RuStore and Yandex Pay emulators
 // (rustoretest, yandexpaytest) and the conformance suite share, so "reset
@@ -51,7 +54,29 @@ const (
 	// UnknownStatus makes status reads report a raw status no table knows.
 	// It applies to an emulator's status-read action only.
 	UnknownStatus
+	// Refuse answers Fault.Status (400-599) with the emulator's own error
+	// answer for that status, before acting: a 409 "another operation in
+	// progress", a 401, a 404... A 429 carries Fault.RetryAfter.
+	Refuse
+	// ResetThenRefuse is a compound fault: "applied, answer lost, then the
+	// retry refused". The first matching request is applied and its
+	// connection reset (as ResetAfterApply); the next Times matching
+	// requests are refused with Fault.Status before acting (as Refuse). A
+	// refusal checked before the provider's idempotency check (a rate
+	// limit, a lock, a proxy's auth) does this to a retry.
+	ResetThenRefuse
+	// GatewayErrorApplyLater is a compound fault: "a gateway's 5xx now, the
+	// write applied later". The request is answered with Fault.Status
+	// (default 502) and an HTML page, as a proxy in front of the provider
+	// answers, while the provider still receives it and applies it
+	// Fault.Delay later (the emulator's default when zero). Each of the
+	// Times matching requests is delivered so.
+	GatewayErrorApplyLater
 )
+
+// DefaultGatewayStatus is what GatewayErrorApplyLater answers when
+// Fault.Status is zero.
+const DefaultGatewayStatus = 502
 
 // OversizedBodySize is roughly how many bytes an OversizedBody answer has:
 // far beyond any real answer, so a client that does not cap what it reads
@@ -68,6 +93,10 @@ var names = map[Kind]string{
 	TruncatedBody:    "TruncatedBody",
 	OversizedBody:    "OversizedBody",
 	UnknownStatus:    "UnknownStatus",
+	Refuse:           "Refuse",
+	ResetThenRefuse:  "ResetThenRefuse",
+
+	GatewayErrorApplyLater: "GatewayErrorApplyLater",
 }
 
 // String names the kind, for subtest names and messages; an undefined kind
@@ -99,8 +128,12 @@ type Fault struct {
 	// default.
 	Delay time.Duration
 	// RetryAfter is what TooManyRequests asks for, sent in whole seconds
-	// rounded up; 0 means the emulator's default.
+	// rounded up; 0 means the emulator's default. A Refuse or
+	// ResetThenRefuse with Status 429 sends it too.
 	RetryAfter time.Duration
+	// Status is the HTTP status of Refuse and ResetThenRefuse (required,
+	// 400-599) and of GatewayErrorApplyLater (500-599, default 502).
+	Status int
 }
 
 // Validate reports what is wrong with f on its own, if anything. Whether
@@ -115,6 +148,20 @@ func (f Fault) Validate() error {
 	}
 	if f.Delay < 0 || f.RetryAfter < 0 {
 		return errors.New("fault delay and retry-after must not be negative")
+	}
+	switch f.Kind {
+	case Refuse, ResetThenRefuse:
+		if f.Status < 400 || f.Status > 599 {
+			return fmt.Errorf("fault.%s needs a Status from 400 to 599, got %d", f.Kind, f.Status)
+		}
+	case GatewayErrorApplyLater:
+		if f.Status != 0 && (f.Status < 500 || f.Status > 599) {
+			return fmt.Errorf("fault.%s needs a Status from 500 to 599 (or 0 for %d), got %d", f.Kind, DefaultGatewayStatus, f.Status)
+		}
+	default:
+		if f.Status != 0 {
+			return fmt.Errorf("fault.%s takes no Status", f.Kind)
+		}
 	}
 	return nil
 }

@@ -21,6 +21,9 @@ func TestKindString(t *testing.T) {
 		{TruncatedBody, "TruncatedBody", true},
 		{OversizedBody, "OversizedBody", true},
 		{UnknownStatus, "UnknownStatus", true},
+		{Refuse, "Refuse", true},
+		{ResetThenRefuse, "ResetThenRefuse", true},
+		{GatewayErrorApplyLater, "GatewayErrorApplyLater", true},
 		{0, "FaultKind(0)", false},
 		{99, "FaultKind(99)", false},
 	}
@@ -42,6 +45,12 @@ func TestValidate(t *testing.T) {
 		{Fault{Kind: ServerError, Times: -1}, "fault times -1 is negative"},
 		{Fault{Kind: Slow, Delay: -time.Second}, "fault delay and retry-after must not be negative"},
 		{Fault{Kind: TooManyRequests, RetryAfter: -time.Second}, "fault delay and retry-after must not be negative"},
+		{Fault{Kind: Refuse, Status: 409}, ""},
+		{Fault{Kind: Refuse}, "fault.Refuse needs a Status from 400 to 599, got 0"},
+		{Fault{Kind: ResetThenRefuse, Status: 302}, "fault.ResetThenRefuse needs a Status from 400 to 599, got 302"},
+		{Fault{Kind: GatewayErrorApplyLater}, ""},
+		{Fault{Kind: GatewayErrorApplyLater, Status: 429}, "fault.GatewayErrorApplyLater needs a Status from 500 to 599 (or 0 for 502), got 429"},
+		{Fault{Kind: ServerError, Status: 500}, "fault.ServerError takes no Status"},
 	}
 	for _, c := range cases {
 		err := c.f.Validate()

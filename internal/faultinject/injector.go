@@ -35,7 +35,13 @@ type Config struct {
 type Injector struct {
 	cfg   Config
 	mu    sync.Mutex
-	armed []*fault.Fault
+	armed []*armed
+}
+
+// armed is one queued fault and, for a compound one, how far it has got.
+type armed struct {
+	fault.Fault
+	lost bool // ResetThenRefuse: the first request's answer was lost already
 }
 
 // NewInjector returns an empty queue that checks and completes faults as
@@ -82,24 +88,36 @@ func (in *Injector) Arm(f fault.Fault) error {
 	if f.Kind == fault.UnknownStatus && f.Action == "" {
 		f.Action = in.cfg.StatusAction
 	}
+	if f.Kind == fault.GatewayErrorApplyLater && f.Status == 0 {
+		f.Status = fault.DefaultGatewayStatus
+	}
 	in.mu.Lock()
-	in.armed = append(in.armed, &f)
+	in.armed = append(in.armed, &armed{Fault: f})
 	in.mu.Unlock()
 	return nil
 }
 
 // Take uses up one request's worth of the oldest armed fault that matches
-// action; ok is false when none does.
+// action; ok is false when none does. A compound fault is handed out as its
+// steps: a [fault.ResetThenRefuse] is a [fault.ResetAfterApply] for the
+// first request, then a [fault.Refuse] for each of the next Times.
 func (in *Injector) Take(action string) (f fault.Fault, ok bool) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	for i, armed := range in.armed {
-		if armed.Action != "" && armed.Action != action {
+	for i, a := range in.armed {
+		if a.Action != "" && a.Action != action {
 			continue
 		}
-		f = *armed
-		armed.Times--
-		if armed.Times <= 0 {
+		f = a.Fault
+		if f.Kind == fault.ResetThenRefuse {
+			if !a.lost {
+				a.lost = true
+				return fault.Fault{Kind: fault.ResetAfterApply, Action: f.Action, Times: 1}, true
+			}
+			f.Kind = fault.Refuse
+		}
+		a.Times--
+		if a.Times <= 0 {
 			in.armed = append(in.armed[:i], in.armed[i+1:]...)
 		}
 		return f, true

@@ -154,3 +154,31 @@ func TestInjectorConcurrent(t *testing.T) {
 	}
 	assert.Equal(t, workers*times, n, fmt.Sprintf("%d armed, %d taken", workers*times, n))
 }
+
+// TestTakeResetThenRefuse: the compound fault is handed out as its steps,
+// the answer lost first, then Times refusals, then nothing.
+func TestTakeResetThenRefuse(t *testing.T) {
+	in := NewInjector(testConfig)
+	require.NoError(t, in.Arm(fault.Fault{Kind: fault.ResetThenRefuse, Action: "pay", Status: 409, Times: 2}))
+	var kinds []fault.Kind
+	for i := 0; i < 4; i++ {
+		f, ok := in.Take("pay")
+		if !ok {
+			break
+		}
+		kinds = append(kinds, f.Kind)
+		if f.Kind == fault.Refuse {
+			assert.Equal(t, 409, f.Status)
+		}
+	}
+	assert.Equal(t, []fault.Kind{fault.ResetAfterApply, fault.Refuse, fault.Refuse}, kinds)
+}
+
+// TestArmGatewayDefaultStatus: a gateway fault without a status answers 502.
+func TestArmGatewayDefaultStatus(t *testing.T) {
+	in := NewInjector(testConfig)
+	require.NoError(t, in.Arm(fault.Fault{Kind: fault.GatewayErrorApplyLater}))
+	f, ok := in.Take("pay")
+	require.True(t, ok)
+	assert.Equal(t, fault.DefaultGatewayStatus, f.Status)
+}

@@ -27,13 +27,17 @@ type Reply struct {
 // Deliver.
 type Hooks struct {
 	// Refusal builds the emulator's own error answer for a fault that
-	// refuses before acting: status is 503 ([fault.ServerError]) or 429
-	// ([fault.TooManyRequests]). Deliver adds Retry-After itself.
+	// refuses before acting: status is 503 ([fault.ServerError]), 429
+	// ([fault.TooManyRequests]) or any 4xx/5xx of [fault.Refuse]. Deliver
+	// adds Retry-After itself.
 	Refusal func(status int) Reply
 	// Act applies the request and returns its answer. kind is the fault
 	// that will spoil the answer (0 for none), for emulators that record
 	// an abnormal ending or report an unknown status. Deliver calls it at
-	// most once, and never for faults that refuse before acting.
+	// most once, and never for faults that refuse before acting; for
+	// [fault.GatewayErrorApplyLater] it calls it from another goroutine
+	// after the answer was sent, so Act must not use the ResponseWriter
+	// or read the request.
 	Act func(kind fault.Kind) Reply
 	// Hold, when set, is called as [fault.Slow] starts holding the request; the
 	// function it returns is called when the hold ends, with aborted true
@@ -55,15 +59,27 @@ var refusals = map[fault.Kind]int{
 // answers normally. It is the single place both emulators spoil answers, so
 // a fault means the same on either.
 func Deliver(w http.ResponseWriter, r *http.Request, f fault.Fault, h Hooks) {
-	if status, ok := refusals[f.Kind]; ok {
+	status, refused := refusals[f.Kind]
+	if f.Kind == fault.Refuse {
+		status, refused = f.Status, true
+	}
+	if refused {
 		rep := h.Refusal(status)
-		if f.Kind == fault.TooManyRequests {
+		if status == http.StatusTooManyRequests {
 			rep.Header = withHeader(rep.Header, "Retry-After", RetryAfterSeconds(f.RetryAfter))
 		}
 		Write(w, rep)
 		return
 	}
 	switch f.Kind {
+	case fault.GatewayErrorApplyLater:
+		Write(w, GatewayPage(f.Status))
+		go func() {
+			if Wait(context.Background(), h.Done, f.Delay) {
+				h.Act(f.Kind)
+			}
+		}()
+		return
 	case fault.ResetBeforeApply:
 		Reset(w)
 		return
@@ -205,4 +221,14 @@ func Pad(body []byte, size int) []byte {
 	out = append(out, `"padding":"`...)
 	out = append(out, bytes.Repeat([]byte{'x'}, size)...)
 	return append(out, `"}`...)
+}
+
+// GatewayPage is the answer of a reverse proxy that could not get one from
+// the server behind it: an HTML page, not the provider's JSON, as nginx and
+// cloud load balancers send.
+func GatewayPage(status int) Reply {
+	text := fmt.Sprintf("%d %s", status, http.StatusText(status))
+	body := "<html>\r\n<head><title>" + text + "</title></head>\r\n<body>\r\n<center><h1>" + text +
+		"</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+	return Reply{Status: status, Header: http.Header{"Content-Type": []string{"text/html"}}, Body: []byte(body)}
 }

@@ -267,3 +267,48 @@ func TestWrite(t *testing.T) {
 	assert.Equal(t, "GET", rec.Header().Get("Allow"), "headers set before Write are kept")
 	assert.Equal(t, "short and stout", rec.Body.String())
 }
+
+// TestDeliverRefuse: a Refuse fault answers its status with the emulator's
+// own refusal, before acting; a 429 carries Retry-After.
+func TestDeliverRefuse(t *testing.T) {
+	e := newFake()
+	srv := serve(t, e, fault.Fault{Kind: fault.Refuse, Status: http.StatusTooManyRequests, RetryAfter: 90 * time.Second})
+	got, err := post(context.Background(), srv.URL)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusTooManyRequests, got.status)
+	assert.Equal(t, "90", got.header.Get("Retry-After"))
+	assert.JSONEq(t, `{"refused":true}`, string(got.body))
+	acted, _ := e.record()
+	assert.Empty(t, acted, "a refusal must not act")
+}
+
+// TestDeliverGatewayErrorApplyLater: the gateway's HTML 5xx arrives first,
+// and the request acts only after the delay.
+func TestDeliverGatewayErrorApplyLater(t *testing.T) {
+	e := newFake()
+	srv := serve(t, e, fault.Fault{Kind: fault.GatewayErrorApplyLater, Status: http.StatusBadGateway, Delay: 150 * time.Millisecond})
+	got, err := post(context.Background(), srv.URL)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusBadGateway, got.status)
+	assert.Contains(t, got.header.Get("Content-Type"), "text/html")
+	assert.Contains(t, string(got.body), "502 Bad Gateway")
+	acted, _ := e.record()
+	assert.Empty(t, acted, "applied before the gateway answered")
+	require.Eventually(t, func() bool {
+		acted, _ := e.record()
+		return len(acted) == 1 && acted[0] == fault.GatewayErrorApplyLater
+	}, 5*time.Second, 10*time.Millisecond, "the write was never applied behind the gateway")
+}
+
+// TestDeliverGatewayErrorClosedFirst: an emulator that closes before the
+// delay ends applies nothing.
+func TestDeliverGatewayErrorClosedFirst(t *testing.T) {
+	e := newFake()
+	srv := serve(t, e, fault.Fault{Kind: fault.GatewayErrorApplyLater, Status: http.StatusBadGateway, Delay: time.Hour})
+	_, err := post(context.Background(), srv.URL)
+	require.NoError(t, err)
+	close(e.done)
+	time.Sleep(50 * time.Millisecond)
+	acted, _ := e.record()
+	assert.Empty(t, acted)
+}

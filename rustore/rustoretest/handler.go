@@ -219,6 +219,19 @@ func (s *Server) checkAccess(r *http.Request, rt route) (reply, bool) {
 var refusals = map[int]reply{
 	http.StatusServiceUnavailable: errReply(http.StatusServiceUnavailable, codeError, msgWentWrong),
 	http.StatusTooManyRequests:    errReply(http.StatusTooManyRequests, codeTooMany, msgTooMany),
+	http.StatusBadRequest:         errReply(http.StatusBadRequest, codeBadRequest, "Bad request"),
+	http.StatusUnauthorized:       errReply(http.StatusUnauthorized, codeError, msgTokenExpired),
+	http.StatusForbidden:          errReply(http.StatusForbidden, codeError, msgForbidden),
+	http.StatusNotFound:           errReply(http.StatusNotFound, codeNotFound, msgNotFound),
+}
+
+// refusal is RuStore's answer to an injected refusal with status; one
+// without a message of its own gets the HTTP name.
+func refusal(status int) reply {
+	if r, ok := refusals[status]; ok {
+		return r
+	}
+	return errReply(status, codeError, http.StatusText(status))
 }
 
 // run consumes a fault for the route's action (if one is armed), acts, and
@@ -226,7 +239,7 @@ var refusals = map[int]reply{
 func (s *Server) run(w http.ResponseWriter, r *http.Request, rt route, act func(fault.Kind) reply) {
 	f, _ := s.faults.Take(rt.action)
 	faultinject.Deliver(w, r, f, faultinject.Hooks{
-		Refusal: func(status int) faultinject.Reply { return s.wire(refusals[status]) },
+		Refusal: func(status int) faultinject.Reply { return s.wire(refusal(status)) },
 		Act:     func(k fault.Kind) faultinject.Reply { return s.wire(act(k)) },
 		Hold:    func() func(bool) { return s.holdConfirm(rt) },
 		Done:    s.done,

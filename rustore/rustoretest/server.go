@@ -595,4 +595,14 @@ func (s *Server) TryInjectFault(f fault.Fault) error { return s.faults.Arm(f) }
 //     with a "padding" member to about [fault.OversizedBodySize] bytes.
 //   - [fault.UnknownStatus]: a v2 purchase read reports invoiceStatus
 //     UnknownRawStatus.
+//   - [fault.Refuse]: f.Status with RuStore's envelope for it (400 "Bad
+//     request", 401 "Jwe token is expired", 403 "Forbidden", 404 "Purchase
+//     not found", 429 and 503 as above; others their HTTP name); nothing
+//     applied.
+//   - [fault.ResetThenRefuse]: the first request as ResetAfterApply, the
+//     next f.Times as Refuse.
+//   - [fault.GatewayErrorApplyLater]: f.Status (502 by default) with an
+//     HTML page, and the write applied f.Delay later by the state machine's
+//     usual rules (a second confirm of a confirmed purchase changes
+//     nothing).
 func (s *Server) InjectFault(f fault.Fault) { _ = s.TryInjectFault(f) }

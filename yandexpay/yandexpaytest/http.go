@@ -26,6 +26,7 @@ const (
 	ReasonAnotherOperationInProgress   = "ANOTHER_OPERATION_IN_PROGRESS"
 	ReasonDuplicateExternalOperationID = "DUPLICATE_EXTERNAL_OPERATION_ID"
 	ReasonTooManyRequests              = "TOO_MANY_REQUESTS"
+	ReasonForbidden                    = "FORBIDDEN"
 	ReasonServiceUnavailable           = "SERVICE_UNAVAILABLE"
 )
 
@@ -174,10 +175,21 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 var refusals = map[int]struct{ reasonCode, reason string }{
 	http.StatusServiceUnavailable: {ReasonServiceUnavailable, "service temporarily unavailable (injected)"},
 	http.StatusTooManyRequests:    {ReasonTooManyRequests, "too many requests (injected)"},
+	http.StatusConflict:           {ReasonAnotherOperationInProgress, "another operation is in progress (injected)"},
+	http.StatusBadRequest:         {ReasonBadRequest, "bad request (injected)"},
+	http.StatusUnauthorized:       {ReasonAuthentication, "authentication failed (injected)"},
+	http.StatusForbidden:          {ReasonForbidden, "forbidden (injected)"},
+	http.StatusNotFound:           {ReasonOrderNotFound, "order not found (injected)"},
 }
 
+// refusal is the fail envelope for an injected refusal; a status without
+// its own reasonCode gets its HTTP name.
 func refusal(status int) reply {
-	r := refusals[status]
+	r, ok := refusals[status]
+	if !ok {
+		r.reasonCode = strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_"))
+		r.reason = http.StatusText(status) + " (injected)"
+	}
 	return fail(status, r.reasonCode, r.reason, nil)
 }
 

@@ -461,6 +461,17 @@ func (s *Server) TryInjectFault(f fault.Fault) error { return s.faults.Arm(f) }
 //     padded with a "padding" member to about 4 MiB, still valid JSON.
 //   - [fault.UnknownStatus]: order reads report UnknownStatus as
 //     paymentStatus.
+//   - [fault.Refuse]: f.Status with the fail envelope Yandex Pay uses for
+//     it (409 ANOTHER_OPERATION_IN_PROGRESS, 400 BAD_REQUEST, 401
+//     AUTHENTICATION_ERROR, 403 FORBIDDEN, 404 ORDER_NOT_FOUND, 429
+//     TOO_MANY_REQUESTS with Retry-After); the order is not touched.
+//   - [fault.ResetThenRefuse]: the first request as ResetAfterApply, the
+//     next f.Times as Refuse: the refusal comes before the
+//     externalOperationId is looked at, as a rate limit or a lock would.
+//   - [fault.GatewayErrorApplyLater]: f.Status (502 by default) with an
+//     HTML page, and the request applied f.Delay later (at once when zero),
+//     by the usual rules: a second copy of a write with the same
+//     externalOperationId creates nothing.
 func (s *Server) InjectFault(f fault.Fault) { _ = s.TryInjectFault(f) }
 
 // newUUID returns a random (version 4) UUID.
