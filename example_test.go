@@ -143,3 +143,16 @@ func ExampleWait() {
 	// pending: true
 	// settled: PartiallyRefunded
 }
+
+func ExampleParseMoney() {
+	m, err := payments.ParseMoney("123.45", "RUB")
+	fmt.Println(m.Minor, m, err)
+	fmt.Println(m.Decimal())
+
+	_, err = payments.ParseMoney("1.5e2", "RUB")
+	fmt.Println(err)
+	// Output:
+	// 12345 123.45 RUB <nil>
+	// 123.45
+	// amount "1.5e2": exponent notation is not allowed
+}

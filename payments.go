@@ -113,12 +113,7 @@ type Money struct {
 
 // String formats the amount with two decimals: "123.45 RUB".
 func (m Money) String() string {
-	sign, u := "", uint64(m.Minor)
-	if m.Minor < 0 {
-		// Negate in uint64: -m.Minor overflows for math.MinInt64.
-		sign, u = "-", -u
-	}
-	return fmt.Sprintf("%s%d.%02d %s", sign, u/100, u%100, m.Currency)
+	return m.Decimal() + " " + m.Currency
 }
 
 // Validate reports what is wrong with m as an amount to charge or refund:

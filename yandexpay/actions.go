@@ -37,11 +37,7 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 		if err := driver.CheckAmount(Name, payments.OpCapture, "opts.Amount", opts.Amount); err != nil {
 			return nil, err
 		}
-		amount, err := FormatAmount(*opts.Amount)
-		if err != nil {
-			return nil, driver.InvalidArgument(Name, payments.OpCapture, "opts.Amount: %v", err)
-		}
-		body.OrderAmount = amount
+		body.OrderAmount = opts.Amount.Decimal()
 		w.amount = opts.Amount
 		pay, err := c.readOrder(ctx, payments.OpCapture, ref)
 		if err != nil {
@@ -130,13 +126,9 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 		return nil, &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: payments.OpRefund,
 			Message: fmt.Sprintf("order has nothing left to refund (status %s)", c.scrub(pay.RawStatus, 32))}
 	}
-	refundAmount, err := FormatAmount(amount)
-	if err != nil {
-		return nil, driver.InvalidArgument(Name, payments.OpRefund, "refund amount: %v", err)
-	}
 	w.path = orderPath("v2", ref.ID, "refund")
 	w.amount = &amount
-	w.body = refundBody{RefundAmount: refundAmount, ExternalOperationID: w.key}
+	w.body = refundBody{RefundAmount: amount.Decimal(), ExternalOperationID: w.key}
 	return c.write(ctx, w)
 }
 
@@ -390,7 +382,7 @@ func (w write) differs(o *operation) string {
 		diffs = append(diffs, fmt.Sprintf("a %s, this call is a %s", o.OperationType, w.op))
 	}
 	if w.amount != nil && o.Amount != "" {
-		if got, err := ParseAmount(string(o.Amount), w.amount.Currency); err == nil && got.Minor != w.amount.Minor {
+		if got, err := payments.ParseMoney(string(o.Amount), w.amount.Currency); err == nil && got.Minor != w.amount.Minor {
 			diffs = append(diffs, fmt.Sprintf("amount %s, this call asks for %s", got, *w.amount))
 		}
 	}
@@ -479,7 +471,7 @@ func (c *Client) readOrder(ctx context.Context, op payments.Operation, ref payme
 	if err := json.Unmarshal(od.Order, &o); err != nil {
 		return nil, c.malformed(op, ans.reqID, ans.resp, "order fields")
 	}
-	amount, err := ParseAmount(string(o.OrderAmount), o.CurrencyCode)
+	amount, err := payments.ParseMoney(string(o.OrderAmount), o.CurrencyCode)
 	if err != nil {
 		return nil, c.malformed(op, ans.reqID, ans.resp, "orderAmount: "+err.Error())
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/regionpay/payments"
 	"github.com/regionpay/payments/driver"
@@ -135,4 +136,16 @@ func providerCode(err error) string {
 		return e.ProviderCode
 	}
 	return ""
+}
+
+// truncate keeps error messages short when a provider sends a huge value,
+// cutting at a character boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
 }

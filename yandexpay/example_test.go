@@ -75,20 +75,3 @@ func ExampleClient_Refund() {
 	// pending: true
 	// settled: PartiallyRefunded PARTIALLY_REFUNDED
 }
-
-func ExampleParseAmount() {
-	m, err := yandexpay.ParseAmount("123.45", "RUB")
-	fmt.Println(m.Minor, m, err)
-
-	_, err = yandexpay.ParseAmount("1.5e2", "RUB")
-	fmt.Println(err)
-	// Output:
-	// 12345 123.45 RUB <nil>
-	// yandexpay: amount "1.5e2": exponent notation is not allowed
-}
-
-func ExampleFormatAmount() {
-	s, err := yandexpay.FormatAmount(payments.Money{Minor: 5, Currency: "RUB"})
-	fmt.Println(s, err)
-	// Output: 0.05 <nil>
-}

@@ -66,8 +66,8 @@
 //
 // # Amounts
 //
-// Yandex Pay amounts are decimal strings ("123.45"). ParseAmount and
-// FormatAmount convert them to and from minor units exactly, without floats.
+// Yandex Pay amounts are decimal strings ("123.45"). payments.ParseMoney and
+// Money.Decimal convert them to and from minor units exactly, without floats.
 // The wire format carries no currency, so an action with an explicit amount
 // reads the order first and refuses a currency other than the order's.
 //

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/regionpay/payments"
-	_ "github.com/regionpay/payments/rustore" // registers "rustore"
-	"github.com/regionpay/payments/yandexpay"
+	_ "github.com/regionpay/payments/rustore"   // registers "rustore"
+	_ "github.com/regionpay/payments/yandexpay" // registers "yandexpay"
 )
 
 // Exit statuses.
@@ -304,7 +304,7 @@ func (f *actionFlags) check(a *action) error {
 		return usagef("-wait must not be negative, got %s", f.wait)
 	}
 	if f.amount != "" {
-		m, err := yandexpay.ParseAmount(f.amount, f.currency)
+		m, err := payments.ParseMoney(f.amount, f.currency)
 		if err != nil {
 			return usagef("-amount: %v", err)
 		}
@@ -340,7 +340,7 @@ func doStatus(ctx context.Context, p payments.Provider, ref payments.Ref, _ *act
 	if err != nil {
 		return nil, err
 	}
-	amount, currency := formatMoney(pay.Amount), pay.Amount.Currency
+	amount, currency := pay.Amount.Decimal(), pay.Amount.Currency
 	return &output{
 		Provider:  pay.Provider,
 		ID:        pay.Ref.ID,
@@ -391,20 +391,6 @@ func settle(ctx context.Context, p payments.Provider, res *payments.Result, err 
 		IdempotencyKey: res.IdempotencyKey,
 		NoOp:           res.NoOp,
 	}, nil
-}
-
-// formatMoney writes minor units as a decimal ("123.45"), the form -amount takes.
-func formatMoney(m payments.Money) string {
-	sign, abs := "", m
-	if m.Minor < 0 {
-		sign, abs.Minor = "-", -m.Minor
-	}
-	s, err := yandexpay.FormatAmount(abs)
-	if err != nil {
-		// Only math.MinInt64 gets here; Money.String handles it.
-		return strings.TrimSuffix(m.String(), " "+m.Currency)
-	}
-	return sign + s
 }
 
 func printOutput(w io.Writer, out *output, asJSON bool) error {

@@ -19,7 +19,6 @@ import (
 
 	"github.com/regionpay/payments"
 	"github.com/regionpay/payments/rustore/rustoretest"
-	"github.com/regionpay/payments/yandexpay"
 	"github.com/regionpay/payments/yandexpay/yandexpaytest"
 )
 
@@ -310,7 +309,7 @@ func adminAmount(w http.ResponseWriter, amount string) (minor int64, ok bool) {
 	if amount == "" {
 		return 0, true
 	}
-	m, err := yandexpay.ParseAmount(amount, "RUB")
+	m, err := payments.ParseMoney(amount, "RUB")
 	if err != nil {
 		adminError(w, http.StatusBadRequest, "amount: "+err.Error())
 		return 0, false
@@ -357,7 +356,7 @@ func purchaseView(p rustoretest.Purchase, counts map[string]int) map[string]any 
 		"purchase_id": p.PurchaseID,
 		"invoice_id":  strconv.FormatInt(p.InvoiceID, 10),
 		"status":      p.Status,
-		"amount":      formatMinor(p.AmountCurrent, p.Currency),
+		"amount":      payments.Money{Minor: p.AmountCurrent, Currency: p.Currency}.Decimal(),
 		"currency":    p.Currency,
 		"sandbox":     p.Sandbox,
 	}
@@ -405,22 +404,13 @@ func orderView(o yandexpaytest.Order, counts map[string]int) map[string]any {
 	v := map[string]any{
 		"order_id": o.OrderID,
 		"status":   o.Status,
-		"amount":   formatMinor(o.Amount-o.RefundedAmount, o.Currency),
+		"amount":   payments.Money{Minor: o.Amount - o.RefundedAmount, Currency: o.Currency}.Decimal(),
 		"currency": o.Currency,
 	}
 	if counts != nil {
 		v["counts"] = counts
 	}
 	return v
-}
-
-// formatMinor writes minor units as a two-decimal string.
-func formatMinor(minor int64, currency string) string {
-	s, err := yandexpay.FormatAmount(payments.Money{Minor: minor, Currency: currency})
-	if err != nil {
-		return strconv.FormatInt(minor, 10) + " minor units"
-	}
-	return s
 }
 
 // readAdminBody decodes a seed request strictly; an empty body means defaults.

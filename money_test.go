@@ -1,4 +1,4 @@
-package yandexpay_test
+package payments_test
 
 import (
 	"math"
@@ -7,10 +7,9 @@ import (
 	"testing"
 
 	"github.com/regionpay/payments"
-	"github.com/regionpay/payments/yandexpay"
 )
 
-func TestParseAmount(t *testing.T) {
+func TestParseMoney(t *testing.T) {
 	cases := []struct {
 		in   string
 		want int64
@@ -47,92 +46,81 @@ func TestParseAmount(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.in, func(t *testing.T) {
-			got, err := yandexpay.ParseAmount(tc.in, "RUB")
+			got, err := payments.ParseMoney(tc.in, "RUB")
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
-					t.Fatalf("ParseAmount(%q) = %v, %v; want an error containing %q", tc.in, got, err, tc.err)
+					t.Fatalf("ParseMoney(%q) = %v, %v; want an error containing %q", tc.in, got, err, tc.err)
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("ParseAmount(%q): %v", tc.in, err)
+				t.Fatalf("ParseMoney(%q): %v", tc.in, err)
 			}
 			if got != (payments.Money{Minor: tc.want, Currency: "RUB"}) {
-				t.Errorf("ParseAmount(%q) = %+v; want %d RUB", tc.in, got, tc.want)
+				t.Errorf("ParseMoney(%q) = %+v; want %d RUB", tc.in, got, tc.want)
 			}
 		})
 	}
 }
 
-func TestFormatAmount(t *testing.T) {
+func TestMoneyDecimal(t *testing.T) {
 	cases := []struct {
 		minor int64
 		want  string
-		err   bool
 	}{
-		{12345, "123.45", false},
-		{5, "0.05", false},
-		{50, "0.50", false},
-		{100, "1.00", false},
-		{0, "0.00", false},
-		{math.MaxInt64, "92233720368547758.07", false},
-		{-1, "", true},
-		{math.MinInt64, "", true},
+		{12345, "123.45"},
+		{5, "0.05"},
+		{50, "0.50"},
+		{100, "1.00"},
+		{0, "0.00"},
+		{-5, "-0.05"},
+		{math.MaxInt64, "92233720368547758.07"},
+		{math.MinInt64, "-92233720368547758.08"},
 	}
 	for _, tc := range cases {
-		got, err := yandexpay.FormatAmount(payments.Money{Minor: tc.minor, Currency: "RUB"})
-		if tc.err {
-			if err == nil || !strings.Contains(err.Error(), "negative") {
-				t.Errorf("FormatAmount(%d) = %q, %v; want a negative-amount error", tc.minor, got, err)
-			}
-			continue
-		}
-		if err != nil || got != tc.want {
-			t.Errorf("FormatAmount(%d) = %q, %v; want %q", tc.minor, got, err, tc.want)
+		if got := (payments.Money{Minor: tc.minor, Currency: "RUB"}).Decimal(); got != tc.want {
+			t.Errorf("Money{%d}.Decimal() = %q; want %q", tc.minor, got, tc.want)
 		}
 	}
 }
 
-// FuzzParseAmount checks that ParseAmount never panics, agrees exactly with
+// FuzzParseMoney checks that ParseMoney never panics, agrees exactly with
 // an arbitrary-precision reading of what it accepts, and round-trips through
-// FormatAmount.
-func FuzzParseAmount(f *testing.F) {
+// Money.Decimal.
+func FuzzParseMoney(f *testing.F) {
 	for _, s := range []string{"123.45", "0.01", "10", "1e3", "-1", "1.234", "92233720368547758.07", ".5", "1.", "", " 1"} {
 		f.Add(s)
 	}
 	hundred := big.NewRat(100, 1)
 	f.Fuzz(func(t *testing.T, s string) {
-		m, err := yandexpay.ParseAmount(s, "RUB")
+		m, err := payments.ParseMoney(s, "RUB")
 		if err != nil {
 			if m != (payments.Money{}) {
-				t.Fatalf("ParseAmount(%q) failed but returned %+v", s, m)
+				t.Fatalf("ParseMoney(%q) failed but returned %+v", s, m)
 			}
 			return
 		}
 		if m.Minor < 0 || m.Currency != "RUB" {
-			t.Fatalf("ParseAmount(%q) = %+v", s, m)
+			t.Fatalf("ParseMoney(%q) = %+v", s, m)
 		}
 		r, ok := new(big.Rat).SetString(s)
 		if !ok {
-			t.Fatalf("ParseAmount accepted %q, which is not a decimal number", s)
+			t.Fatalf("ParseMoney accepted %q, which is not a decimal number", s)
 		}
 		if want := new(big.Rat).Mul(r, hundred); want.Cmp(new(big.Rat).SetInt64(m.Minor)) != 0 {
-			t.Fatalf("ParseAmount(%q) = %d minor units; want %s", s, m.Minor, want.RatString())
+			t.Fatalf("ParseMoney(%q) = %d minor units; want %s", s, m.Minor, want.RatString())
 		}
-		out, err := yandexpay.FormatAmount(m)
-		if err != nil {
-			t.Fatalf("FormatAmount(%+v): %v", m, err)
-		}
-		back, err := yandexpay.ParseAmount(out, "RUB")
+		out := m.Decimal()
+		back, err := payments.ParseMoney(out, "RUB")
 		if err != nil || back != m {
 			t.Fatalf("round trip %q → %+v → %q → %+v, %v", s, m, out, back, err)
 		}
 	})
 }
 
-func BenchmarkParseAmount(b *testing.B) {
+func BenchmarkParseMoney(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		if _, err := yandexpay.ParseAmount("1234567.89", "RUB"); err != nil {
+		if _, err := payments.ParseMoney("1234567.89", "RUB"); err != nil {
 			b.Fatal(err)
 		}
 	}
