@@ -50,25 +50,18 @@ func checkCart(op payments.Operation, field string, c *payments.Cart) error {
 // toWireCart is the cart as Yandex Pay's pages take it. c has passed
 // checkCart, so every amount formats.
 func toWireCart(c *payments.Cart) *wireCart {
-	w := &wireCart{Total: wireCartTotal{Amount: mustFormat(c.Total)}}
+	w := &wireCart{Total: wireCartTotal{Amount: c.Total.Decimal()}}
 	for _, it := range c.Items {
 		wi := wireCartItem{
 			ProductID: it.ID,
 			Title:     it.Title,
 			Quantity:  wireQuantity{Count: strconv.FormatInt(it.Quantity, 10)},
-			Total:     mustFormat(it.Total),
+			Total:     it.Total.Decimal(),
 		}
 		if it.UnitPrice.Minor > 0 {
-			wi.UnitPrice = mustFormat(it.UnitPrice)
+			wi.UnitPrice = it.UnitPrice.Decimal()
 		}
 		w.Items = append(w.Items, wi)
 	}
 	return w
-}
-
-// mustFormat formats an amount checkCart has proven positive; FormatAmount
-// fails only on negatives, so its error cannot occur here.
-func mustFormat(m payments.Money) string {
-	s, _ := FormatAmount(m)
-	return s
 }

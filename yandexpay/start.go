@@ -225,16 +225,16 @@ func (o *startedOrder) differs(want *payments.Cart) string {
 	if o.Cart == nil {
 		return "its read carries no cart to compare"
 	}
-	if total, err := parseMinor(string(o.Cart.Total.Amount)); err != nil || total != want.Total.Minor {
-		return fmt.Sprintf("its cart total is %s, this request's %s", o.Cart.Total.Amount, mustFormat(want.Total))
+	if total, err := minorOf(string(o.Cart.Total.Amount)); err != nil || total != want.Total.Minor {
+		return fmt.Sprintf("its cart total is %s, this request's %s", o.Cart.Total.Amount, want.Total.Decimal())
 	}
 	if len(o.Cart.Items) != len(want.Items) {
 		return fmt.Sprintf("its cart has %d items, this request's %d", len(o.Cart.Items), len(want.Items))
 	}
 	have := make(map[string][2]int64, len(o.Cart.Items))
 	for _, it := range o.Cart.Items {
-		count, cerr := parseMinor(string(it.Quantity.Count))
-		total, terr := parseMinor(string(it.Total))
+		count, cerr := minorOf(string(it.Quantity.Count))
+		total, terr := minorOf(string(it.Total))
 		if cerr != nil || terr != nil {
 			return fmt.Sprintf("its item %q cannot be read", it.ProductID)
 		}
@@ -335,4 +335,11 @@ func keyed(err error, orderID string) error {
 		e.IdempotencyKey = orderID
 	}
 	return err
+}
+
+// minorOf reads a Yandex Pay decimal ("2", "123.45") as hundredths: a cart
+// quantity as well as an amount.
+func minorOf(s string) (int64, error) {
+	m, err := payments.ParseMoney(s, "")
+	return m.Minor, err
 }
