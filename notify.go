@@ -2,8 +2,6 @@ package payments
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -139,18 +137,4 @@ func notifierOf(p Provider) (Notifier, error) {
 func oversized(provider string, limit int64) *Error {
 	return &Error{Code: CodeResourceExhausted, Provider: provider, Op: OpNotification,
 		Message: "notification body is larger than " + strconv.FormatInt(limit, 10) + " bytes"}
-}
-
-// NotificationEventID builds an Event.ID from the fields that name one change
-// at a provider (for adapters): the same parts always give the same ID, and
-// the ID reveals none of them. Parts are length-prefixed, so ("ab", "c") and
-// ("a", "bc") differ.
-func NotificationEventID(provider string, parts ...string) string {
-	h := sha256.New()
-	for _, p := range append([]string{provider}, parts...) {
-		h.Write([]byte(strconv.Itoa(len(p))))
-		h.Write([]byte{':'})
-		h.Write([]byte(p))
-	}
-	return provider + "-" + hex.EncodeToString(h.Sum(nil)[:16])
 }

@@ -178,11 +178,3 @@ func TestRegionsNotificationHandlerRoutesByRegion(t *testing.T) {
 	assert.Equal(t, "b", got[0].Region)
 	assert.Equal(t, "a", got[1].Region)
 }
-
-func TestNotificationEventIDSeparatesParts(t *testing.T) {
-	a := payments.NotificationEventID("p", "ab", "c")
-	assert.Equal(t, a, payments.NotificationEventID("p", "ab", "c"))
-	assert.NotEqual(t, a, payments.NotificationEventID("p", "a", "bc"))
-	assert.NotEqual(t, a, payments.NotificationEventID("q", "ab", "c"))
-	assert.True(t, strings.HasPrefix(a, "p-"))
-}

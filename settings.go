@@ -197,6 +197,19 @@ func (s *Settings) Secret(name string) (Secret, error) {
 	return Secret(val), nil
 }
 
+// OptionalSecret is Secret for a credential that turns a feature on and may
+// be left out (a notification key): it returns "" and no error when
+// neither name nor its "_file" twin is set, and otherwise what Secret
+// returns, errors included.
+func (s *Settings) OptionalSecret(name string) (Secret, error) {
+	_, hasRef := s.raw(name)
+	_, hasFile := s.raw(name + "_file")
+	if !hasRef && !hasFile {
+		return "", nil
+	}
+	return s.Secret(name)
+}
+
 func (s *Settings) secretFromFile(field string, raw json.RawMessage) (Secret, error) {
 	var path string
 	if jsonKind(raw) != "string" || json.Unmarshal(raw, &path) != nil {

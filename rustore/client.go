@@ -41,6 +41,12 @@ type Config struct {
 	// Now is the clock for the auth timestamp and the token's expiry; nil
 	// means time.Now. Emulators pass theirs.
 	Now func() time.Time
+	// NotificationKey turns on server notifications (ParseNotification): the
+	// AES-256 key the RuStore console shows once when the notification URL
+	// is connected, base64 of 32 bytes. Test payments have their own URL and
+	// key: give it to the client with Sandbox set. Empty means notifications
+	// are off (no payments.CapNotifications).
+	NotificationKey payments.Secret
 }
 
 // Client is a RuStore adapter for one app. It implements payments.Provider,
@@ -53,6 +59,7 @@ type Client struct {
 	keyID   string
 	baseURL string
 	prefix  string
+	notify  *notifier // nil: notifications are off
 }
 
 var (
@@ -87,7 +94,8 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	tc.Secrets = func() []string { return append(ts.Secrets(), rawKey) }
+	notifyKey := strings.TrimSpace(cfg.NotificationKey.Reveal())
+	tc.Secrets = func() []string { return append(ts.Secrets(), rawKey, notifyKey) }
 	tr, err := transport.New(tc)
 	if err != nil {
 		return nil, driver.ConfigError(Name, "", "%v", err)
@@ -97,7 +105,13 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Sandbox {
 		prefix = "/public/sandbox"
 	}
-	return &Client{tr: tr, tokens: ts, appID: cfg.AppID, keyID: keyID, baseURL: tc.BaseURL, prefix: prefix}, nil
+	c := &Client{tr: tr, tokens: ts, appID: cfg.AppID, keyID: keyID, baseURL: tc.BaseURL, prefix: prefix}
+	if notifyKey != "" {
+		if c.notify, err = newNotifier(cfg.NotificationKey, cfg.AppID, cfg.Sandbox); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
 }
 
 // Name returns "rustore".

@@ -22,7 +22,8 @@ func registryOpen(s *payments.Settings) (payments.Provider, error) {
 	keyID, errKeyID := s.String("key_id")
 	appID, errAppID := s.Int("app_id")
 	key, errKey := s.Secret("private_key")
-	if err := registryFirstErr(errKeyID, errAppID, errKey); err != nil {
+	notifyKey, errNotify := s.OptionalSecret("notification_key")
+	if err := registryFirstErr(errKeyID, errAppID, errKey, errNotify); err != nil {
 		return nil, err
 	}
 	if keyID == "" {
@@ -32,10 +33,11 @@ func registryOpen(s *payments.Settings) (payments.Provider, error) {
 		return nil, s.Errorf("app_id", "missing or not positive: set it to the number in console.rustore.ru/apps/{appId}/versions")
 	}
 	c, err := New(Config{
-		KeyID:      keyID,
-		PrivateKey: key,
-		AppID:      appID,
-		Sandbox:    s.Sandbox,
+		KeyID:           keyID,
+		PrivateKey:      key,
+		AppID:           appID,
+		Sandbox:         s.Sandbox,
+		NotificationKey: notifyKey,
 		HTTPOptions: payments.HTTPOptions{
 			BaseURL:    s.BaseURL,
 			HTTPClient: s.HTTPClient,
@@ -49,7 +51,9 @@ func registryOpen(s *payments.Settings) (payments.Provider, error) {
 }
 
 // configFields maps Config fields to the config file's names for them.
-var configFields = map[string]string{"KeyID": "key_id", "AppID": "app_id", "PrivateKey": "private_key"}
+var configFields = map[string]string{
+	"KeyID": "key_id", "AppID": "app_id", "PrivateKey": "private_key", "NotificationKey": "notification_key",
+}
 
 // registryFirstErr returns the first non-nil error, in field order, so the message
 // is about one field.

@@ -222,7 +222,7 @@ func (n *notifier) decode(payload []byte) (*payments.Event, error) {
 		ev.Status = normalize(w.Order.PaymentStatus)
 		// A status can recur (two partial refunds), so the change is named by
 		// its time too.
-		ev.ID = payments.NotificationEventID(Name, n.merchantID, w.Event, w.Order.OrderID, w.Order.PaymentStatus, w.EventTime)
+		ev.ID = driver.EventID(Name, n.merchantID, w.Event, w.Order.OrderID, w.Order.PaymentStatus, w.EventTime)
 	case payments.EventOperationStatus:
 		op := w.Operation
 		if op == nil || op.OperationID == "" {
@@ -232,9 +232,9 @@ func (n *notifier) decode(payload []byte) (*payments.Event, error) {
 		ev.OperationID, ev.OperationType, ev.OperationStatus = op.OperationID, op.OperationType, op.Status
 		ev.IdempotencyKey = op.ExternalOperationID
 		// An operation passes each status once.
-		ev.ID = payments.NotificationEventID(Name, n.merchantID, w.Event, op.OperationID, op.Status)
+		ev.ID = driver.EventID(Name, n.merchantID, w.Event, op.OperationID, op.Status)
 	default:
-		ev.ID = payments.NotificationEventID(Name, n.merchantID, w.Event, string(payload))
+		ev.ID = driver.EventID(Name, n.merchantID, w.Event, string(payload))
 	}
 	return ev, nil
 }

@@ -341,8 +341,10 @@ func (s *Server) transition(rt route, kind fault.Kind) reply {
 		}
 		return errReply(http.StatusBadRequest, codeError, rule.other)
 	}
+	old := ps.p.Status
 	ps.p.Status = restyle(ps.p.Status, rule.to)
 	ps.counts[rt.action]++
+	s.statusChanged(ps, old, now)
 	if rt.action == ActionRefund {
 		ps.p.RefundDate = now
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/regionpay/payments/fault"
 	"github.com/regionpay/payments/internal/faultinject"
+	"github.com/regionpay/payments/internal/notifysend"
 )
 
 // Defaults used when Options leaves a field empty.
@@ -55,6 +56,12 @@ type Options struct {
 	// moves only with Advance. By default it runs, so clients that sign
 	// timestamps with time.Now stay inside the 60 s auth window.
 	FreezeClock bool
+	// CallbackURL turns notifications on from the start; see SetCallbackURL.
+	CallbackURL string
+	// NotificationRetryDelays are the pauses before each redelivery of a
+	// notification not answered 200; nil means notifysend.DefaultDelays,
+	// empty means no redelivery.
+	NotificationRetryDelays []time.Duration
 }
 
 // String keeps a printed Options from showing the private key.
@@ -188,6 +195,11 @@ type Server struct {
 	authCount   int
 	requests    []Request
 	faults      *faultinject.Injector
+
+	// Notifications (notify.go).
+	notifyKey   []byte
+	sender      *notifysend.Sender
+	retryDelays []time.Duration
 }
 
 var (
@@ -258,6 +270,11 @@ func NewServer(opts *Options) *Server {
 		nextInvoice: 100001,
 		tokens:      map[string]time.Time{},
 		faults:      faultinject.NewInjector(faultConfig),
+		notifyKey:   make([]byte, 32),
+		retryDelays: o.NotificationRetryDelays,
+	}
+	if _, err := rand.Read(s.notifyKey); err != nil {
+		panic(fmt.Sprintf("rustoretest: generating the notification key: %v", err))
 	}
 	s.hs = httptest.NewUnstartedServer(s.Handler())
 	// net/http would log handler panics and hijack errors; nothing the
@@ -265,6 +282,9 @@ func NewServer(opts *Options) *Server {
 	s.hs.Config.ErrorLog = log.New(io.Discard, "", 0)
 	s.hs.Start()
 	s.URL = s.hs.URL
+	if o.CallbackURL != "" {
+		s.SetCallbackURL(o.CallbackURL)
+	}
 	return s
 }
 
@@ -279,6 +299,7 @@ func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 // Close stops the server, aborting requests held by fault.Slow.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
+		s.SetCallbackURL("")
 		close(s.done)
 		s.hs.CloseClientConnections()
 		s.hs.Close()
@@ -484,10 +505,12 @@ func (s *Server) SetStatus(purchaseID, raw string) error {
 	if !ok {
 		return fmt.Errorf("rustoretest: purchase %q not found", purchaseID)
 	}
+	old := ps.p.Status
 	ps.p.Status = raw
 	if strings.EqualFold(raw, "refunded") && ps.p.RefundDate.IsZero() {
 		ps.p.RefundDate = s.nowLocked()
 	}
+	s.statusChanged(ps, old, s.nowLocked())
 	return nil
 }
 
