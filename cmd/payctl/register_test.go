@@ -50,7 +50,7 @@ func TestRegisterFieldErrors(t *testing.T) {
 		{"rustore key_id with a control character", `"provider": "rustore", "key_id": "k\u0001", "app_id": 1, "private_key": "${RS_KEY}"`,
 			`field "key_id": contains control characters`},
 		{"rustore misspelt field", `"provider": "rustore", "keyid": "k", "app_id": 1, "private_key": "${RS_KEY}"`,
-			`field "keyid": unknown field for provider rustore (known: provider, sandbox, base_url, app_id, key_id, private_key, private_key_file)`},
+			`field "keyid": unknown field for provider rustore (known: provider, sandbox, base_url, app_id, key_id, notification_key, notification_key_file, private_key, private_key_file)`},
 		{"yandexpay missing key", `"provider": "yandexpay"`,
 			`field "api_key": missing: set api_key to "${ENV_VAR}" or api_key_file to a file path`},
 		{"yandexpay timeout too short", `"provider": "yandexpay", "api_key": "${YP_KEY}", "default_timeout": "500ms"`,
