@@ -136,6 +136,11 @@ func (c *Config) Validate() error {
 	return nil
 }
 
+// DefaultName returns the name of the default region: DefaultRegion, or the
+// only region when it is not set. A tool that opens one region
+// (OpenOptions.Only) uses it to pick that region before anything is opened.
+func (c *Config) DefaultName() string { return c.defaultRegion() }
+
 // defaultRegion is DefaultRegion, or the only region when it is not set.
 func (c *Config) defaultRegion() string {
 	if c.DefaultRegion != "" {

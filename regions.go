@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,6 +28,13 @@ type OpenOptions struct {
 	// Getenv resolves "${ENV_VAR}" references; nil for os.Getenv. Tests and
 	// tools that hold credentials in memory set it.
 	Getenv func(string) string
+	// Only lists the regions to open; nil or empty opens every region, which
+	// checks the whole config at start-up, as a long-running app should. A
+	// tool that acts on one region opens only that one, so that a secret
+	// missing for another region does not stop it. Each name must be a
+	// configured region. Provider fails for a region left out, and Default
+	// returns nil when the default region is left out.
+	Only []string
 }
 
 // Regions holds one open Provider per configured region. It is safe for
@@ -66,7 +74,19 @@ func Open(ctx context.Context, cfg *Config, opts *OpenOptions) (*Regions, error)
 		getenv = os.Getenv
 	}
 	rs := &Regions{def: cfg.defaultRegion(), names: sortedKeys(cfg.Regions), regions: map[string]*openRegion{}}
-	for _, name := range rs.names {
+	toOpen := rs.names
+	if len(opts.Only) > 0 {
+		for _, name := range opts.Only {
+			if _, ok := cfg.Regions[name]; !ok {
+				return nil, rs.unknown(name)
+			}
+		}
+		toOpen = opts.Only
+	}
+	for _, name := range toOpen {
+		if _, done := rs.regions[name]; done {
+			continue // named twice in Only
+		}
 		if err := ctx.Err(); err != nil {
 			rs.Close()
 			return nil, err
@@ -168,15 +188,29 @@ func (r *Regions) Provider(region string) (Provider, error) {
 	}
 	or, ok := r.regions[region]
 	if !ok {
-		return nil, &ConfigError{Region: region, Msg: fmt.Sprintf("unknown region (configured: %s)", strings.Join(r.names, ", "))}
+		if slices.Contains(r.names, region) {
+			return nil, &ConfigError{Region: region, Msg: "not opened: OpenOptions.Only left it out"}
+		}
+		return nil, r.unknown(region)
 	}
 	return or.provider, nil
 }
 
+// unknown is the error for a region the config does not have.
+func (r *Regions) unknown(region string) error {
+	return &ConfigError{Region: region, Msg: fmt.Sprintf("unknown region (configured: %s)", strings.Join(r.names, ", "))}
+}
+
 // Default returns the provider of the default region: default_region, or the
 // only region when the config has one. Unlike Provider it has no error to
-// return, so it still answers after Close; the provider it returns is closed then.
-func (r *Regions) Default() Provider { return r.regions[r.def].provider }
+// return, so it still answers after Close; the provider it returns is closed
+// then. It is nil when OpenOptions.Only left the default region out.
+func (r *Regions) Default() Provider {
+	if or, ok := r.regions[r.def]; ok {
+		return or.provider
+	}
+	return nil
+}
 
 // DefaultName returns the name of the default region.
 func (r *Regions) DefaultName() string { return r.def }

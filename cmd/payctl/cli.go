@@ -13,15 +13,17 @@ import (
 	"time"
 
 	"github.com/regionpay/payments"
-	_ "github.com/regionpay/payments/rustore"   // registers "rustore"
+	_ "github.com/regionpay/payments/rustore" // registers "rustore"
+	"github.com/regionpay/payments/status"
 	_ "github.com/regionpay/payments/yandexpay" // registers "yandexpay"
 )
 
-// Exit statuses.
+// Exit statuses: one rule for every command, documented in the usage text
+// and the README.
 const (
 	exitOK      = 0
-	exitPayment = 1 // the provider or the payment refused
-	exitUsage   = 2 // bad command line or config
+	exitPayment = 1 // the provider refused, or the outcome is unknown
+	exitUsage   = 2 // bad usage, config or input: no money moved
 )
 
 // usageError marks an error as the caller's: exit status 2.
@@ -48,7 +50,11 @@ Commands:
   emulate    run both emulators on a loopback port and print a config for them
 
 Run "payctl <command> -h" for a command's flags.
-Exit status: 0 success, 1 provider or payment error, 2 usage or config error.
+
+Exit status:
+  0  success
+  1  the provider refused, or the outcome is unknown (read the payment before acting again)
+  2  bad usage, config or input, found before any money could move
 `
 
 // run is payctl without the process: it parses args, does the work and
@@ -122,38 +128,53 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// report prints err and picks the exit status.
+// report prints err and picks the exit status by the one rule: 2 for the
+// caller's mistakes (flags, config, input the adapter refused before any
+// money could move, an -addr that cannot be listened on), 1 for everything
+// else that failed: a refusal by the provider or an outcome not known.
 func report(cmd string, err error, stderr io.Writer) int {
-	var ue *usageError
-	var ce *payments.ConfigError
-	switch {
-	case err == nil, errors.Is(err, errHelpShown):
+	if err == nil || errors.Is(err, errHelpShown) {
 		return exitOK
-	case errors.Is(err, errParse):
+	}
+	if errors.Is(err, errParse) {
 		return exitUsage
-	case errors.As(err, &ue):
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
 		fmt.Fprintf(stderr, "payctl %s: %v\nRun \"payctl %s -h\" for usage.\n", cmd, err, cmd)
-		return exitUsage
-	case errors.As(err, &ce):
-		fmt.Fprintf(stderr, "payctl %s: %v\n", cmd, err)
 		return exitUsage
 	}
 	fmt.Fprintf(stderr, "payctl %s: %v\n", cmd, err)
 	var pe *payments.Error
-	if errors.As(err, &pe) {
-		fmt.Fprintf(stderr, "code: %s\n", pe.Code)
-	} else {
-		fmt.Fprintf(stderr, "code: %s\n", payments.CodeOf(err))
+	if !errors.As(err, &pe) {
+		return exitStatus(err)
 	}
+	fmt.Fprintf(stderr, "code: %s\n", pe.Code)
 	var ke *keyedError
 	if errors.As(err, &ke) && ke.key != "" {
 		fmt.Fprintf(stderr, "idempotency key: %s (repeat the command with the same key to retry without acting twice)\n", ke.key)
 	}
-	if payments.CodeOf(err) == payments.CodeOutcomeUnknown {
+	if pe.Code == payments.CodeOutcomeUnknown {
 		fmt.Fprintln(stderr, "the action may have happened: run \"payctl status\" before anything else")
 		if ke != nil && ke.key == "" {
 			fmt.Fprintln(stderr, "to make a repeat safe, pass -idempotency-key with a key of your own")
 		}
+	}
+	return exitStatus(err)
+}
+
+// exitStatus is the exit status of a failed command. A *payments.Error with
+// CodeInvalidArgument is bad input: the adapter refused it before sending, or
+// the provider refused it without acting, so no money moved. A config error
+// is the caller's too. Everything else is 1, and an outcome that is not known
+// is never 2: the caller must read the payment before acting again.
+func exitStatus(err error) int {
+	var ce *payments.ConfigError
+	if errors.As(err, &ce) {
+		return exitUsage
+	}
+	if payments.CodeOf(err) == payments.CodeInvalidArgument {
+		return exitUsage
 	}
 	return exitPayment
 }
@@ -231,7 +252,7 @@ func actionCommand(ctx context.Context, a *action, configPath string, args []str
 	fs.StringVar(&f.invoice, "invoice", "", "RuStore invoiceId (`digits`): needed by RuStore status, refund and rollback")
 	fs.BoolVar(&f.json, "json", false, "print the result as one JSON object")
 	fs.BoolVar(&f.verbose, "v", false, "log each HTTP attempt to stderr (never headers, bodies or keys)")
-	fs.DurationVar(&f.timeout, "timeout", time.Minute, "give up after this `duration`")
+	fs.DurationVar(&f.timeout, "timeout", 0, "give up on the whole command after this `duration` (default: no overall limit; each request is bounded by the region's settings, e.g. Yandex Pay's default_timeout, and by a 60 s HTTP limit)")
 	if a.write {
 		fs.StringVar(&f.key, "idempotency-key", "", "`key` naming this action, so that repeating the command with it acts once (default: the adapter makes one and prints it)")
 		fs.DurationVar(&f.wait, "wait", 0, "wait up to this `duration` for an action the provider is still running (0: report it pending)")
@@ -260,20 +281,27 @@ func actionCommand(ctx context.Context, a *action, configPath string, args []str
 	if f.verbose {
 		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	regions, err := payments.Open(ctx, cfg, &payments.OpenOptions{Logger: logger})
+	if f.region == "" {
+		f.region = cfg.DefaultName()
+	}
+	// Only the region this command acts on is opened: a secret missing for
+	// another region must not stop it.
+	regions, err := payments.Open(ctx, cfg, &payments.OpenOptions{Logger: logger, Only: []string{f.region}})
 	if err != nil {
 		return err
 	}
 	defer regions.Close()
-	if f.region == "" {
-		f.region = regions.DefaultName()
-	}
 	p, err := regions.Provider(f.region)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, f.timeout)
-	defer cancel()
+	if f.timeout > 0 {
+		// Only when asked: a deadline replaces the region's default_timeout
+		// in what Yandex Pay is told (X-Request-Timeout).
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, f.timeout)
+		defer cancel()
+	}
 	out, err := a.do(ctx, p, payments.Ref{ID: f.id, InvoiceID: f.invoice}, f)
 	if err != nil {
 		var ke *keyedError
@@ -297,8 +325,8 @@ func (f *actionFlags) check(a *action) error {
 	if strings.TrimSpace(f.id) == "" {
 		return usagef("-id is required")
 	}
-	if f.timeout <= 0 {
-		return usagef("-timeout must be positive, got %s", f.timeout)
+	if f.timeout < 0 {
+		return usagef("-timeout must not be negative, got %s", f.timeout)
 	}
 	if f.wait < 0 {
 		return usagef("-wait must not be negative, got %s", f.wait)
@@ -316,18 +344,20 @@ func (f *actionFlags) check(a *action) error {
 	return nil
 }
 
-// output is what a payment subcommand prints. Amount and currency are null
-// when the answer did not carry them (actions report no amount).
+// output is what a payment subcommand prints: what is known, and nothing
+// made up. A field the provider did not report (an action's answer carries no
+// amount; a pending action has no status yet) is left out of the JSON and the
+// human output, never printed as "" or null.
 type output struct {
 	Provider       string  `json:"provider"`
 	ID             string  `json:"id"`
-	InvoiceID      string  `json:"invoice_id"`
-	Status         string  `json:"status"`
-	RawStatus      string  `json:"raw_status"`
-	Amount         *string `json:"amount"`
-	Currency       *string `json:"currency"`
+	InvoiceID      string  `json:"invoice_id,omitempty"`
+	Status         string  `json:"status,omitempty"`
+	RawStatus      string  `json:"raw_status,omitempty"`
+	Amount         *string `json:"amount,omitempty"`
+	Currency       *string `json:"currency,omitempty"`
 	Pending        bool    `json:"pending"`
-	OperationID    string  `json:"operation_id"`
+	OperationID    string  `json:"operation_id,omitempty"`
 	IdempotencyKey string  `json:"idempotency_key,omitempty"`
 	NoOp           bool    `json:"no_op,omitempty"`
 
@@ -335,21 +365,32 @@ type output struct {
 	note string
 }
 
+// knownStatus is the status to print: empty when the provider reported
+// none (Unknown with no raw value), as for an action it is still running.
+func knownStatus(st status.Status, raw string) string {
+	if st == status.Unknown && raw == "" {
+		return ""
+	}
+	return st.String()
+}
+
 func doStatus(ctx context.Context, p payments.Provider, ref payments.Ref, _ *actionFlags) (*output, error) {
 	pay, err := p.Status(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
-	amount, currency := pay.Amount.Decimal(), pay.Amount.Currency
-	return &output{
+	out := &output{
 		Provider:  pay.Provider,
 		ID:        pay.Ref.ID,
 		InvoiceID: pay.Ref.InvoiceID,
-		Status:    pay.Status.String(),
+		Status:    knownStatus(pay.Status, pay.RawStatus),
 		RawStatus: pay.RawStatus,
-		Amount:    &amount,
-		Currency:  &currency,
-	}, nil
+	}
+	if pay.Amount.Currency != "" {
+		amount, currency := pay.Amount.Decimal(), pay.Amount.Currency
+		out.Amount, out.Currency = &amount, &currency
+	}
+	return out, nil
 }
 
 // settle waits for a pending result when -wait asks for it and converts it to output.
@@ -384,7 +425,7 @@ func settle(ctx context.Context, p payments.Provider, res *payments.Result, err 
 		Provider:       res.Provider,
 		ID:             res.Ref.ID,
 		InvoiceID:      res.Ref.InvoiceID,
-		Status:         res.Status.String(),
+		Status:         knownStatus(res.Status, res.RawStatus),
 		RawStatus:      res.RawStatus,
 		Pending:        res.Pending,
 		OperationID:    res.OperationID,
@@ -398,11 +439,15 @@ func printOutput(w io.Writer, out *output, asJSON bool) error {
 		enc := json.NewEncoder(w)
 		return enc.Encode(out)
 	}
+	st := out.Status
+	if st == "" && out.Pending {
+		st = "pending (the provider is still running the action)"
+	}
 	rows := [][2]string{
 		{"provider", out.Provider},
 		{"id", out.ID},
 		{"invoice_id", out.InvoiceID},
-		{"status", out.Status},
+		{"status", st},
 		{"raw_status", out.RawStatus},
 	}
 	if out.Amount != nil {

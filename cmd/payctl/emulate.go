@@ -51,7 +51,9 @@ directory removed on exit) and takes seeds over HTTP:
   GET  /admin/rustore/purchases?id=PURCHASE_ID   and   GET /admin/yandexpay/orders?id=ORDER_ID
        -> the stored state and how many times each action changed it
 
-It runs until SIGINT, SIGTERM or the end of stdin (a stdin of /dev/null is ignored).
+It runs until SIGINT, SIGTERM or SIGHUP, or until a pipe on its stdin is
+closed; a terminal or any other stdin is never read, so it can run as a
+background job (payctl emulate > emulate.json &).
 
 Usage:
   payctl emulate [-addr 127.0.0.1:PORT]
@@ -68,7 +70,8 @@ Flags:
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", *addr, err)
+		// A port in use or an address this machine lacks: the caller picks another.
+		return usagef("-addr: cannot listen on %s: %v", *addr, err)
 	}
 	em, err := startEmulators(ln)
 	if err != nil {
@@ -88,7 +91,7 @@ Flags:
   the config on stdout uses them (key files in %[2]s, removed on exit)
   seed:  curl -s -X POST %[1]s%[3]s -d '{"status":"paid","amount":"100.00"}'
          curl -s -X POST %[1]s%[4]s -d '{"status":"AUTHORIZED","amount":"100.00"}'
-  stop:  Ctrl-C, SIGTERM or end of stdin
+  stop:  Ctrl-C, SIGTERM, SIGHUP, or closing a pipe on stdin
 `, em.url, em.dir, adminPurchases, adminOrders)
 
 	select {
@@ -123,12 +126,15 @@ func checkLoopbackAddr(addr string) error {
 	return fmt.Errorf("%q is not a loopback address: the emulators listen only on 127.0.0.1, ::1 or localhost", host)
 }
 
-// stdinClosed is closed when stdin reaches its end. A stdin that is
-// /dev/null (a background job) never closes it, or the emulators would stop
-// at once.
+// stdinClosed is closed when stdin, a pipe, reaches its end: a parent that
+// started the emulators with a pipe stops them by closing it, or by exiting.
+// Any other stdin is never read. A terminal must not be: a background job
+// ("payctl emulate > emulate.json &") that reads it is stopped by the shell
+// (SIGTTIN) and freezes. /dev/null and regular files end at once and would
+// stop the emulators as soon as they start.
 func stdinClosed(stdin io.Reader) <-chan struct{} {
 	done := make(chan struct{})
-	if f, ok := stdin.(*os.File); ok && isDevNull(f) {
+	if !watchStdin(stdin) {
 		return done
 	}
 	go func() {
@@ -138,13 +144,15 @@ func stdinClosed(stdin io.Reader) <-chan struct{} {
 	return done
 }
 
-func isDevNull(f *os.File) bool {
-	fi, err := f.Stat()
-	if err != nil {
-		return false
+// watchStdin reports whether stdin is a pipe whose end means "stop". A
+// reader that is not a file (tests pass one) is watched too.
+func watchStdin(stdin io.Reader) bool {
+	f, ok := stdin.(*os.File)
+	if !ok {
+		return stdin != nil
 	}
-	null, err := os.Stat(os.DevNull)
-	return err == nil && os.SameFile(fi, null)
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeNamedPipe != 0
 }
 
 // emulators is a running emulate session.

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -127,6 +128,40 @@ func TestStdinClosed(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("end of stdin did not stop the emulators")
 	}
+}
+
+// TestWatchStdin: only a pipe is read. A terminal must never be, or a
+// background "payctl emulate > emulate.json &" is stopped by the shell on
+// its first read; /dev/null and a file would end the emulators at once.
+func TestWatchStdin(t *testing.T) {
+	pr, pw, err := os.Pipe()
+	require.NoError(t, err)
+	defer pr.Close()
+	defer pw.Close()
+	assert.True(t, watchStdin(pr), "a pipe is watched")
+
+	null, err := os.Open(os.DevNull)
+	require.NoError(t, err)
+	defer null.Close()
+	assert.False(t, watchStdin(null), "/dev/null is not read")
+
+	file := filepath.Join(t.TempDir(), "stdin")
+	require.NoError(t, os.WriteFile(file, []byte("x"), 0o600))
+	f, err := os.Open(file)
+	require.NoError(t, err)
+	defer f.Close()
+	assert.False(t, watchStdin(f), "a regular file is not read")
+
+	assert.True(t, watchStdin(strings.NewReader("")), "a reader that is not a file is watched")
+
+	// The master side of a pseudo-terminal is the same kind of file a
+	// terminal stdin is: a character device.
+	tty, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminal to check with (%v); the other kinds passed", err)
+	}
+	defer tty.Close()
+	assert.False(t, watchStdin(tty), "a terminal is never read")
 }
 
 // TestEmulateMountsEmulators: both emulators answer on the one listener,
