@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regionpay/payments/internal/readmetest"
+)
+
+// readmeAddr is the address the README's walk-through uses.
+const readmeAddr = "127.0.0.1:8787"
+
+// TestREADMEWalkthrough runs the README's emulate walk-through, line for
+// line, in bash with payctl on PATH: it starts "payctl emulate" in the
+// background as the README says, seeds over HTTP with curl, and acts with
+// payctl. The one change is the port: tests of several checkouts may run at
+// once on one machine, so 8787 becomes a free one.
+func TestREADMEWalkthrough(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Fatal("the README walk-through needs curl on PATH (Debian: apt-get install curl)")
+	}
+	script := readmetest.MustBlock(filepath.Join("..", "..", "README.md"), "walkthrough")
+	require.Contains(t, script, readmeAddr, "the walk-through no longer uses %s; update this test", readmeAddr)
+	script = strings.ReplaceAll(script, readmeAddr, freeLoopbackAddr(t))
+
+	bin := buildPayctl(t)
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", "-e", "-o", "pipefail", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = append(payctlEnv(), "PATH="+filepath.Dir(bin)+string(os.PathListSeparator)+os.Getenv("PATH"))
+	// Its own process group, so that whatever the script left running is
+	// stopped with it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
+	require.NoError(t, err, "the README walk-through failed\nstdout:\n%s\nstderr:\n%s", stdout.String(), stderr.String())
+	out := stdout.String()
+
+	// RuStore capture -json, then the Yandex Pay capture and the refund in
+	// human form, then the admin read of the order.
+	assert.Contains(t, out, `"status":"Captured"`)
+	assert.Contains(t, out, "status:          Captured\n")
+	assert.Contains(t, out, "status:          PartiallyRefunded\n")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var order struct {
+		Status string         `json:"status"`
+		Amount string         `json:"amount"`
+		Counts map[string]int `json:"counts"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &order), "last line: %s", lines[len(lines)-1])
+	assert.Equal(t, "PARTIALLY_REFUNDED", order.Status)
+	assert.Equal(t, "40.00", order.Amount)
+	assert.Equal(t, 1, order.Counts["capture"])
+	assert.Equal(t, 1, order.Counts["refund"])
+
+	// "kill %1" stopped the emulators, which removed their key files.
+	var cfg struct {
+		Regions map[string]map[string]any `json:"regions"`
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, "emulate.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &cfg))
+	keyDir := filepath.Dir(cfg.Regions[emulateRegionRu]["private_key_file"].(string))
+	assert.Eventually(t, func() bool {
+		_, err := os.Stat(keyDir)
+		return os.IsNotExist(err)
+	}, 10*time.Second, 20*time.Millisecond, "the emulators' key directory %s was left behind", keyDir)
+}
+
+// freeLoopbackAddr returns a loopback address with a port free a moment ago.
+func freeLoopbackAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return addr
+}
