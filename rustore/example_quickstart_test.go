@@ -15,17 +15,17 @@ import (
 // Example_quickStart is the README's quick start, compiled and run: capture
 // a paid purchase and act on each way the capture can fail.
 func Example_quickStart() {
-	// The emulator stands in for RuStore. In production, leave it and BaseURL
-	// out, and pass the key id, private key and app id from the RuStore console.
+	// The emulator stands in for RuStore. In production, leave it and
+	// HTTPOptions out, and pass the key id, private key and app id from the RuStore console.
 	srv := rustoretest.NewServer(nil)
 	defer srv.Close()
 	paid := srv.AddPurchase(rustoretest.Purchase{Status: "paid", AmountCreate: 29900})
 
 	p, err := rustore.New(rustore.Config{
-		KeyID:      srv.KeyID(),                             // os.Getenv("RUSTORE_KEY_ID")
-		PrivateKey: payments.Secret(srv.PrivateKeyBase64()), // base64 PKCS#8 from the console, or PEM
-		AppID:      srv.AppID(),                             // 1704024
-		BaseURL:    srv.URL,
+		KeyID:       srv.KeyID(),                             // os.Getenv("RUSTORE_KEY_ID")
+		PrivateKey:  payments.Secret(srv.PrivateKeyBase64()), // base64 PKCS#8 from the console, or PEM
+		AppID:       srv.AppID(),                             // 1704024
+		HTTPOptions: payments.HTTPOptions{BaseURL: srv.URL},
 	})
 	if err != nil {
 		log.Fatal(err)
