@@ -1,0 +1,536 @@
+package payments_test
+
+// Side-by-side benchmarks: every call goes once through the library and once
+// through a hand-written net/http client that sends the identical request
+// (method, path, headers, body) and decodes the answer once into a small
+// struct, against one canned loopback server that answers from memory. The
+// raw client is the floor a library can reach, so the ratio library/raw is
+// the library's own cost. Run and compare them with
+//
+//	go test -run '^$' -bench 'Call|Answer|Throughput' -count 6 . > perf.txt
+//	go run golang.org/x/perf/cmd/benchstat@latest -col /impl perf.txt
+//
+// TestRawBaselineIsIdentical keeps the raw requests honest: it fails when the
+// library starts sending something the baseline does not.
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/rustore"
+	"github.com/regionpay/payments/yandexpay"
+)
+
+// Fixed ids of the canned answers.
+const (
+	perfAppID     = 1704024
+	perfPurchase  = "3aa0c7bd-964e-4562-b218-fe365adb4ae3"
+	perfInvoice   = "700001"
+	perfOrder     = "order-1"
+	perfKey       = "bench-key-1" // the externalOperationId of every Yandex Pay capture
+	perfToken     = "eyJhbGciOiJSU0EtT0FFUC0yNTYifQ.token"
+	perfAPIKey    = "bench-api-key"
+	perfKeyID     = "bench-key-id"
+	rawPoolSize   = 256 // the raw clients' idle pool, per host
+	rawTimeout    = 30 * time.Second
+	answerPadding = "padding"
+)
+
+// Answer sizes of the large-answer benchmarks: 64 KB and just under the
+// library's 1 MiB answer cap.
+var perfSizes = []struct {
+	name string
+	size int
+}{
+	{"64KB", 64 << 10},
+	{"1MiB", 1<<20 - 64},
+}
+
+// cannedServer answers each "METHOD path" with fixed bytes and counts the
+// connections it accepted and the requests it saw.
+type cannedServer struct {
+	*httptest.Server
+	answers  map[string][]byte
+	conns    atomic.Int64
+	requests atomic.Int64
+
+	mu   sync.Mutex
+	last *http.Request // the latest request, body read into lastBody
+	body []byte
+}
+
+func newCannedServer(tb testing.TB, answers map[string][]byte) *cannedServer {
+	tb.Helper()
+	s := &cannedServer{answers: answers}
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
+	s.Start()
+	tb.Cleanup(s.Close)
+	return s
+}
+
+func (s *cannedServer) serve(w http.ResponseWriter, r *http.Request) {
+	s.requests.Add(1)
+	body, _ := io.ReadAll(r.Body)
+	answer, ok := s.answers[r.Method+" "+r.URL.EscapedPath()]
+	if !ok {
+		http.Error(w, "no canned answer", http.StatusNotFound)
+		return
+	}
+	s.mu.Lock()
+	s.last, s.body = r, body
+	s.mu.Unlock()
+	h := w.Header()
+	h["Content-Type"] = []string{"application/json"}
+	h["Content-Length"] = []string{strconv.Itoa(len(answer))}
+	_, _ = w.Write(answer)
+}
+
+// lastRequest returns what the server saw last.
+func (s *cannedServer) lastRequest() (method, path string, header http.Header, body []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.last == nil {
+		panic("cannedServer: no request seen")
+	}
+	return s.last.Method, s.last.URL.EscapedPath(), s.last.Header.Clone(), s.body
+}
+
+// padding is a JSON array of n bytes or a little less, the bulk of a large
+// answer: objects with strings and numbers, like a long cart.
+func padding(n int) string {
+	const item = `{"productId":"sku-0000001","title":"Item of the order with a readable name","quantity":{"count":"1.00"},"total":"100.00"}`
+	if n < 2 {
+		return `[]`
+	}
+	var b strings.Builder
+	b.WriteByte('[')
+	for b.Len()+len(item)+2 <= n {
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		b.WriteString(item)
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// sized pads a JSON answer built by build(pad) to about size bytes.
+func sized(size int, build func(pad string) string) []byte {
+	base := len(build(`[]`))
+	return []byte(build(padding(size - base)))
+}
+
+// RuStore's canned answers.
+
+func rustoreStatusAnswer(pad string) string {
+	return `{"code":"OK","message":null,"body":{"invoiceId":` + perfInvoice + `,"invoiceDate":"2026-01-02T10:00:00.000+03:00",` +
+		`"invoiceStatus":"PAID","developerPayload":"","appId":` + strconv.Itoa(perfAppID) + `,"ownerCode":1,` +
+		`"paymentInfo":{"paymentDate":"2026-01-02T10:01:00.000+03:00","maskedPan":"**** 1234","paymentSystem":"MIR"},` +
+		`"order":{"orderId":"o-1","orderNumber":"42","visualName":"Coins","amountCreate":9900,"amountCurrent":9900,"currency":"RUB","itemCode":"coins"},` +
+		`"` + answerPadding + `":` + pad + `},"timestamp":"2026-01-02T10:02:00.000+03:00"}`
+}
+
+func rustoreAnswers(statusSize int) map[string][]byte {
+	status := []byte(rustoreStatusAnswer(`[]`))
+	if statusSize > 0 {
+		status = sized(statusSize, rustoreStatusAnswer)
+	}
+	return map[string][]byte{
+		"POST /public/auth":                      []byte(`{"code":"OK","message":null,"body":{"jwe":"` + perfToken + `","ttl":900},"timestamp":"2026-01-02T10:00:00.000+03:00"}`),
+		"GET /public/v2/purchase/" + perfInvoice: status,
+		"PUT /public/applications/" + strconv.Itoa(perfAppID) + "/purchases/" + perfPurchase + ":confirm": []byte(`{"code":"OK","message":null,"body":{},"timestamp":"2026-01-02T10:00:00.000+03:00"}`),
+	}
+}
+
+// Yandex Pay's canned answers.
+
+func yandexStatusAnswer(pad string) string {
+	return `{"code":200,"status":"success","data":{"order":{"orderId":"` + perfOrder + `","merchantId":"m-1","orderAmount":"99.00",` +
+		`"currencyCode":"RUB","paymentStatus":"AUTHORIZED","paymentMethod":{"methodType":"CARD"},` +
+		`"created":"2026-01-02T10:00:00Z","updated":"2026-01-02T10:01:00Z","cart":{"items":` + pad + `}},"operations":[]}}`
+}
+
+func yandexAnswers(statusSize int) map[string][]byte {
+	status := []byte(yandexStatusAnswer(`[]`))
+	if statusSize > 0 {
+		status = sized(statusSize, yandexStatusAnswer)
+	}
+	return map[string][]byte{
+		"GET /v1/orders/" + perfOrder: status,
+		"POST /v1/orders/" + perfOrder + "/capture": []byte(`{"code":200,"status":"success","data":{"operation":{"operationId":"op-1",` +
+			`"externalOperationId":"` + perfKey + `","orderId":"` + perfOrder + `","operationType":"CAPTURE","status":"SUCCESS","amount":"99.00"}}}`),
+	}
+}
+
+// rawClient is what a careful hand-written client would use: its own pool,
+// as large as the library's default, and a timeout.
+func rawClient() *http.Client {
+	return &http.Client{Timeout: rawTimeout, Transport: &http.Transport{
+		MaxIdleConns:        rawPoolSize,
+		MaxIdleConnsPerHost: rawPoolSize,
+		IdleConnTimeout:     90 * time.Second,
+	}}
+}
+
+var perfRSAKey = sync.OnceValue(func() string {
+	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(k)
+	if err != nil {
+		panic(err)
+	}
+	return base64.StdEncoding.EncodeToString(der)
+})
+
+// perfCase is one call made both ways against one canned server.
+type perfCase struct {
+	srv     *cannedServer
+	library func(ctx context.Context) error
+	raw     func(ctx context.Context) error
+}
+
+func rustoreCase(tb testing.TB, op string, statusSize int) *perfCase {
+	tb.Helper()
+	srv := newCannedServer(tb, rustoreAnswers(statusSize))
+	p, err := rustore.New(rustore.Config{KeyID: perfKeyID, PrivateKey: payments.Secret(perfRSAKey()), AppID: perfAppID, BaseURL: srv.URL})
+	require.NoError(tb, err)
+	tb.Cleanup(func() { _ = p.Close() })
+	hc := rawClient()
+	tb.Cleanup(hc.CloseIdleConnections)
+	ref := payments.Ref{ID: perfPurchase, InvoiceID: perfInvoice}
+	c := &perfCase{srv: srv}
+	switch op {
+	case "status":
+		c.library = func(ctx context.Context) error {
+			pay, err := p.Status(ctx, ref)
+			if err == nil && pay.RawStatus != "PAID" {
+				err = fmt.Errorf("status %q", pay.RawStatus)
+			}
+			return err
+		}
+		c.raw = func(ctx context.Context) error {
+			var v struct {
+				Code string `json:"code"`
+				Body struct {
+					InvoiceID     json.Number `json:"invoiceId"`
+					InvoiceDate   string      `json:"invoiceDate"`
+					InvoiceStatus string      `json:"invoiceStatus"`
+					Order         struct {
+						AmountCurrent json.Number `json:"amountCurrent"`
+						Currency      string      `json:"currency"`
+					} `json:"order"`
+				} `json:"body"`
+			}
+			err := rawDo(ctx, hc, http.MethodGet, srv.URL+"/public/v2/purchase/"+perfInvoice, http.Header{"Public-Token": {perfToken}}, nil, &v)
+			if err == nil && (v.Code != "OK" || v.Body.InvoiceStatus != "PAID") {
+				err = fmt.Errorf("answer %+v", v)
+			}
+			return err
+		}
+	case "capture":
+		c.library = func(ctx context.Context) error {
+			_, err := p.Capture(ctx, payments.Ref{ID: perfPurchase}, nil)
+			return err
+		}
+		c.raw = func(ctx context.Context) error {
+			var v struct {
+				Code string `json:"code"`
+			}
+			err := rawDo(ctx, hc, http.MethodPut, srv.URL+"/public/applications/"+strconv.Itoa(perfAppID)+"/purchases/"+perfPurchase+":confirm",
+				http.Header{"Public-Token": {perfToken}}, nil, &v)
+			if err == nil && v.Code != "OK" {
+				err = fmt.Errorf("code %q", v.Code)
+			}
+			return err
+		}
+	default:
+		panic("unknown op " + op)
+	}
+	// The token is fetched once and cached, by the library as by a careful
+	// hand-written client: warm it before measuring.
+	require.NoError(tb, c.library(context.Background()))
+	return c
+}
+
+// yandexHeader is the header a hand-written Yandex Pay client sends: the
+// ones the API documents, a fresh X-Request-Id per call, the attempt number
+// and the time the caller is willing to wait.
+func yandexHeader() http.Header {
+	return http.Header{
+		"Authorization":     {"Api-Key " + perfAPIKey},
+		"X-Request-Id":      {uuid.NewString()},
+		"X-Request-Timeout": {"15000"},
+		"X-Request-Attempt": {"0"},
+		"Accept":            {"application/json"},
+	}
+}
+
+func yandexCase(tb testing.TB, op string, statusSize int) *perfCase {
+	tb.Helper()
+	srv := newCannedServer(tb, yandexAnswers(statusSize))
+	p, err := yandexpay.New(yandexpay.Config{APIKey: perfAPIKey, BaseURL: srv.URL})
+	require.NoError(tb, err)
+	tb.Cleanup(func() { _ = p.Close() })
+	hc := rawClient()
+	tb.Cleanup(hc.CloseIdleConnections)
+	ref := payments.Ref{ID: perfOrder}
+	c := &perfCase{srv: srv}
+	switch op {
+	case "status":
+		c.library = func(ctx context.Context) error {
+			pay, err := p.Status(ctx, ref)
+			if err == nil && pay.RawStatus != "AUTHORIZED" {
+				err = fmt.Errorf("status %q", pay.RawStatus)
+			}
+			return err
+		}
+		c.raw = func(ctx context.Context) error {
+			var v struct {
+				Status string `json:"status"`
+				Data   struct {
+					Order struct {
+						OrderID       string `json:"orderId"`
+						OrderAmount   string `json:"orderAmount"`
+						CurrencyCode  string `json:"currencyCode"`
+						PaymentStatus string `json:"paymentStatus"`
+						Created       string `json:"created"`
+						Updated       string `json:"updated"`
+					} `json:"order"`
+				} `json:"data"`
+			}
+			err := rawDo(ctx, hc, http.MethodGet, srv.URL+"/v1/orders/"+perfOrder, yandexHeader(), nil, &v)
+			if err == nil && (v.Status != "success" || v.Data.Order.PaymentStatus != "AUTHORIZED") {
+				err = fmt.Errorf("answer %+v", v)
+			}
+			return err
+		}
+	case "capture":
+		c.library = func(ctx context.Context) error {
+			res, err := p.Capture(ctx, ref, &payments.CaptureOptions{IdempotencyKey: perfKey})
+			if err == nil && res.RawStatus != "CAPTURED" {
+				err = fmt.Errorf("status %q", res.RawStatus)
+			}
+			return err
+		}
+		c.raw = func(ctx context.Context) error {
+			body, err := json.Marshal(struct {
+				ExternalOperationID string `json:"externalOperationId"`
+			}{perfKey})
+			if err != nil {
+				return err
+			}
+			var v struct {
+				Status string `json:"status"`
+				Data   struct {
+					Operation struct {
+						ExternalOperationID string `json:"externalOperationId"`
+						OrderID             string `json:"orderId"`
+						OperationType       string `json:"operationType"`
+						Status              string `json:"status"`
+					} `json:"operation"`
+				} `json:"data"`
+			}
+			h := yandexHeader()
+			h["Content-Type"] = []string{"application/json"}
+			err = rawDo(ctx, hc, http.MethodPost, srv.URL+"/v1/orders/"+perfOrder+"/capture", h, body, &v)
+			if err == nil && (v.Status != "success" || v.Data.Operation.Status != "SUCCESS") {
+				err = fmt.Errorf("answer %+v", v)
+			}
+			return err
+		}
+	default:
+		panic("unknown op " + op)
+	}
+	return c
+}
+
+// rawDo is the whole hand-written client: one request, one decode.
+func rawDo(ctx context.Context, hc *http.Client, method, url string, h http.Header, body []byte, v any) error {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		return err
+	}
+	req.Header = h
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("http %d", resp.StatusCode)
+	}
+	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+// perfCases builds the case of one adapter and op.
+var perfCases = map[string]func(tb testing.TB, op string, statusSize int) *perfCase{
+	"rustore":   rustoreCase,
+	"yandexpay": yandexCase,
+}
+
+var perfAdapters = []string{"rustore", "yandexpay"}
+
+// impls runs f under b.Run for the library and then the raw client.
+func benchImpls(b *testing.B, c *perfCase) {
+	for _, impl := range []struct {
+		name string
+		call func(context.Context) error
+	}{{"library", c.library}, {"raw", c.raw}} {
+		b.Run("impl="+impl.name, func(b *testing.B) {
+			ctx := context.Background()
+			if err := impl.call(ctx); err != nil { // warm a connection
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := impl.call(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCall is Status and Capture of each adapter, one caller, small
+// answers: the library's cost per call next to the raw client's.
+func BenchmarkCall(b *testing.B) {
+	for _, adapter := range perfAdapters {
+		for _, op := range []string{"status", "capture"} {
+			b.Run("adapter="+adapter+"/op="+op, func(b *testing.B) {
+				benchImpls(b, perfCases[adapter](b, op, 0))
+			})
+		}
+	}
+}
+
+// BenchmarkAnswer is Status with a 64 KB and a 1 MiB answer: the cost of
+// reading and decoding a large body.
+func BenchmarkAnswer(b *testing.B) {
+	for _, adapter := range perfAdapters {
+		for _, sz := range perfSizes {
+			b.Run("adapter="+adapter+"/size="+sz.name, func(b *testing.B) {
+				benchImpls(b, perfCases[adapter](b, "status", sz.size))
+			})
+		}
+	}
+}
+
+// BenchmarkThroughput is Status with 1, 64 and 256 concurrent callers; ns/op
+// is wall time per call (its inverse is the throughput) and conns/op the new
+// connections the server accepted per call after a warm-up round.
+func BenchmarkThroughput(b *testing.B) {
+	for _, adapter := range perfAdapters {
+		for _, callers := range []int{1, 64, 256} {
+			b.Run(fmt.Sprintf("adapter=%s/callers=%d", adapter, callers), func(b *testing.B) {
+				c := perfCases[adapter](b, "status", 0)
+				for _, impl := range []struct {
+					name string
+					call func(context.Context) error
+				}{{"library", c.library}, {"raw", c.raw}} {
+					b.Run("impl="+impl.name, func(b *testing.B) {
+						// A warm-up round fills the pool as far as it holds.
+						if err := concurrently(callers, callers, impl.call); err != nil {
+							b.Fatal(err)
+						}
+						before := c.srv.conns.Load()
+						b.ReportAllocs()
+						b.ResetTimer()
+						if err := concurrently(callers, b.N, impl.call); err != nil {
+							b.Fatal(err)
+						}
+						b.StopTimer()
+						b.ReportMetric(float64(c.srv.conns.Load()-before)/float64(b.N), "conns/op")
+					})
+				}
+			})
+		}
+	}
+}
+
+// concurrently makes n calls from callers goroutines and returns the first error.
+func concurrently(callers, n int, call func(context.Context) error) error {
+	var (
+		next     atomic.Int64
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	ctx := context.Background()
+	for g := 0; g < callers; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for next.Add(1) <= int64(n) {
+				if err := call(ctx); err != nil {
+					mu.Lock()
+					firstErr = errors.Join(firstErr, err)
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return firstErr
+}
+
+// TestRawBaselineIsIdentical checks that the raw client of the benchmarks
+// sends what the library sends (method, path, every header, body), so the
+// ratio compares equal work; only X-Request-Id differs, being fresh per call.
+func TestRawBaselineIsIdentical(t *testing.T) {
+	for _, adapter := range perfAdapters {
+		for _, op := range []string{"status", "capture"} {
+			t.Run(adapter+"/"+op, func(t *testing.T) {
+				c := perfCases[adapter](t, op, 0)
+				ctx := context.Background()
+				require.NoError(t, c.library(ctx))
+				lm, lp, lh, lb := c.srv.lastRequest()
+				require.NoError(t, c.raw(ctx))
+				rm, rp, rh, rb := c.srv.lastRequest()
+				require.Equal(t, lm, rm, "method")
+				require.Equal(t, lp, rp, "path")
+				require.Equal(t, string(lb), string(rb), "body")
+				for _, h := range []http.Header{lh, rh} {
+					if id := h.Get("X-Request-Id"); id != "" {
+						require.NoError(t, uuid.Validate(id), "X-Request-Id")
+						h.Set("X-Request-Id", "fresh")
+					}
+				}
+				require.Equal(t, lh, rh, "headers")
+			})
+		}
+	}
+}
