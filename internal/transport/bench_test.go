@@ -35,7 +35,7 @@ func BenchmarkExcerpt(b *testing.B) {
 		b.Fatal(err)
 	}
 	body := []byte(`{"items":[` + strings.Repeat(`{"token":"abc","name":"x sk_live_1"},`, 500) + `{}]}`)
-	r := &Response{Body: body, redact: c.Redact}
+	r := &Response{Body: body, client: c}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

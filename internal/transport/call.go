@@ -31,12 +31,15 @@ var readMethods = map[string]bool{
 	http.MethodOptions: true,
 }
 
-// call is the state of one Do: retryablehttp runs its hooks one after another
-// on the caller's goroutine, so only the per-attempt trace flags, which the
-// transport sets from its own goroutines, need to be atomic.
+// call is the state of one Do. It travels in the request's context, where
+// the hooks of the Client's one retryablehttp.Client find it. retryablehttp
+// runs those hooks one after another on the caller's goroutine, so only the
+// per-attempt trace flags, which the transport sets from its own goroutines,
+// need to be atomic.
 type call struct {
 	c     *Client
-	ctx   context.Context
+	ctx   context.Context // the caller's
+	base  context.Context // ctx carrying the call, below each attempt's trace
 	req   *Request
 	path  string // req.Path without query, for logs
 	write bool
@@ -44,6 +47,12 @@ type call struct {
 	attempts int
 	att      *attempt
 	start    time.Time
+	ended    time.Time // when the last attempt's outcome was known
+
+	// The first attempt's trace and body live here, so that a call that
+	// needs no retry allocates none of its own.
+	first     attempt
+	firstBody bodyReader
 
 	// Outcome of the last attempt.
 	status    int    // HTTP status, 0 when no answer came
@@ -58,10 +67,20 @@ type call struct {
 	mayHaveActed bool
 }
 
+// callKey is the context key under which a request carries its call.
+type callKey struct{}
+
+// callOf returns the call a request's context carries.
+func callOf(ctx context.Context) (*call, bool) {
+	cl, ok := ctx.Value(callKey{}).(*call)
+	return cl, ok
+}
+
 // attempt records what the connection trace saw during one attempt.
 type attempt struct {
 	gotConn atomic.Bool
 	wrote   atomic.Bool
+	trace   httptrace.ClientTrace
 }
 
 // mayHaveSent reports whether any byte of the request could have left: a
@@ -71,64 +90,128 @@ type attempt struct {
 func (a *attempt) mayHaveSent() bool { return a.gotConn.Load() || a.wrote.Load() }
 
 func newCall(c *Client, ctx context.Context, req *Request) *call {
-	return &call{
+	cl := &call{
 		c:     c,
 		ctx:   ctx,
 		req:   req,
 		path:  pathForLog(req.Path),
 		write: !readMethods[req.Method] && !req.NoEffect,
-		att:   &attempt{},
 	}
+	cl.base = context.WithValue(ctx, callKey{}, cl)
+	cl.att = &cl.first
+	return cl
+}
+
+// traced returns the context of one attempt: its own trace, so that a late
+// callback from an earlier attempt cannot mark this one as sent.
+func (cl *call) traced(a *attempt) context.Context {
+	a.trace.GotConn = func(httptrace.GotConnInfo) { a.gotConn.Store(true) }
+	a.trace.WroteRequest = func(httptrace.WroteRequestInfo) { a.wrote.Store(true) }
+	return httptrace.WithClientTrace(cl.base, &a.trace)
+}
+
+// header is the header map of attempt i: the caller's entries (shared, never
+// modified), Content-Type for a body, and the attempt header. Each attempt
+// gets its own map, since an earlier attempt may still be writing its own.
+func (cl *call) header(i int) http.Header {
+	c, req := cl.c, cl.req
+	h := make(http.Header, len(req.Header)+2)
+	for k, v := range req.Header {
+		h[k] = v
+	}
+	if req.Body != nil && h.Get("Content-Type") == "" {
+		h["Content-Type"] = jsonContentType
+	}
+	if c.attemptHeader != "" {
+		if i < len(c.attemptValues) {
+			h[c.attemptHeader] = c.attemptValues[i]
+		} else {
+			h[c.attemptHeader] = []string{strconv.Itoa(i)}
+		}
+	}
+	return h
+}
+
+// bodyReader is a request body: a reader over the caller's bytes that
+// closes as a no-op.
+type bodyReader struct{ bytes.Reader }
+
+// Close implements io.Closer.
+func (*bodyReader) Close() error { return nil }
+
+// jsonContentType is shared by every request with a body; net/http never
+// modifies a request's header.
+var jsonContentType = []string{"application/json"}
+
+// getBody is the request's GetBody: net/http replays the body from it when
+// it resends a request on a connection that went stale.
+func (cl *call) getBody() (io.ReadCloser, error) {
+	return io.NopCloser(bytes.NewReader(cl.req.Body)), nil
 }
 
 // beforeAttempt is retryablehttp's RequestLogHook, called before every
-// attempt with the request about to be sent (a fresh shallow copy on each
-// retry). It gives the attempt its own trace and header map so that a late
-// callback or write from an earlier attempt cannot touch this one.
-func (cl *call) beforeAttempt(_ retryablehttp.Logger, r *http.Request, i int) {
+// attempt with the request about to be sent. The first attempt was prepared
+// by Do; a retry (a shallow copy of the previous request) gets its own trace,
+// header map and body reader, so that a late callback or write from an
+// earlier attempt cannot touch this one.
+func (c *Client) beforeAttempt(_ retryablehttp.Logger, r *http.Request, i int) {
+	cl, ok := callOf(r.Context())
+	if !ok {
+		return
+	}
+	if i > 0 {
+		cl.logRetry()
+		a := &attempt{}
+		nr := r.WithContext(cl.traced(a))
+		nr.Header = cl.header(i)
+		if cl.req.Body != nil {
+			b := &bodyReader{}
+			b.Reset(cl.req.Body)
+			nr.Body = b
+		}
+		*r = *nr
+		cl.att = a
+	}
 	cl.attempts = i + 1
-	a := &attempt{}
-	cl.att = a
 	cl.status, cl.complete, cl.body, cl.oversized, cl.lastErr = 0, false, nil, false, nil
-	trace := &httptrace.ClientTrace{
-		GotConn:      func(httptrace.GotConnInfo) { a.gotConn.Store(true) },
-		WroteRequest: func(httptrace.WroteRequestInfo) { a.wrote.Store(true) },
-	}
-	nr := r.WithContext(httptrace.WithClientTrace(cl.ctx, trace))
-	nr.Header = r.Header.Clone()
-	if cl.c.attemptHeader != "" {
-		nr.Header.Set(cl.c.attemptHeader, strconv.Itoa(i))
-	}
-	*r = *nr
 	cl.start = time.Now()
 }
 
 // checkRetry is retryablehttp's CheckRetry. It reads and caps the body here,
 // so that a body cut short is retried like a reset connection, and decides by
 // the request's Retry class.
-func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	cl, ok := callOf(ctx)
+	if !ok {
+		if resp != nil {
+			_ = resp.Body.Close()
+		}
+		return false, errors.New("transport: a request without its call state")
+	}
+	defer func() { cl.ended = time.Now() }()
 	a := cl.att
 	sent := a.mayHaveSent()
 	if err == nil && resp != nil {
 		sent = true
 		cl.status = resp.StatusCode
-		b, rerr := readCapped(resp.Body, cl.c.maxBody)
+		b, rerr := readCapped(resp.Body, resp.ContentLength, c.maxBody)
 		switch {
 		case rerr != nil:
 			err = fmt.Errorf("reading response body: %w", rerr)
-			resp.Body = io.NopCloser(bytes.NewReader(nil))
-		case int64(len(b)) > cl.c.maxBody:
+			resp.Body = http.NoBody
+		case int64(len(b)) > c.maxBody:
 			cl.oversized = true
 			cl.mayHaveActed = true
-			resp.Body = io.NopCloser(bytes.NewReader(nil))
-			err = fmt.Errorf("response body exceeds %d bytes", cl.c.maxBody)
+			resp.Body = http.NoBody
+			err = fmt.Errorf("response body exceeds %d bytes", c.maxBody)
 			cl.lastErr = err
 			cl.logAttempt(err)
 			return false, err
 		default:
 			cl.complete = true
 			cl.body = b
-			resp.Body = io.NopCloser(bytes.NewReader(b))
+			// Do takes the bytes from the call; retryablehttp may only close it.
+			resp.Body = http.NoBody
 		}
 	} else if resp != nil {
 		// net/http returns a response with an error only for redirect
@@ -151,7 +234,7 @@ func (cl *call) checkRetry(ctx context.Context, resp *http.Response, err error) 
 		return true, nil
 	}
 
-	cl.lastErr = cl.c.sanitize(err)
+	cl.lastErr = c.sanitize(err)
 	if sent {
 		cl.mayHaveActed = true
 	}
@@ -190,25 +273,32 @@ func (cl *call) retryAnswer(resp *http.Response) bool {
 	return true
 }
 
-// backoff is retryablehttp's Backoff; it logs the retry it is about to wait for.
-func (cl *call) backoff(min, max time.Duration, attemptNum int, resp *http.Response) time.Duration {
-	d := computeBackoff(min, max, attemptNum, resp, cl.c.maxRetryAfter, cl.c.now(), jitter)
+// backoff is retryablehttp's Backoff. It needs nothing of the call: the wait
+// depends on the attempt and the answer only. The retry is logged when it
+// starts (beforeAttempt), where the call is at hand.
+func (c *Client) backoff(min, max time.Duration, attemptNum int, resp *http.Response) time.Duration {
+	return computeBackoff(min, max, attemptNum, resp, c.maxRetryAfter, c.now(), jitter)
+}
+
+// logRetry logs, as a retry starts, the failure of the attempt before it
+// and how long the call waited since.
+func (cl *call) logRetry() {
 	if !cl.c.log.Enabled(cl.ctx, slog.LevelWarn) {
-		return d
+		return
 	}
-	attrs := cl.attrs(slog.Duration("wait", d))
+	attrs := cl.attrs(slog.Duration("waited", time.Since(cl.ended)))
 	if cl.lastErr != nil {
 		attrs = append(attrs, slog.String("error", cl.lastErr.Error()))
 	}
 	cl.c.log.LogAttrs(cl.ctx, slog.LevelWarn, "payments http: retrying", attrs...)
-	return d
 }
 
 // errorHandler is retryablehttp's ErrorHandler: it hands back the last
-// complete answer (a 429 or 5xx when retries ran out) instead of a "giving
-// up" error, and the failure otherwise.
-func (cl *call) errorHandler(resp *http.Response, err error, _ int) (*http.Response, error) {
-	if resp != nil && cl.complete && err == nil {
+// complete answer (a 429 or 5xx when retries ran out; checkRetry returns an
+// error for every other outcome) instead of a "giving up" error, and the
+// failure otherwise.
+func errorHandler(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if resp != nil && err == nil {
 		return resp, nil
 	}
 	if resp != nil {
@@ -305,15 +395,40 @@ func (cl *call) logAttempt(err error) {
 	cl.c.log.LogAttrs(cl.ctx, slog.LevelDebug, "payments http: attempt", attrs...)
 }
 
-// readCapped reads at most limit+1 bytes, so the caller can tell a body that
-// fits from one that is too long without holding all of it, and closes body.
-func readCapped(body io.ReadCloser, limit int64) ([]byte, error) {
+// readCapped reads the body whole, or limit+1 bytes of it, so the caller can
+// tell a body that fits from one that is too long without holding all of it,
+// and closes it. A body that announces its length is read into one buffer of
+// that size (plus the byte that detects a longer one), never regrown.
+func readCapped(body io.ReadCloser, length, limit int64) ([]byte, error) {
 	defer body.Close()
 	n := limit
 	if n < math.MaxInt64 {
 		n++
 	}
-	return io.ReadAll(io.LimitReader(body, n))
+	size := int64(512)
+	if length >= 0 {
+		size = min(length+1, n)
+	}
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			if int64(len(buf)) >= n {
+				return buf, nil
+			}
+			buf = append(buf, 0)[:len(buf)] // let append pick the growth
+			if int64(cap(buf)) > n {
+				buf = buf[:len(buf):int(n)]
+			}
+		}
+		m, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // permanent reports failures that no retry can fix: the server's certificate

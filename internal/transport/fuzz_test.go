@@ -216,7 +216,7 @@ func FuzzExcerpt(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte, secret string) {
 		r := &Response{StatusCode: 400, Body: body}
 		c := &Client{secrets: func() []string { return []string{secret} }}
-		r.redact = c.Redact
+		r.client = c
 		ex := r.Excerpt()
 		require.LessOrEqual(t, len(ex), excerptLimit)
 		require.True(t, strings.ToValidUTF8(ex, "") == ex, "excerpt is not valid UTF-8: %q", ex)

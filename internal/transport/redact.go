@@ -84,8 +84,8 @@ func (r *Response) Excerpt() string {
 		return ""
 	}
 	s := string(r.Body)
-	if r.redact != nil {
-		s = r.redact(s)
+	if r.client != nil {
+		s = r.client.Redact(s)
 	}
 	s = scrubCredentialKeys(s)
 	s = strings.ToValidUTF8(s, "\uFFFD")

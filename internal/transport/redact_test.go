@@ -47,7 +47,7 @@ func TestExcerpt(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := &Response{Body: []byte(tt.body), redact: c.Redact}
+			r := &Response{Body: []byte(tt.body), client: c}
 			got := r.Excerpt()
 			assert.Equal(t, tt.want, got)
 			assert.LessOrEqual(t, len(got), 256)

@@ -5,11 +5,13 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/textproto"
 	"net/url"
-	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,6 +39,10 @@ const (
 	// Config.HTTPClient is nil, so a stalled provider cannot hold a call forever
 	// when the caller gave no deadline.
 	DefaultTimeout = payments.DefaultHTTPTimeout
+	// DefaultMaxIdleConns is how many idle connections the pool New builds
+	// keeps per host: enough that 256 concurrent callers reuse connections
+	// instead of opening new ones. Idle connections close after 90 s.
+	DefaultMaxIdleConns = 256
 )
 
 // Config configures a Client. Zero values mean the defaults given.
@@ -48,9 +54,15 @@ type Config struct {
 	// except http to a loopback host (127.0.0.0/8, ::1, "localhost") so that
 	// emulators work; the check is by name or address only, no DNS.
 	BaseURL string
-	// HTTPClient sends the requests; nil means a new pooled client with a DefaultTimeout
-	// timeout. The Client works on a copy that never follows redirects.
+	// HTTPClient sends the requests; nil means a new pooled client with a
+	// DefaultTimeout timeout and MaxIdleConns idle connections. The Client
+	// works on a copy that never follows redirects; its Timeout bounds each
+	// attempt.
 	HTTPClient *http.Client
+	// MaxIdleConns is how many idle connections per host the pool of the
+	// client New builds keeps for reuse; 0 means DefaultMaxIdleConns. It
+	// does not apply to a given HTTPClient, whose pool is the caller's.
+	MaxIdleConns int
 	// Logger receives one Debug record per attempt and a Warn per retry; nil
 	// discards them.
 	Logger *slog.Logger
@@ -144,16 +156,17 @@ type Response struct {
 	// refusal of the last attempt says nothing about an earlier one.
 	MayHaveActed bool
 
-	// redact scrubs the owning client's secrets; nil for a Response built by hand.
-	redact func(string) string
+	// client scrubs its secrets from excerpts; nil for a Response built by hand.
+	client *Client
 }
 
 // Client sends Requests to one provider. It is safe for concurrent use.
 type Client struct {
 	provider      string
 	base          *url.URL
-	baseStr       string // base URL without a trailing slash, paths are appended to it
-	http          *http.Client
+	baseStr       string       // base URL without a trailing slash, paths are appended to it
+	http          *http.Client // the pool's client; Close closes its idle connections
+	retry         *retryablehttp.Client
 	log           *slog.Logger
 	maxRetries    int
 	waitMin       time.Duration
@@ -161,6 +174,8 @@ type Client struct {
 	maxRetryAfter time.Duration
 	maxBody       int64
 	attemptHeader string
+	// attemptValues[i] is the attempt header's value on attempt i, built once.
+	attemptValues [][]string
 	secrets       func() []string
 	now           func() time.Time
 }
@@ -220,6 +235,19 @@ func New(cfg Config) (*Client, error) {
 	if c.attemptHeader != "" && !validHeaderName(c.attemptHeader) {
 		return nil, fmt.Errorf("transport: AttemptHeader %q is not a valid header name", c.attemptHeader)
 	}
+	if c.attemptHeader != "" {
+		c.attemptHeader = textproto.CanonicalMIMEHeaderKey(c.attemptHeader)
+		for i := 0; i <= c.maxRetries; i++ {
+			c.attemptValues = append(c.attemptValues, []string{strconv.Itoa(i)})
+		}
+	}
+	pool := cfg.MaxIdleConns
+	switch {
+	case pool < 0:
+		return nil, fmt.Errorf("transport: MaxIdleConns must not be negative, got %d", pool)
+	case pool == 0:
+		pool = DefaultMaxIdleConns
+	}
 	if c.log == nil {
 		c.log = slog.New(discardHandler{})
 	}
@@ -227,13 +255,92 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil {
 		hc = *cfg.HTTPClient
 	} else {
-		hc = http.Client{Transport: newPooledTransport(), Timeout: DefaultTimeout}
+		hc = http.Client{Transport: newPooledTransport(pool), Timeout: DefaultTimeout}
 	}
 	// A redirect could carry the auth headers to another host: hand the 3xx
 	// back to the adapter instead.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.http = &hc
+	c.retry = c.newRetryClient()
 	return c, nil
+}
+
+// newRetryClient builds the one retryablehttp.Client every Do goes through.
+// Its hooks are the Client's methods and find the state of their call in the
+// request's context, so a call allocates no client and no closures.
+//
+// go-retryablehttp closes the idle connections of its HTTPClient whenever a
+// call fails: under a partial outage that would throw away the whole pool on
+// every failed call and open new connections (new TLS handshakes) against a
+// struggling provider. So it gets a copy of the client whose RoundTripper
+// hides CloseIdleConnections; only Close releases the pool. The copy has no
+// Timeout: net/http would run a watchdog goroutine per request for a
+// RoundTripper it does not know, so the wrapper bounds each attempt itself.
+func (c *Client) newRetryClient() *retryablehttp.Client {
+	shielded := *c.http
+	rt := shielded.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	shielded.Transport = keepIdle{rt: rt, timeout: c.http.Timeout}
+	shielded.Timeout = 0
+	return &retryablehttp.Client{
+		HTTPClient:     &shielded,
+		Logger:         nil, // we log ourselves, without URLs or headers
+		RetryWaitMin:   c.waitMin,
+		RetryWaitMax:   c.waitMax,
+		RetryMax:       c.maxRetries,
+		RequestLogHook: c.beforeAttempt,
+		CheckRetry:     c.checkRetry,
+		Backoff:        c.backoff,
+		ErrorHandler:   errorHandler,
+	}
+}
+
+// keepIdle sends requests through the pool's RoundTripper without exposing
+// its CloseIdleConnections, and bounds each attempt by timeout (0: none),
+// from sending until the body is closed, as http.Client.Timeout would.
+type keepIdle struct {
+	rt      http.RoundTripper
+	timeout time.Duration
+}
+
+// RoundTrip implements http.RoundTripper.
+func (k keepIdle) RoundTrip(r *http.Request) (*http.Response, error) {
+	if k.timeout <= 0 {
+		return k.rt.RoundTrip(r)
+	}
+	ctx, cancel := context.WithTimeoutCause(r.Context(), k.timeout, attemptTimeout{k.timeout})
+	resp, err := k.rt.RoundTrip(r.WithContext(ctx))
+	if err != nil {
+		cancel()
+		if context.Cause(ctx) == (attemptTimeout{k.timeout}) && r.Context().Err() == nil {
+			err = attemptTimeout{k.timeout}
+		}
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+	return resp, nil
+}
+
+// attemptTimeout is the error of an attempt that ran out of its time.
+type attemptTimeout struct{ d time.Duration }
+
+func (e attemptTimeout) Error() string { return fmt.Sprintf("attempt timed out after %s", e.d) }
+
+// Timeout marks it as a net.Error timeout would be.
+func (e attemptTimeout) Timeout() bool { return true }
+
+// cancelOnClose ends an attempt's timer once its body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.cancel()
+	return err
 }
 
 // checkBaseURL applies the base URL rule every entry point shares
@@ -274,8 +381,10 @@ func validHeaderValue(v string) bool {
 
 // newPooledTransport mirrors go-cleanhttp's pooled settings: its own
 // connection pool (not http.DefaultTransport, which others may mutate) and
-// bounded dial and handshake times.
-func newPooledTransport() *http.Transport {
+// bounded dial and handshake times, but keeps idle connections for as many
+// concurrent callers as the pool is sized for (go-cleanhttp keeps
+// GOMAXPROCS+1, so busy callers keep opening new connections).
+func newPooledTransport(idle int) *http.Transport {
 	return &http.Transport{
 		Proxy: http.ProxyFromEnvironment,
 		DialContext: (&net.Dialer{
@@ -283,11 +392,11 @@ func newPooledTransport() *http.Transport {
 			KeepAlive: 30 * time.Second,
 		}).DialContext,
 		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          100,
+		MaxIdleConns:          idle,
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: 1 * time.Second,
-		MaxIdleConnsPerHost:   runtime.GOMAXPROCS(0) + 1,
+		MaxIdleConnsPerHost:   idle,
 		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
 	}
 }
@@ -316,39 +425,26 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, driver.ContextError(ctx, c.provider, req.Op)
 	}
-	target, err := c.target(req)
-	if err != nil {
+	if err := c.check(req); err != nil {
 		return nil, err
 	}
-	var body any
-	if req.Body != nil {
-		body = req.Body
-	}
-	rreq, err := retryablehttp.NewRequestWithContext(ctx, req.Method, target, body)
+	cl := newCall(c, ctx, req)
+	hreq, err := http.NewRequestWithContext(cl.traced(&cl.first), req.Method, c.baseStr+req.Path, nil)
 	if err != nil {
 		// Not echoed: net/http's message may hold the URL and its query.
-		return nil, driver.InvalidArgument(c.provider, req.Op, "cannot build the %s request", req.Method)
+		return nil, driver.InvalidArgument(c.provider, req.Op, "request path %q is not a valid escaped path", pathForLog(req.Path))
 	}
-	rreq.Header = req.Header.Clone()
-	if rreq.Header == nil {
-		rreq.Header = make(http.Header)
+	if u := hreq.URL; u.Scheme != c.base.Scheme || u.Host != c.base.Host || u.User != nil {
+		return nil, driver.InvalidArgument(c.provider, req.Op, "request path %q leaves the base URL", pathForLog(req.Path))
 	}
-	if req.Body != nil && rreq.Header.Get("Content-Type") == "" {
-		rreq.Header.Set("Content-Type", "application/json")
+	hreq.Header = cl.header(0)
+	if req.Body != nil {
+		cl.firstBody.Reset(req.Body)
+		hreq.Body = &cl.firstBody
+		hreq.ContentLength = int64(len(req.Body))
+		hreq.GetBody = cl.getBody
 	}
-	cl := newCall(c, ctx, req)
-	rc := &retryablehttp.Client{
-		HTTPClient:     c.http,
-		Logger:         nil, // we log ourselves, without URLs or headers
-		RetryWaitMin:   c.waitMin,
-		RetryWaitMax:   c.waitMax,
-		RetryMax:       c.maxRetries,
-		RequestLogHook: cl.beforeAttempt,
-		CheckRetry:     cl.checkRetry,
-		Backoff:        cl.backoff,
-		ErrorHandler:   cl.errorHandler,
-	}
-	resp, err := rc.Do(rreq)
+	resp, err := c.retry.Do(&retryablehttp.Request{Request: hreq})
 	if err == nil && resp != nil && cl.complete {
 		// The body was read (and replaced) in checkRetry; nothing to close.
 		return &Response{
@@ -357,7 +453,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 			Body:         cl.body,
 			Attempts:     cl.attempts,
 			MayHaveActed: cl.mayHaveActed,
-			redact:       c.Redact,
+			client:       c,
 		}, nil
 	}
 	if resp != nil {
@@ -366,43 +462,35 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	return nil, cl.failure(err)
 }
 
-// target joins the base URL and req.Path, refusing anything that could move
-// the request to another host.
-func (c *Client) target(req *Request) (string, error) {
+// check refuses a request that could not be sent as asked or could move to
+// another host, before anything is sent.
+func (c *Client) check(req *Request) error {
 	if req.Method == "" {
-		return "", driver.InvalidArgument(c.provider, req.Op, "request method is empty")
+		return driver.InvalidArgument(c.provider, req.Op, "request method is empty")
 	}
 	if !validHeaderName(req.Method) {
-		return "", driver.InvalidArgument(c.provider, req.Op, "request method %q is not a valid HTTP method", req.Method)
+		return driver.InvalidArgument(c.provider, req.Op, "request method %q is not a valid HTTP method", req.Method)
 	}
 	if req.Path != "" && !strings.HasPrefix(req.Path, "/") {
-		return "", driver.InvalidArgument(c.provider, req.Op, "request path must start with \"/\"")
+		return driver.InvalidArgument(c.provider, req.Op, "request path must start with \"/\"")
 	}
 	if req.Retry != RetrySafe && req.Retry != RetryUnsent {
-		return "", driver.InvalidArgument(c.provider, req.Op, "unknown retry class %d", int(req.Retry))
+		return driver.InvalidArgument(c.provider, req.Op, "unknown retry class %d", int(req.Retry))
 	}
 	// net/http refuses such a header only inside the round trip, which looks
 	// like a connection that failed before sending: it would be retried and
 	// reported as Unavailable. The value is never echoed: it may be a token.
 	for name, values := range req.Header {
 		if !validHeaderName(name) {
-			return "", driver.InvalidArgument(c.provider, req.Op, "request header name %q is not a valid HTTP header name", name)
+			return driver.InvalidArgument(c.provider, req.Op, "request header name %q is not a valid HTTP header name", name)
 		}
 		for _, v := range values {
 			if !validHeaderValue(v) {
-				return "", driver.InvalidArgument(c.provider, req.Op, "request header %s holds a control character (CR, LF, NUL...) that HTTP does not allow", name)
+				return driver.InvalidArgument(c.provider, req.Op, "request header %s holds a control character (CR, LF, NUL...) that HTTP does not allow", name)
 			}
 		}
 	}
-	s := c.baseStr + req.Path
-	u, err := url.Parse(s)
-	if err != nil {
-		return "", driver.InvalidArgument(c.provider, req.Op, "request path %q is not a valid escaped path", pathForLog(req.Path))
-	}
-	if u.Scheme != c.base.Scheme || u.Host != c.base.Host || u.User != nil {
-		return "", driver.InvalidArgument(c.provider, req.Op, "request path %q leaves the base URL", pathForLog(req.Path))
-	}
-	return s, nil
+	return nil
 }
 
 // pathForLog drops the query and fragment: they may carry identifiers or
