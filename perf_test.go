@@ -220,7 +220,7 @@ type perfCase struct {
 func rustoreCase(tb testing.TB, op string, statusSize int) *perfCase {
 	tb.Helper()
 	srv := newCannedServer(tb, rustoreAnswers(statusSize))
-	p, err := rustore.New(rustore.Config{KeyID: perfKeyID, PrivateKey: payments.Secret(perfRSAKey()), AppID: perfAppID, BaseURL: srv.URL})
+	p, err := rustore.New(rustore.Config{KeyID: perfKeyID, PrivateKey: payments.Secret(perfRSAKey()), AppID: perfAppID, HTTPOptions: payments.HTTPOptions{BaseURL: srv.URL}})
 	require.NoError(tb, err)
 	tb.Cleanup(func() { _ = p.Close() })
 	hc := rawClient()
@@ -296,7 +296,7 @@ func yandexHeader() http.Header {
 func yandexCase(tb testing.TB, op string, statusSize int) *perfCase {
 	tb.Helper()
 	srv := newCannedServer(tb, yandexAnswers(statusSize))
-	p, err := yandexpay.New(yandexpay.Config{APIKey: perfAPIKey, BaseURL: srv.URL})
+	p, err := yandexpay.New(yandexpay.Config{APIKey: perfAPIKey, HTTPOptions: payments.HTTPOptions{BaseURL: srv.URL}})
 	require.NoError(tb, err)
 	tb.Cleanup(func() { _ = p.Close() })
 	hc := rawClient()
