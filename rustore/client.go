@@ -18,6 +18,9 @@ import (
 // Name is the adapter's name in payments: errors, logs and the registry.
 const Name = "rustore"
 
+// sandboxPrefix is where RuStore's test purchases live.
+const sandboxPrefix = "/public/sandbox"
+
 // DefaultBaseURL is RuStore's Public API host, used when Config.BaseURL is empty.
 const DefaultBaseURL = "https://public-api.rustore.ru"
 
@@ -66,6 +69,7 @@ var (
 	_ payments.Provider = (*Client)(nil)
 	_ payments.Refunder = (*Client)(nil)
 	_ payments.Closer   = (*Client)(nil)
+	_ payments.Finder   = (*Client)(nil)
 )
 
 // New checks cfg and builds a Client. It parses the private key once and
@@ -103,7 +107,7 @@ func New(cfg Config) (*Client, error) {
 	ts.tr = tr
 	prefix := "/public"
 	if cfg.Sandbox {
-		prefix = "/public/sandbox"
+		prefix = sandboxPrefix
 	}
 	c := &Client{tr: tr, tokens: ts, appID: cfg.AppID, keyID: keyID, baseURL: tc.BaseURL, prefix: prefix}
 	if notifyKey != "" {
@@ -129,7 +133,7 @@ func (c *Client) Close() error {
 // String describes the client for logs without any credential.
 func (c Client) String() string {
 	mode := "production"
-	if c.prefix == "/public/sandbox" {
+	if c.prefix == sandboxPrefix {
 		mode = "sandbox"
 	}
 	return fmt.Sprintf("rustore.Client{app %d, key id %s, %s, %s}", c.appID, c.keyID, c.baseURL, mode)

@@ -20,6 +20,17 @@
 //	PUT   {prefix}/applications/{appId}/purchases/{purchaseId}:cancel   PAID → REVERSED
 //	PATCH {prefix}/applications/{appId}/invoices/{invoiceId}     CONFIRMED or CONSUMED → REFUNDED
 //	GET   {prefix}/v2/purchase/{invoiceId}                       payment data (seed 002 body)
+//	GET   {prefix}/applications/{appId}/purchases?appUserId=...   purchases of one app user, paged
+//
+// The purchase list takes appUserId (required), purchaseStatus (compared
+// case-insensitively), limit (default [DefaultListLimit], capped at
+// [MaxListLimit]) and continuation; it answers {"purchases": [...],
+// "continuationToken": "..."} with purchaseId, productId, invoiceId,
+// orderId, purchaseType (1 for sandbox purchases), productType,
+// description and purchaseStatus per item, oldest invoice first, and no
+// token on the last page. RuStore's documentation does not name the token's
+// field: Options.ContinuationField renames it, so clients can be tested
+// against the names it might have.
 //
 // Auth takes {"keyId","timestamp","signature"} (Content-Type
 // application/json): signature is base64 (standard) of an RSA PKCS#1 v1.5

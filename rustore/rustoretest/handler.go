@@ -123,6 +123,9 @@ func parseRoute(escapedPath string) (route, bool) {
 	switch {
 	case !rt.sandbox && len(rest) >= 1 && len(rest) <= 2 && rest[0] == "auth" && (len(rest) == 1 || rest[1] == ""):
 		rt.action, rt.method = ActionAuth, http.MethodPost
+	case len(rest) == 3 && rest[0] == "applications" && rest[2] == "purchases":
+		rt.action, rt.method = ActionList, http.MethodGet
+		rt.appID = rest[1]
 	case len(rest) == 4 && rest[0] == "applications" && rest[2] == "purchases":
 		i := strings.LastIndex(rest[3], ":")
 		if i < 0 || verbs[rest[3][i+1:]] == "" {
@@ -179,8 +182,12 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	act := s.transition
-	if rt.action == ActionStatus {
+	switch rt.action {
+	case ActionStatus:
 		act = s.status
+	case ActionList:
+		q := r.URL.Query()
+		act = func(rt route, _ fault.Kind) reply { return s.list(rt, q) }
 	}
 	s.run(w, r, rt, func(k fault.Kind) reply { return act(rt, k) })
 }

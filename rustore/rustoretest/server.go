@@ -62,6 +62,11 @@ type Options struct {
 	// notification not answered 200; nil means notifysend.DefaultDelays,
 	// empty means no redelivery.
 	NotificationRetryDelays []time.Duration
+	// ContinuationField names the field of a purchase list page that carries
+	// the next page's token; default "continuationToken". RuStore's name for
+	// it was not captured from its documentation, so a client should accept
+	// the plausible ones: tests set this to check that it does.
+	ContinuationField string
 }
 
 // String keeps a printed Options from showing the private key.
@@ -108,15 +113,20 @@ type Purchase struct {
 	// Status is the raw invoiceStatus exactly as the API reports it, e.g.
 	// "paid", "confirmed", "PAID"; default "paid". Compared case-insensitively.
 	// Transitions keep the style: an upper-case status moves to upper case.
-	Status           string
-	AmountCreate     int64  // kopecks; default 10000
-	AmountCurrent    int64  // kopecks; default AmountCreate
-	Currency         string // default "RUB"
-	ItemCode         string // default "item"
-	Description      string // default "Test purchase"
-	VisualName       string // default: Description
-	Language         string // default "ru-RU"
-	OrderID          string // default: a new UUID
+	Status        string
+	AmountCreate  int64  // kopecks; default 10000
+	AmountCurrent int64  // kopecks; default AmountCreate
+	Currency      string // default "RUB"
+	ItemCode      string // default "item"
+	Description   string // default "Test purchase"
+	VisualName    string // default: Description
+	Language      string // default "ru-RU"
+	OrderID       string // default: a new UUID
+	// AppUserID is the app's id of the buyer, given to the Pay SDK when the
+	// purchase started; the purchase list is by app user. Empty: not listed.
+	AppUserID        string
+	ProductID        string // default: ItemCode
+	ProductType      string // default "CONSUMABLE"
 	OrderNumber      string // omitted when empty
 	DeveloperPayload string // reported as null when empty
 	// Sandbox purchases are reachable only under /public/sandbox/..., the
@@ -140,12 +150,13 @@ const (
 	ActionCancel  = "cancel"
 	ActionRefund  = "refund"
 	ActionStatus  = "status"
+	ActionList    = "list" // purchase list reads (faults only)
 )
 
 // faultConfig is what the shared fault queue needs to know of RuStore.
 var faultConfig = faultinject.Config{
 	Name:              "rustoretest",
-	Actions:           []string{ActionAuth, ActionConfirm, ActionCancel, ActionRefund, ActionStatus},
+	Actions:           []string{ActionAuth, ActionConfirm, ActionCancel, ActionRefund, ActionStatus, ActionList},
 	StatusAction:      ActionStatus,
 	DefaultDelay:      time.Second,
 	DefaultRetryAfter: time.Second,
@@ -180,6 +191,7 @@ type Server struct {
 	appID     int64
 	ownerCode int64
 	ttl       time.Duration
+	contField string
 
 	mu          sync.Mutex
 	clockBase   time.Time
@@ -200,6 +212,7 @@ type Server struct {
 	notifyKey   []byte
 	sender      *notifysend.Sender
 	retryDelays []time.Duration
+	listReads   int
 }
 
 var (
@@ -237,6 +250,9 @@ func NewServer(opts *Options) *Server {
 	if o.TokenTTL <= 0 {
 		o.TokenTTL = DefaultTokenTTL
 	}
+	if o.ContinuationField == "" {
+		o.ContinuationField = "continuationToken"
+	}
 	if o.Start.IsZero() {
 		o.Start = time.Now()
 	}
@@ -262,6 +278,7 @@ func NewServer(opts *Options) *Server {
 		appID:       o.AppID,
 		ownerCode:   o.OwnerCode,
 		ttl:         o.TokenTTL,
+		contField:   o.ContinuationField,
 		clockBase:   o.Start,
 		clockReal:   time.Now(),
 		frozen:      o.FreezeClock,
@@ -414,6 +431,7 @@ func (s *Server) TryAddPurchase(p Purchase) (Purchase, error) {
 		{&p.VisualName, p.Description},
 		{&p.Language, "ru-RU"},
 		{&p.OrderID, uuid.NewString()},
+		{&p.ProductType, "CONSUMABLE"},
 	}
 	for _, d := range defaults {
 		if *d.field == "" {
@@ -422,6 +440,9 @@ func (s *Server) TryAddPurchase(p Purchase) (Purchase, error) {
 	}
 	if p.VisualName == "" {
 		p.VisualName = p.Description
+	}
+	if p.ProductID == "" {
+		p.ProductID = p.ItemCode
 	}
 	now := s.nowLocked()
 	if p.InvoiceDate.IsZero() {
