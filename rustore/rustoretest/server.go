@@ -207,12 +207,12 @@ type Server struct {
 	authCount   int
 	requests    []Request
 	faults      *faultinject.Injector
+	listReads   int // purchase list pages served
 
 	// Notifications (notify.go).
 	notifyKey   []byte
 	sender      *notifysend.Sender
 	retryDelays []time.Duration
-	listReads   int
 }
 
 var (
