@@ -17,8 +17,11 @@
 // later: at most one effect, an effect never reported as a refusal or
 // Unavailable, and a repeat with the key from the error ending with exactly
 // one effect), context cancellation and deadlines,
-// credential expiry, concurrency, and that no secret reaches an error or a
-// log line. A subtest is skipped only where the harness declares the
+// credential expiry, concurrency, that no secret reaches an error or a
+// log line, and, for harnesses that implement [NotificationHarness], that
+// every state change is heard as a verified event agreeing with Status,
+// that forged notifications are refused and that a failed delivery comes
+// again with the same event ID. A subtest is skipped only where the harness declares the
 // provider lacks a capability, and the skip message says which.
 //
 // The suite imports only payments, status and fault: it knows providers
@@ -60,6 +63,7 @@ func Run(t *testing.T, newHarness NewHarness) {
 	t.Run("Credentials", func(t *testing.T) { testCredentials(t, newHarness) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, newHarness) })
 	t.Run("NoSecretLeaks", func(t *testing.T) { testNoSecretLeaks(t, newHarness) })
+	t.Run("Notifications", func(t *testing.T) { testNotifications(t, newHarness) })
 }
 
 // open builds a harness for one subtest and closes it when the subtest ends.

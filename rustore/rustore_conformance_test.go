@@ -2,6 +2,9 @@ package rustore_test
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
 	"sync"
 	"testing"
 	"time"
@@ -61,6 +64,7 @@ func newHarness(t *testing.T) *harness {
 func (h *harness) clients() {
 	h.once.Do(func() {
 		cfg := configFor(h.srv, h.logs)
+		cfg.NotificationKey = payments.Secret(h.srv.NotificationKeyBase64())
 		var err error
 		h.good, err = rustore.New(cfg)
 		require.NoError(h.t, err)
@@ -129,7 +133,7 @@ func (h *harness) InjectFault(f conformance.Fault) {
 func (h *harness) ExpireCredentials() { h.srv.ExpireTokens() }
 
 func (h *harness) Secrets() []string {
-	out := []string{h.srv.PrivateKeyBase64(), h.srv.PrivateKeyPEM(), pkcs8Base64(h.t, otherRSAKey(h.t))}
+	out := []string{h.srv.PrivateKeyBase64(), h.srv.PrivateKeyPEM(), pkcs8Base64(h.t, otherRSAKey(h.t)), h.srv.NotificationKeyBase64()}
 	out = append(out, h.srv.IssuedTokens()...)
 	return append(out, h.srv.ReceivedSignatures()...)
 }
@@ -161,4 +165,38 @@ func TestHarnessSeedsWhatStatusReads(t *testing.T) {
 		assert.Equal(t, amount, p.Amount)
 	}
 	assert.Equal(t, 1, h.srv.AuthCount())
+}
+
+// The harness implements conformance.NotificationHarness.
+var _ conformance.NotificationHarness = (*harness)(nil)
+
+func (h *harness) SetCallbackURL(url string) { h.srv.SetCallbackURL(url) }
+func (h *harness) WaitNotifications()        { h.srv.WaitNotifications() }
+func (h *harness) SignedNotifications() bool { return false }
+
+// ForgedNotifications builds notifications about ref that must be refused:
+// a genuine one with a ciphertext byte flipped, and one sealed with another
+// key. RuStore's notifications carry no key id, algorithm or lifetime.
+func (h *harness) ForgedNotifications(t testing.TB, ref payments.Ref) map[string][]byte {
+	t.Helper()
+	data, err := json.Marshal(map[string]string{"status_old": "paid", "status_new": "confirmed",
+		"invoice_id": ref.InvoiceID, "purchase_id": ref.ID, "change_status_time": time.Now().Format(time.RFC3339Nano)})
+	require.NoError(t, err)
+	inner := map[string]any{"notification_type": "INVOICE_STATUS", "app_id": h.srv.AppID(), "data": string(data)}
+	genuine := sealNotification(t, h.srv.NotificationKeyBase64(), inner)
+	var body map[string]string
+	require.NoError(t, json.Unmarshal(genuine, &body))
+	sealed, err := base64.StdEncoding.DecodeString(body["payload"])
+	require.NoError(t, err)
+	sealed[len(sealed)/2] ^= 0x01
+	body["payload"] = base64.StdEncoding.EncodeToString(sealed)
+	tampered, err := json.Marshal(body)
+	require.NoError(t, err)
+	other := make([]byte, 32)
+	_, err = rand.Read(other)
+	require.NoError(t, err)
+	return map[string][]byte{
+		"tampered":  tampered,
+		"wrong key": sealNotification(t, base64.StdEncoding.EncodeToString(other), inner),
+	}
 }

@@ -1,11 +1,16 @@
 package yandexpay_test
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
 
 	"github.com/regionpay/payments"
 	"github.com/regionpay/payments/conformance"
@@ -35,7 +40,9 @@ func newHarness(t *testing.T) *harness {
 	srv := yandexpaytest.NewServer(&yandexpaytest.Options{APIKey: key})
 	logger, logs := testlog.New(slog.LevelDebug)
 	h := &harness{t: t, srv: srv, key: key, logs: logs}
-	h.p = mustClient(t, testConfig(srv, key, logger))
+	cfg := testConfig(srv, key, logger)
+	cfg.MerchantID = srv.MerchantID() // webhooks on, keys from the emulator's /api/jwks
+	h.p = mustClient(t, cfg)
 	h.bad = mustClient(t, testConfig(srv, "wrong-"+key[:8], logger))
 	return h
 }
@@ -142,5 +149,38 @@ func (h *harness) InjectFault(f conformance.Fault) {
 	}
 	if err := h.srv.TryInjectFault(f.ForAction(action)); err != nil {
 		h.t.Fatalf("harness: %v", err)
+	}
+}
+
+// The harness implements conformance.NotificationHarness.
+var _ conformance.NotificationHarness = (*harness)(nil)
+
+func (h *harness) SetCallbackURL(url string) { h.srv.SetCallbackURL(url) }
+func (h *harness) WaitNotifications()        { h.srv.WaitWebhooks() }
+func (h *harness) SignedNotifications() bool { return true }
+
+// ForgedNotifications builds webhooks about ref that must be refused: a
+// genuine token with its payload swapped, tokens signed with a key the JWKS
+// does not hold (under the current kid and under an unknown one), a genuine
+// token that expired, and an unsigned one.
+func (h *harness) ForgedNotifications(t testing.TB, ref payments.Ref) map[string][]byte {
+	t.Helper()
+	payload := orderPayload(h.srv.MerchantID(), ref.ID, yandexpaytest.StatusCaptured)
+	genuine, err := h.srv.SignWebhook([]byte(payload), time.Now())
+	require.NoError(t, err)
+	expired, err := h.srv.SignWebhook([]byte(payload), time.Now().Add(-time.Hour))
+	require.NoError(t, err)
+	parts := strings.Split(genuine, ".")
+	tampered := parts[0] + "." + b64([]byte(orderPayload(h.srv.MerchantID(), ref.ID, yandexpaytest.StatusRefunded))) + "." + parts[2]
+	other, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	none := header(h.srv.WebhookKeyID(), time.Now())
+	none["alg"] = "none"
+	return map[string][]byte{
+		"tampered":    []byte(tampered),
+		"wrong key":   []byte(handToken(t, header(h.srv.WebhookKeyID(), time.Now()), payload, es256(t, other))),
+		"unknown kid": []byte(handToken(t, header("kid-nobody-published", time.Now()), payload, es256(t, other))),
+		"expired":     []byte(expired),
+		"alg none":    []byte(handToken(t, none, payload, func([]byte) []byte { return nil })),
 	}
 }
