@@ -59,6 +59,7 @@ func Run(t *testing.T, newHarness NewHarness) {
 	t.Run("Idempotency", func(t *testing.T) { testIdempotency(t, newHarness) })
 	t.Run("Faults", func(t *testing.T) { testFaults(t, newHarness) })
 	t.Run("Compound", func(t *testing.T) { testCompound(t, newHarness) })
+	t.Run("KeyReuse", func(t *testing.T) { testKeyReuse(t, newHarness) })
 	t.Run("Context", func(t *testing.T) { testContext(t, newHarness) })
 	t.Run("Credentials", func(t *testing.T) { testCredentials(t, newHarness) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, newHarness) })

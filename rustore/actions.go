@@ -131,6 +131,9 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 	if err := c.check(ctx, op, ref, true, true); err != nil {
 		return nil, err
 	}
+	if err := c.keys.Claim(t, driver.WriteParams{Ref: ref}); err != nil {
+		return nil, err
+	}
 	// A second round covers a purchase that changed between the read and
 	// the write (captured by another worker just before the cancel).
 	for round := 0; ; round++ {
@@ -215,6 +218,11 @@ var (
 // repeating it is safe because RuStore confirms, cancels and refunds only
 // from one state, which a repeat reads before it acts again.
 func (c *Client) run(ctx context.Context, t *driver.Write, ref payments.Ref, spec writeSpec) (*payments.Result, error) {
+	// RuStore has no key on the wire, so what this client remembers is the
+	// only proof that a key is being reused for another write.
+	if err := c.keys.Claim(t, driver.WriteParams{Ref: ref}); err != nil {
+		return t.Finish(nil, err)
+	}
 	return t.Finish(c.write(ctx, t, ref, spec))
 }
 

@@ -62,7 +62,8 @@ type Client struct {
 	keyID   string
 	baseURL string
 	prefix  string
-	notify  *notifier // nil: notifications are off
+	notify  *notifier    // nil: notifications are off
+	keys    *driver.Keys // the idempotency keys this client has used
 }
 
 var (
@@ -109,7 +110,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Sandbox {
 		prefix = sandboxPrefix
 	}
-	c := &Client{tr: tr, tokens: ts, appID: cfg.AppID, keyID: keyID, baseURL: tc.BaseURL, prefix: prefix}
+	c := &Client{tr: tr, tokens: ts, appID: cfg.AppID, keyID: keyID, baseURL: tc.BaseURL, prefix: prefix, keys: &driver.Keys{}}
 	if notifyKey != "" {
 		if c.notify, err = newNotifier(cfg.NotificationKey, cfg.AppID, cfg.Sandbox); err != nil {
 			return nil, err

@@ -31,6 +31,9 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 	if err != nil {
 		return nil, err
 	}
+	if err := c.keys.Claim(t, driver.WriteParams{Ref: ref, Amount: opts.Amount}); err != nil {
+		return nil, err
+	}
 	body := captureBody{ExternalOperationID: w.key}
 	w.body = &body
 	if opts.Amount != nil {
@@ -82,6 +85,9 @@ func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.Void
 	if err != nil {
 		return nil, err
 	}
+	if err := c.keys.Claim(t, driver.WriteParams{Ref: ref}); err != nil {
+		return nil, err
+	}
 	w.body = cancelBody{Reason: reason, ExternalOperationID: w.key}
 	return c.write(ctx, w)
 }
@@ -106,6 +112,9 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 	}
 	w, err := newWrite(t, ref, "", opTypeRefund)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.keys.Claim(t, driver.WriteParams{Ref: ref, Amount: opts.Amount}); err != nil {
 		return nil, err
 	}
 	pay, err := c.readOrder(ctx, payments.OpRefund, ref)
@@ -152,6 +161,9 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 	t := driver.NewWrite(Name, payments.OpRollback, opts.IdempotencyKey)
 	defer func() { res, err = t.Finish(res, err) }()
 	if err := c.checkRef(ctx, payments.OpRollback, ref); err != nil {
+		return nil, err
+	}
+	if err := c.keys.Claim(t, driver.WriteParams{Ref: ref}); err != nil {
 		return nil, err
 	}
 	before, err := c.readOrder(ctx, payments.OpRollback, ref)

@@ -323,3 +323,41 @@ func FuzzAnswers(f *testing.F) {
 		}
 	})
 }
+
+// TestReusedKeyOtherAmountRefusedByOperationRecord: a second client (which
+// does not remember the first's keys) refunds 50.00 under the key of a
+// 30.00 refund. Yandex Pay answers with the first operation (still PENDING)
+// or DUPLICATE_EXTERNAL_OPERATION_ID; either way its record's amount differs,
+// so the refund is refused naming the amounts, never reported as done.
+func TestReusedKeyOtherAmountRefusedByOperationRecord(t *testing.T) {
+	for _, async := range []bool{false, true} {
+		t.Run(map[bool]string{false: "Completed", true: "StillPending"}[async], func(t *testing.T) {
+			srv := yandexpaytest.NewServer(nil)
+			t.Cleanup(srv.Close)
+			srv.SetAsync(async)
+			o := srv.AddOrder(yandexpaytest.Order{Status: "CAPTURED", Amount: 50000})
+			ref := payments.Ref{ID: o.OrderID}
+			ctx := ctxT(t)
+			const key = "refund-reused-7"
+			first := mustClient(t, testConfig(srv, srv.APIKey(), nil))
+			if _, err := first.Refund(ctx, ref, &payments.RefundOptions{Amount: rub(3000), IdempotencyKey: key}); err != nil {
+				t.Fatalf("first refund: %v", err)
+			}
+			second := mustClient(t, testConfig(srv, srv.APIKey(), nil))
+			res, err := second.Refund(ctx, ref, &payments.RefundOptions{Amount: rub(5000), IdempotencyKey: key})
+			if err == nil {
+				t.Fatalf("a refund of 50.00 under the key of a 30.00 refund succeeded: %+v", res)
+			}
+			pe := wantCode(t, err, payments.CodeInvalidArgument)
+			if !strings.Contains(pe.Message, "amount 30.00") || !strings.Contains(pe.Message, "50.00") {
+				t.Errorf("the refusal does not name the amounts: %v", err)
+			}
+			if n := srv.Count(o.OrderID, yandexpaytest.ActionRefund); n > 1 {
+				t.Errorf("refunds applied %d times", n)
+			}
+			if ops := srv.Operations(o.OrderID); len(ops) != 1 {
+				t.Errorf("%d operations on the order; want only the first refund", len(ops))
+			}
+		})
+	}
+}

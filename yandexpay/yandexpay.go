@@ -182,7 +182,8 @@ type Client struct {
 	baseURL        string
 	defaultTimeout time.Duration
 	log            *slog.Logger
-	notify         *notifier // nil: notifications are off
+	notify         *notifier    // nil: notifications are off
+	keys           *driver.Keys // the idempotency keys this client has used
 }
 
 // Interfaces the Client promises.
@@ -236,7 +237,7 @@ func New(cfg Config) (*Client, error) {
 	if timeout == 0 {
 		timeout = DefaultRequestTimeout
 	}
-	c := &Client{tr: tr, apiKey: cfg.APIKey, baseURL: tc.BaseURL, defaultTimeout: timeout, log: logger}
+	c := &Client{tr: tr, apiKey: cfg.APIKey, baseURL: tc.BaseURL, defaultTimeout: timeout, log: logger, keys: &driver.Keys{}}
 	if cfg.MerchantID != "" {
 		n, err := newNotifier(cfg, tc.BaseURL)
 		if err != nil {
