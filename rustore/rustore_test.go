@@ -388,11 +388,13 @@ func TestIdempotentReplay(t *testing.T) {
 
 	// A replay after the frequency limit kicked in is still a success once
 	// the purchase is confirmed.
+	// (Its own key: the same key for another purchase is refused.)
 	ref2 := e.seed("paid")
-	_, err = e.client.Capture(ctx, ref2, opts)
+	opts2 := &payments.CaptureOptions{IdempotencyKey: "order-18-capture"}
+	_, err = e.client.Capture(ctx, ref2, opts2)
 	require.NoError(t, err)
 	require.NoError(t, e.srv.MarkConfirmAttempt(ref2.ID))
-	_, err = e.client.Capture(ctx, ref2, opts)
+	_, err = e.client.Capture(ctx, ref2, opts2)
 	require.NoError(t, err)
 	assert.Equal(t, 1, e.srv.Count(ref2.ID, "confirm"))
 }
