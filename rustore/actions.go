@@ -24,11 +24,12 @@ func (c *Client) Status(ctx context.Context, ref payments.Ref) (*payments.Paymen
 }
 
 func (c *Client) status(ctx context.Context, op payments.Operation, ref payments.Ref) (*payments.Payment, error) {
-	out := c.call(ctx, op, http.MethodGet, c.statusPath(ref.InvoiceID), transport.RetrySafe)
+	var b purchaseBody
+	out := c.call(ctx, op, http.MethodGet, c.statusPath(ref.InvoiceID), transport.RetrySafe, &b)
 	if out.err != nil {
 		return nil, out.err
 	}
-	p, err := parsePurchase(ref, out.env.Body)
+	p, err := purchaseFrom(ref, &b, out.env.bodyErr, out.env.Body)
 	if err != nil {
 		e := driver.Malformed(Name, op, out.httpStatus, "", "purchase", c.tr.Redact(err.Error()))
 		e.ProviderCode = out.env.Code
@@ -246,7 +247,7 @@ func (c *Client) write(ctx context.Context, t *driver.Write, ref payments.Ref, s
 		return res
 	}
 	for sent := 1; ; sent++ {
-		out := c.call(ctx, op, spec.method, spec.path(c, ref), transport.RetryUnsent)
+		out := c.call(ctx, op, spec.method, spec.path(c, ref), transport.RetryUnsent, nil)
 		if out.unclear {
 			t.Reached()
 		}

@@ -287,7 +287,8 @@ func (ts *tokenSource) fetch(ctx context.Context) (string, time.Duration, error)
 
 // readAuthAnswer takes the token and its lifetime out of the auth answer.
 func readAuthAnswer(tr *transport.Client, resp *transport.Response) (string, time.Duration, error) {
-	env, perr := decodeEnvelope(resp)
+	var ab authBody
+	env, perr := decodeEnvelope(resp, &ab)
 	if perr != nil || !env.ok(resp.StatusCode) {
 		e := classify(tr, "auth", resp, env, perr)
 		// Any other refusal of the auth request itself (400 for a timestamp
@@ -299,8 +300,7 @@ func readAuthAnswer(tr *transport.Client, resp *transport.Response) (string, tim
 		e.Message = "authentication failed: " + e.Message
 		return "", 0, e
 	}
-	var ab authBody
-	if err := json.Unmarshal(env.Body, &ab); err != nil || ab.JWE == "" {
+	if env.bodyErr != nil || ab.JWE == "" {
 		return "", 0, malformed(payments.OpAuth, resp, "the auth answer carries no token")
 	}
 	if !usableToken(ab.JWE) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -171,8 +172,9 @@ type outcome struct {
 
 // call sends one API request with the Public-Token, renewing the token and
 // repeating the request once when RuStore rejects the token (a rejected
-// token means RuStore did not act, so a write may be repeated).
-func (c *Client) call(ctx context.Context, op payments.Operation, method, path string, retry transport.Retry) outcome {
+// token means RuStore did not act, so a write may be repeated). The answer's
+// body is decoded into body (a pointer, or nil for none) with the envelope.
+func (c *Client) call(ctx context.Context, op payments.Operation, method, path string, retry transport.Retry, body any) outcome {
 	for attempt := 0; ; attempt++ {
 		tok, err := c.tokens.Token(ctx)
 		if err != nil {
@@ -186,12 +188,16 @@ func (c *Client) call(ctx context.Context, op payments.Operation, method, path s
 		if err != nil {
 			return outcome{err: err, unclear: transport.Ambiguous(err)}
 		}
-		env, perr := decodeEnvelope(resp)
+		env, perr := decodeEnvelope(resp, body)
 		if perr == nil && env.ok(resp.StatusCode) {
 			return outcome{env: env, httpStatus: resp.StatusCode}
 		}
 		if attempt == 0 && tokenRejected(resp, env) {
 			c.tokens.Invalidate(tok)
+			if body != nil {
+				// The refusal's body must not leave fields in the next one.
+				reflect.ValueOf(body).Elem().SetZero()
+			}
 			continue
 		}
 		unclear := resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented ||

@@ -63,11 +63,31 @@ func ruleFor(message string) (errorRule, bool) {
 
 // envelope is RuStore's wrapper around every answer.
 type envelope struct {
-	Code      string          `json:"code"`
-	Message   string          `json:"message"`
-	Body      json.RawMessage `json:"body"`
-	Timestamp string          `json:"timestamp"`
+	Code    string
+	Message string
+	// Body is the body's JSON as received: a slice of the answer, not a
+	// copy, so a Payment can keep it as Raw without a second decoding.
+	Body json.RawMessage
+	// bodyErr is why the body did not decode into what the caller asked for.
+	bodyErr error
 }
+
+// wireEnvelope is the envelope as decoded: the body goes straight into what
+// the caller wants from it, so an answer is decoded in one pass.
+type wireEnvelope struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Body    any    `json:"body"`
+}
+
+// skipValue decodes any JSON value into nothing: the body of an answer whose
+// caller wants none of it.
+type skipValue struct{}
+
+func (*skipValue) UnmarshalJSON([]byte) error { return nil }
+
+// cyrillicOK spells one RuStore page's Cyrillic "ОК" in Latin letters.
+var cyrillicOK = strings.NewReplacer("О", "O", "К", "K", "о", "o", "к", "k")
 
 // ok reports a success: a 2xx answer whose code is OK. One RuStore page
 // spells it in Cyrillic ("ОК"), so both alphabets are accepted.
@@ -75,21 +95,34 @@ func (e *envelope) ok(httpStatus int) bool {
 	if httpStatus/100 != 2 {
 		return false
 	}
-	code := strings.NewReplacer("О", "O", "К", "K", "о", "o", "к", "k").Replace(strings.TrimSpace(e.Code))
-	return strings.EqualFold(code, "OK")
+	code := strings.TrimSpace(e.Code)
+	return strings.EqualFold(code, "OK") || strings.EqualFold(cyrillicOK.Replace(code), "OK")
 }
 
 // errMalformed says the body is not RuStore's envelope.
 var errMalformed = fmt.Errorf("not a RuStore JSON envelope")
 
-// decodeEnvelope parses an answer; a body that is not JSON or has no code is
-// malformed.
-func decodeEnvelope(resp *transport.Response) (*envelope, error) {
-	var env envelope
-	if err := json.Unmarshal(resp.Body, &env); err != nil || strings.TrimSpace(env.Code) == "" {
+// decodeEnvelope parses an answer in one pass, its body into body (a
+// pointer; nil when the caller needs none of it). A body that is not JSON or
+// has no code is malformed. A body that does not fit body leaves the
+// envelope readable, with env.bodyErr saying why.
+func decodeEnvelope(resp *transport.Response, body any) (*envelope, error) {
+	w := wireEnvelope{Body: body}
+	if body == nil {
+		w.Body = &skipValue{}
+	}
+	err := json.Unmarshal(resp.Body, &w)
+	var bodyErr error
+	if err != nil && body != nil {
+		// Read the envelope alone, so that what RuStore said is still known.
+		bodyErr = err
+		w = wireEnvelope{Body: &skipValue{}}
+		err = json.Unmarshal(resp.Body, &w)
+	}
+	if err != nil || strings.TrimSpace(w.Code) == "" {
 		return nil, errMalformed
 	}
-	return &env, nil
+	return &envelope{Code: w.Code, Message: w.Message, Body: transport.Member(resp.Body, "body"), bodyErr: bodyErr}, nil
 }
 
 // tokenRejected reports whether an answer means the Public-Token was refused.

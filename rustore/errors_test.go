@@ -64,7 +64,7 @@ func TestErrorRulesRowByRow(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.message, func(t *testing.T) {
 			resp := answer(tc.status, envelopeJSON("ERROR", tc.message))
-			env, perr := decodeEnvelope(resp)
+			env, perr := decodeEnvelope(resp, nil)
 			require.NoError(t, perr)
 			e := classify(tr, "capture", resp, env, perr)
 			assert.Equal(t, tc.code, e.Code)
@@ -104,7 +104,7 @@ func TestUnknownMessagesAreClassifiedByHTTPStatus(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(http.StatusText(tc.status), func(t *testing.T) {
 			resp := answer(tc.status, envelopeJSON("SOMETHING_NEW", "a message nobody documented"), tc.header...)
-			env, perr := decodeEnvelope(resp)
+			env, perr := decodeEnvelope(resp, nil)
 			require.NoError(t, perr)
 			e := classify(tr, "void", resp, env, perr)
 			assert.Equal(t, tc.code, e.Code)
@@ -134,7 +134,7 @@ func TestMalformedAnswers(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			resp := answer(tc.status, tc.body)
-			env, perr := decodeEnvelope(resp)
+			env, perr := decodeEnvelope(resp, nil)
 			require.Error(t, perr)
 			require.Nil(t, env)
 			e := classify(tr, "status", resp, env, perr)
@@ -148,7 +148,7 @@ func TestMalformedAnswers(t *testing.T) {
 func TestEchoedSecretsAreRedacted(t *testing.T) {
 	tr := testTransport(t, "tok-3f9a1c")
 	resp := answer(400, envelopeJSON("tok-3f9a1c", "token tok-3f9a1c is not valid"))
-	env, perr := decodeEnvelope(resp)
+	env, perr := decodeEnvelope(resp, nil)
 	require.NoError(t, perr)
 	e := classify(tr, "status", resp, env, perr)
 	assert.NotContains(t, e.Error(), "tok-3f9a1c")
@@ -192,7 +192,7 @@ func TestRetryAfterHeader(t *testing.T) {
 	tr := testTransport(t)
 	for _, tc := range cases {
 		resp := answer(429, envelopeJSON("ERROR", "a message nobody documented"), "Retry-After", tc.value)
-		env, perr := decodeEnvelope(resp)
+		env, perr := decodeEnvelope(resp, nil)
 		require.NoError(t, perr)
 		got := classify(tr, "capture", resp, env, perr).RetryAfter
 		assert.True(t, tc.want(got), "Retry-After %q gave %s", tc.value, got)

@@ -68,7 +68,7 @@ func FuzzAnswer(f *testing.F) {
 		// excerpts (Do's do; FuzzClientAnswers covers that path), so only
 		// messages taken from an envelope are checked for the token here.
 		resp := &transport.Response{StatusCode: hr.StatusCode, Header: hr.Header, Body: body}
-		env, perr := decodeEnvelope(resp)
+		env, perr := decodeEnvelope(resp, nil)
 		if perr == nil && env == nil {
 			t.Fatal("decodeEnvelope returned neither an envelope nor an error")
 		}

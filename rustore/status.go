@@ -43,10 +43,20 @@ func normalize(raw string) status.Status {
 // the type of invoiceId and appId) and keeps its text.
 type flexString string
 
-// UnmarshalJSON reads a string, a number or null.
+// UnmarshalJSON reads a string, a number or null. The decoder hands it one
+// valid JSON value, so a plain number or a string without escapes is taken
+// as it stands, without a nested decoding.
 func (f *flexString) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if bytes.Equal(b, []byte("null")) {
+		return nil
+	}
+	if n := len(b); n >= 2 && b[0] == '"' && b[n-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		*f = flexString(bytes.TrimSpace(b[1 : n-1]))
+		return nil
+	}
+	if len(b) > 0 && (b[0] == '-' || b[0] >= '0' && b[0] <= '9') {
+		*f = flexString(b)
 		return nil
 	}
 	if len(b) > 0 && b[0] == '"' {
@@ -73,10 +83,12 @@ type purchaseBody struct {
 	RefundDate    string     `json:"refundDate"`
 	InvoiceStatus string     `json:"invoiceStatus"`
 	AppID         flexString `json:"appId"`
-	PaymentInfo   *struct {
+	// Values, not pointers: an absent object reads as empty fields, which
+	// is what parsePurchase makes of it, without an allocation per call.
+	PaymentInfo struct {
 		PaymentDate string `json:"paymentDate"`
 	} `json:"paymentInfo"`
-	Order *struct {
+	Order struct {
 		OrderID       string     `json:"orderId"`
 		AmountCreate  flexString `json:"amountCreate"`
 		AmountCurrent flexString `json:"amountCurrent"`
@@ -88,8 +100,14 @@ type purchaseBody struct {
 // ref: its ID is kept (the body has no purchaseId).
 func parsePurchase(ref payments.Ref, raw json.RawMessage) (*payments.Payment, error) {
 	var b purchaseBody
-	if err := json.Unmarshal(raw, &b); err != nil {
-		return nil, fmt.Errorf("purchase body does not parse: %v", err)
+	return purchaseFrom(ref, &b, json.Unmarshal(raw, &b), raw)
+}
+
+// purchaseFrom turns a decoded purchase body into a Payment; decodeErr is
+// what decoding it said, raw its bytes, kept as Payment.Raw as they are.
+func purchaseFrom(ref payments.Ref, b *purchaseBody, decodeErr error, raw json.RawMessage) (*payments.Payment, error) {
+	if decodeErr != nil {
+		return nil, fmt.Errorf("purchase body does not parse: %v", decodeErr)
 	}
 	if strings.TrimSpace(b.InvoiceStatus) == "" {
 		return nil, fmt.Errorf("purchase body has no invoiceStatus")
@@ -106,25 +124,23 @@ func parsePurchase(ref payments.Ref, raw json.RawMessage) (*payments.Payment, er
 		Status:    normalize(b.InvoiceStatus),
 		RawStatus: b.InvoiceStatus,
 		Created:   driver.ParseTime(b.InvoiceDate),
-		Raw:       append(json.RawMessage(nil), raw...),
+		Raw:       raw,
 	}
-	if b.Order != nil {
-		amount := b.Order.AmountCurrent
-		if amount == "" {
-			amount = b.Order.AmountCreate
-		}
-		if amount != "" {
-			minor, err := parseMinor(string(amount))
-			if err != nil {
-				return nil, fmt.Errorf("order amount: %v", err)
-			}
-			p.Amount.Minor = minor
-		}
-		p.Amount.Currency = strings.ToUpper(strings.TrimSpace(b.Order.Currency))
+	amount := b.Order.AmountCurrent
+	if amount == "" {
+		amount = b.Order.AmountCreate
 	}
+	if amount != "" {
+		minor, err := parseMinor(string(amount))
+		if err != nil {
+			return nil, fmt.Errorf("order amount: %v", err)
+		}
+		p.Amount.Minor = minor
+	}
+	p.Amount.Currency = strings.ToUpper(strings.TrimSpace(b.Order.Currency))
 	if t := driver.ParseTime(b.RefundDate); !t.IsZero() {
 		p.Updated = t
-	} else if b.PaymentInfo != nil {
+	} else {
 		p.Updated = driver.ParseTime(b.PaymentInfo.PaymentDate)
 	}
 	return p, nil

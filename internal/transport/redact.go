@@ -132,9 +132,12 @@ func scrubCredentialKeys(s string) string {
 	return b.String()
 }
 
+// jsonText is what the scanners below read: a body as received, or text.
+type jsonText interface{ ~string | ~[]byte }
+
 // stringEnd returns the index just past the JSON string starting at the quote
 // s[i], and whether it is closed.
-func stringEnd(s string, i int) (int, bool) {
+func stringEnd[T jsonText](s T, i int) (int, bool) {
 	for j := i + 1; j < len(s); j++ {
 		switch s[j] {
 		case '\\':
@@ -159,7 +162,7 @@ func unquote(q string) string {
 	return out
 }
 
-func skipSpace(s string, i int) int {
+func skipSpace[T jsonText](s T, i int) int {
 	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
 		i++
 	}
@@ -168,7 +171,7 @@ func skipSpace(s string, i int) int {
 
 // valueEnd returns the index just past the JSON value starting at s[i]:
 // a string, a whole object or array, or a scalar.
-func valueEnd(s string, i int) int {
+func valueEnd[T jsonText](s T, i int) int {
 	if i >= len(s) {
 		return i
 	}
@@ -198,8 +201,17 @@ func valueEnd(s string, i int) int {
 		return len(s)
 	}
 	j := i
-	for j < len(s) && !strings.ContainsRune(",}] \t\r\n", rune(s[j])) {
+	for j < len(s) && !scalarEnd(s[j]) {
 		j++
 	}
 	return j
+}
+
+// scalarEnd reports whether b ends a JSON number, true, false or null.
+func scalarEnd(b byte) bool {
+	switch b {
+	case ',', '}', ']', ' ', '\t', '\r', '\n':
+		return true
+	}
+	return false
 }
