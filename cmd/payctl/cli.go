@@ -46,6 +46,9 @@ Commands:
   void       release an authorized payment
   rollback   make sure a payment ends up not charged
   refund     give captured money back (all of it, or -amount)
+  start      create a payment (a Yandex Pay order) and print its payment URL
+  list       list one app user's payments (RuStore purchases)
+  find       find a payment's full ref (RuStore invoiceId) from its id
   demo       walk both providers through every action against in-process emulators
   emulate    run both emulators on a loopback port and print a config for them
 
@@ -82,6 +85,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = demoCommand(ctx, rest, stdout, stderr)
 	case "emulate":
 		err = emulateCommand(ctx, rest, stdin, stdout, stderr)
+	case "start":
+		err = startCommand(ctx, *configPath, rest, stdout, stderr)
+	case "find":
+		err = findCommand(ctx, *configPath, rest, stdout, stderr)
+	case "list":
+		err = listCommand(ctx, *configPath, rest, stdout, stderr)
 	case "help":
 		top.SetOutput(stdout)
 		top.Usage()
@@ -270,31 +279,11 @@ func actionCommand(ctx context.Context, a *action, configPath string, args []str
 	if err := f.check(a); err != nil {
 		return err
 	}
-	if f.config == "" {
-		return usagef("no config: pass -config FILE or set PAYCTL_CONFIG")
-	}
-	cfg, err := payments.LoadConfig(f.config)
+	p, closeRegions, err := openProvider(ctx, f.config, f.region, f.verbose, stderr)
 	if err != nil {
 		return err
 	}
-	var logger *slog.Logger
-	if f.verbose {
-		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	}
-	if f.region == "" {
-		f.region = cfg.DefaultName()
-	}
-	// Only the region this command acts on is opened: a secret missing for
-	// another region must not stop it.
-	regions, err := payments.Open(ctx, cfg, &payments.OpenOptions{Logger: logger, Only: []string{f.region}})
-	if err != nil {
-		return err
-	}
-	defer regions.Close()
-	p, err := regions.Provider(f.region)
-	if err != nil {
-		return err
-	}
+	defer closeRegions()
 	if f.timeout > 0 {
 		// Only when asked: a deadline replaces the region's default_timeout
 		// in what Yandex Pay is told (X-Request-Timeout).
@@ -314,6 +303,37 @@ func actionCommand(ctx context.Context, a *action, configPath string, args []str
 		fmt.Fprintf(stderr, "payctl %s: %s\n", a.name, out.note)
 	}
 	return printOutput(stdout, out, f.json)
+}
+
+// openProvider opens the one region a command acts on (the config's default
+// region when region is empty) and returns its provider and how to release
+// it. Only that region is opened: a secret missing for another region must
+// not stop the command.
+func openProvider(ctx context.Context, configPath, region string, verbose bool, stderr io.Writer) (payments.Provider, func(), error) {
+	if configPath == "" {
+		return nil, nil, usagef("no config: pass -config FILE or set PAYCTL_CONFIG")
+	}
+	cfg, err := payments.LoadConfig(configPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	var logger *slog.Logger
+	if verbose {
+		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	if region == "" {
+		region = cfg.DefaultName()
+	}
+	regions, err := payments.Open(ctx, cfg, &payments.OpenOptions{Logger: logger, Only: []string{region}})
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := regions.Provider(region)
+	if err != nil {
+		regions.Close()
+		return nil, nil, err
+	}
+	return p, func() { regions.Close() }, nil
 }
 
 // check validates the flags before anything is opened and parses -amount.

@@ -260,6 +260,9 @@ type seedPurchase struct {
 	Amount     string `json:"amount"`
 	Currency   string `json:"currency"`
 	Sandbox    bool   `json:"sandbox"`
+	// AppUserID and ProductID make the purchase appear in payctl list/find.
+	AppUserID string `json:"app_user_id"`
+	ProductID string `json:"product_id"`
 }
 
 // seedOrder is the admin body for a Yandex Pay order; every field is optional.
@@ -330,7 +333,8 @@ func (em *emulators) seedRuStore(w http.ResponseWriter, r *http.Request) {
 	if !readAdminBody(w, r, &in) {
 		return
 	}
-	p := rustoretest.Purchase{PurchaseID: in.PurchaseID, Status: in.Status, Currency: in.Currency, Sandbox: in.Sandbox}
+	p := rustoretest.Purchase{PurchaseID: in.PurchaseID, Status: in.Status, Currency: in.Currency, Sandbox: in.Sandbox,
+		AppUserID: in.AppUserID, ProductID: in.ProductID}
 	if in.InvoiceID != "" {
 		n, err := strconv.ParseInt(in.InvoiceID, 10, 64)
 		if err != nil || n <= 0 {
