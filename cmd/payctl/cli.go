@@ -160,14 +160,21 @@ func report(cmd string, err error, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "code: %s\n", pe.Code)
 	var ke *keyedError
-	if errors.As(err, &ke) && ke.key != "" {
-		fmt.Fprintf(stderr, "idempotency key: %s (repeat the command with the same key to retry without acting twice)\n", ke.key)
+	errors.As(err, &ke)
+	key := pe.IdempotencyKey
+	if ke != nil && ke.key != "" {
+		key = ke.key
 	}
 	if pe.Code == payments.CodeOutcomeUnknown {
 		fmt.Fprintln(stderr, "the action may have happened: run \"payctl status\" before anything else")
-		if ke != nil && ke.key == "" {
-			fmt.Fprintln(stderr, "to make a repeat safe, pass -idempotency-key with a key of your own")
+	}
+	if key != "" {
+		fmt.Fprintf(stderr, "idempotency key: %s (repeat the command with the same key to retry without acting twice)\n", key)
+		if ke != nil && ke.repeat != nil && pe.Code != payments.CodeInvalidArgument {
+			fmt.Fprintf(stderr, "repeat safely with: %s\n", ke.repeat(key))
 		}
+	} else if ke != nil && pe.Code == payments.CodeOutcomeUnknown {
+		fmt.Fprintln(stderr, "to make a repeat safe, pass -idempotency-key with a key of your own")
 	}
 	return exitStatus(err)
 }
@@ -189,10 +196,12 @@ func exitStatus(err error) int {
 }
 
 // keyedError carries the idempotency key a failed write was sent with, so the
-// user can repeat it safely.
+// user can repeat it safely, and how to spell that repeat.
 type keyedError struct {
 	err error
 	key string
+	// repeat returns the command line that repeats the write with a key.
+	repeat func(key string) string
 }
 
 func (e *keyedError) Error() string { return e.err.Error() }
@@ -294,8 +303,12 @@ func actionCommand(ctx context.Context, a *action, configPath string, args []str
 	out, err := a.do(ctx, p, payments.Ref{ID: f.id, InvoiceID: f.invoice}, f)
 	if err != nil {
 		var ke *keyedError
-		if a.write && !errors.As(err, &ke) {
-			return &keyedError{err: err, key: f.key}
+		switch {
+		case !a.write:
+		case errors.As(err, &ke):
+			ke.repeat = f.repeatCommand(a)
+		default:
+			return &keyedError{err: err, key: f.key, repeat: f.repeatCommand(a)}
 		}
 		return err
 	}
@@ -435,6 +448,12 @@ func settle(ctx context.Context, p payments.Provider, res *payments.Result, err 
 			res = settled
 		case wctx.Err() != nil:
 			note = fmt.Sprintf("stopped waiting (%v): the provider accepted the action and is still running it", wctx.Err())
+		case payments.CodeOf(werr) != payments.CodeFailedPrecondition:
+			// Only the operation's own failure settles it. A poll that
+			// failed (a 503, a lost answer) says nothing about an action
+			// the provider accepted: it is still pending as far as known.
+			note = fmt.Sprintf("stopped waiting: reading the outcome failed (%s): the provider accepted the action, which may still complete; check it with \"payctl status\" and repeat only with idempotency key %s",
+				payments.CodeOf(werr), res.IdempotencyKey)
 		default:
 			return nil, &keyedError{key: res.IdempotencyKey,
 				err: fmt.Errorf("the provider accepted the action (operation %q) but waiting for its outcome failed: %w", res.OperationID, werr)}
@@ -492,4 +511,44 @@ func printOutput(w io.Writer, out *output, asJSON bool) error {
 		}
 	}
 	return nil
+}
+
+// repeatCommand returns how to spell this write again with a given key:
+// the same region, payment, amount and reason, so that a repeat is the same
+// action and acts at most once; the config file is named, whether it came
+// from -config or $PAYCTL_CONFIG.
+func (f *actionFlags) repeatCommand(a *action) func(key string) string {
+	return func(key string) string {
+		args := []string{"payctl"}
+		if f.config != "" {
+			args = append(args, "-config", shellQuote(f.config))
+		}
+		args = append(args, a.name)
+		add := func(flag, v string) {
+			if v != "" {
+				args = append(args, flag, shellQuote(v))
+			}
+		}
+		add("-region", f.region)
+		add("-id", f.id)
+		add("-invoice", f.invoice)
+		if f.amount != "" {
+			add("-amount", f.amount)
+			add("-currency", f.currency)
+		}
+		add("-reason", f.reason)
+		add("-idempotency-key", key)
+		return strings.Join(args, " ")
+	}
+}
+
+// shellQuote quotes s for a POSIX shell where it holds anything but plain
+// word characters.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:=@%+,", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
 }
