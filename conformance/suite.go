@@ -21,8 +21,13 @@
 // log line, and, for harnesses that implement [NotificationHarness], that
 // every state change is heard as a verified event agreeing with Status,
 // that forged notifications are refused and that a failed delivery comes
-// again with the same event ID. A subtest is skipped only where the harness declares the
-// provider lacks a capability, and the skip message says which.
+// again with the same event ID. Providers that declare payments.CapStart
+// start payments (new, repeated, the same order with another cart, invalid
+// requests, paid then captured) through their [StartHarness]; those that
+// declare payments.CapFind list and find a user's payments through their
+// [FindHarness]; the others must answer CodeUnimplemented. A subtest is
+// skipped only where the harness declares the provider lacks a capability,
+// and the skip message says which.
 //
 // The suite imports only payments, status and fault: it knows providers
 // through the portable API alone, and names failures in the vocabulary the
@@ -65,6 +70,8 @@ func Run(t *testing.T, newHarness NewHarness) {
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, newHarness) })
 	t.Run("NoSecretLeaks", func(t *testing.T) { testNoSecretLeaks(t, newHarness) })
 	t.Run("Notifications", func(t *testing.T) { testNotifications(t, newHarness) })
+	t.Run("Start", func(t *testing.T) { testStart(t, newHarness) })
+	t.Run("Find", func(t *testing.T) { testFind(t, newHarness) })
 }
 
 // open builds a harness for one subtest and closes it when the subtest ends.

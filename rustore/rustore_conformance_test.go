@@ -200,3 +200,19 @@ func (h *harness) ForgedNotifications(t testing.TB, ref payments.Ref) map[string
 		"wrong key": sealNotification(t, base64.StdEncoding.EncodeToString(other), inner),
 	}
 }
+
+// SeedForUser stores n purchases of the app user in state st.
+func (h *harness) SeedForUser(t testing.TB, appUserID string, n int, st status.Status) []payments.Ref {
+	t.Helper()
+	raw, ok := seedStatus[st]
+	if !ok {
+		t.Fatalf("the RuStore harness cannot seed %s", st)
+	}
+	refs := make([]payments.Ref, 0, n)
+	for i := 0; i < n; i++ {
+		p, err := h.srv.TryAddPurchase(rustoretest.Purchase{Status: raw, AppUserID: appUserID})
+		require.NoError(t, err)
+		refs = append(refs, refOf(p))
+	}
+	return refs
+}

@@ -184,3 +184,32 @@ func (h *harness) ForgedNotifications(t testing.TB, ref payments.Ref) map[string
 		"alg none":    []byte(handToken(t, none, payload, func([]byte) []byte { return nil })),
 	}
 }
+
+// StartRequest is a two-line cart worth total, under a fresh order id.
+func (h *harness) StartRequest(t testing.TB, total payments.Money) *payments.StartRequest {
+	t.Helper()
+	first := total.Minor / 2
+	return &payments.StartRequest{
+		OrderID: "start-" + uuid.NewString(),
+		Cart: payments.Cart{
+			Items: []payments.CartItem{
+				{ID: "line-1", Title: "First", Quantity: 1, Total: payments.Money{Minor: first, Currency: total.Currency}},
+				{ID: "line-2", Title: "Second", Quantity: 1, Total: payments.Money{Minor: total.Minor - first, Currency: total.Currency}},
+			},
+			Total: total,
+		},
+		Redirects: payments.Redirects{OnSuccess: "https://shop.example/ok", OnError: "https://shop.example/error"},
+		TTL:       time.Hour,
+	}
+}
+
+// Pay pays the order as the payment page's Pay button does.
+func (h *harness) Pay(t testing.TB, ref payments.Ref) {
+	t.Helper()
+	if err := h.srv.Pay(ref.ID); err != nil {
+		t.Fatalf("harness: %v", err)
+	}
+}
+
+// Started counts the orders created under ref's id.
+func (h *harness) Started(ref payments.Ref) int { return h.srv.Count(ref.ID, yandexpaytest.ActionCreate) }
