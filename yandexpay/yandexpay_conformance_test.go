@@ -212,4 +212,6 @@ func (h *harness) Pay(t testing.TB, ref payments.Ref) {
 }
 
 // Started counts the orders created under ref's id.
-func (h *harness) Started(ref payments.Ref) int { return h.srv.Count(ref.ID, yandexpaytest.ActionCreate) }
+func (h *harness) Started(ref payments.Ref) int {
+	return h.srv.Count(ref.ID, yandexpaytest.ActionCreate)
+}
