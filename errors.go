@@ -126,6 +126,11 @@ type Error struct {
 
 // Error formats the error as "provider op: Code: message (details)".
 func (e *Error) Error() string {
+	if e == nil {
+		// A typed nil returned as an error: say so rather than crash the
+		// caller that prints it.
+		return "<nil *payments.Error>"
+	}
 	var b strings.Builder
 	if e.Provider != "" {
 		b.WriteString(e.Provider)
@@ -175,7 +180,12 @@ func (e *Error) Error() string {
 }
 
 // Unwrap returns the underlying cause, so errors.Is(err, context.Canceled) works.
-func (e *Error) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // Is makes errors.Is(err, payments.ErrNotFound) true for any *Error with the
 // same code: the sentinels match by code, not by identity. ErrCanceled and
@@ -183,7 +193,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // when its code is CodeOutcomeUnknown because a write was already sent.
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
-	if !ok || !t.isSentinel() {
+	if e == nil || !ok || t == nil || !t.isSentinel() {
 		return false
 	}
 	if t.Code == e.Code {
@@ -233,6 +243,11 @@ func CodeOf(err error) Code {
 	}
 	var e *Error
 	if errors.As(err, &e) {
+		if e == nil {
+			// A typed nil *Error is a bug in whoever returned it, not a
+			// reason to crash the caller that inspects it.
+			return CodeUnknown
+		}
 		return e.Code
 	}
 	switch {
@@ -247,7 +262,7 @@ func CodeOf(err error) Code {
 // RetryAfterOf returns the wait an error asks for, or 0.
 func RetryAfterOf(err error) time.Duration {
 	var e *Error
-	if errors.As(err, &e) {
+	if errors.As(err, &e) && e != nil {
 		return e.RetryAfter
 	}
 	return 0

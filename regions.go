@@ -183,6 +183,9 @@ func closeProvider(p Provider) error {
 // Provider returns the provider of a region. An unknown region is an error
 // that lists the configured ones.
 func (r *Regions) Provider(region string) (Provider, error) {
+	if r == nil {
+		return nil, &ConfigError{Region: region, Msg: "nil *payments.Regions: get one from payments.Open"}
+	}
 	if r.closed.Load() {
 		return nil, &ConfigError{Region: region, Msg: "the regions are closed"}
 	}
@@ -191,6 +194,9 @@ func (r *Regions) Provider(region string) (Provider, error) {
 		if slices.Contains(r.names, region) {
 			return nil, &ConfigError{Region: region, Msg: "not opened: OpenOptions.Only left it out"}
 		}
+		return nil, r.unknown(region)
+	}
+	if or == nil {
 		return nil, r.unknown(region)
 	}
 	return or.provider, nil
@@ -206,23 +212,39 @@ func (r *Regions) unknown(region string) error {
 // return, so it still answers after Close; the provider it returns is closed
 // then. It is nil when OpenOptions.Only left the default region out.
 func (r *Regions) Default() Provider {
-	if or, ok := r.regions[r.def]; ok {
+	if r == nil {
+		return nil
+	}
+	if or, ok := r.regions[r.def]; ok && or != nil {
 		return or.provider
 	}
 	return nil
 }
 
 // DefaultName returns the name of the default region.
-func (r *Regions) DefaultName() string { return r.def }
+func (r *Regions) DefaultName() string {
+	if r == nil {
+		return ""
+	}
+	return r.def
+}
 
 // Names returns the configured region names, sorted.
-func (r *Regions) Names() []string { return append([]string(nil), r.names...) }
+func (r *Regions) Names() []string {
+	if r == nil {
+		return nil
+	}
+	return append([]string(nil), r.names...)
+}
 
 // String lists the regions and their providers.
 func (r *Regions) String() string {
+	if r == nil {
+		return "payments.Regions(nil)"
+	}
 	parts := make([]string, 0, len(r.names))
 	for _, name := range r.names {
-		if or, ok := r.regions[name]; ok {
+		if or, ok := r.regions[name]; ok && or != nil {
 			parts = append(parts, name+": "+or.provider.Name())
 		}
 	}
@@ -233,12 +255,15 @@ func (r *Regions) String() string {
 // of every region's client. Later calls return the first call's result, and
 // Provider fails after it.
 func (r *Regions) Close() error {
+	if r == nil {
+		return nil
+	}
 	r.closeOnce.Do(func() {
 		r.closed.Store(true)
 		var errs []error
 		for _, name := range r.names {
 			or, ok := r.regions[name]
-			if !ok {
+			if !ok || or == nil {
 				continue
 			}
 			if err := closeProvider(or.provider); err != nil {

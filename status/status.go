@@ -76,9 +76,9 @@ func (s Status) Valid() bool { return int(s) < len(names) }
 // Parse turns a status name (as String prints it, any letter case, with or
 // without underscores: "partially_refunded" works) back into a Status.
 func Parse(name string) (Status, error) {
-	key := normalizeName(name)
+	key, ok := asciiUpper(normalizeName(name))
 	for i, n := range names {
-		if strings.EqualFold(n, key) {
+		if ok && strings.ToUpper(n) == key {
 			return Status(i), nil
 		}
 	}
@@ -148,21 +148,41 @@ func CanTransition(from, to Status) bool {
 
 // Table maps a provider's raw status values to normalized ones. Keys are
 // matched case-insensitively, because providers are not consistent about case
-// (RuStore documents "PAID" and sends "paid").
+// (RuStore documents "PAID" and sends "paid"), but in ASCII only: Unicode
+// case folding would read "paıd" (dotless ı) as PAID and "REVERſED" (long s)
+// as REVERSED, statuses no provider sent.
 type Table map[string]Status
 
 // Lookup returns the normalized status for a raw value, and whether it was
 // known. An unknown raw value gives Unknown and false, never an error: the
 // caller keeps the raw value beside it.
 func (t Table) Lookup(raw string) (Status, bool) {
-	key := strings.TrimSpace(raw)
-	if s, ok := t[strings.ToUpper(key)]; ok {
+	key, ok := asciiUpper(strings.TrimSpace(raw))
+	if !ok {
+		return Unknown, false
+	}
+	if s, ok := t[key]; ok {
 		return s, true
 	}
 	for k, s := range t {
-		if strings.EqualFold(k, key) {
+		if ku, ok := asciiUpper(k); ok && ku == key {
 			return s, true
 		}
 	}
 	return Unknown, false
+}
+
+// asciiUpper upper-cases s in ASCII; ok is false when s holds any other
+// byte, which no status name or provider status has.
+func asciiUpper(s string) (string, bool) {
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case c >= 0x80:
+			return "", false
+		case 'a' <= c && c <= 'z':
+			b[i] = c - ('a' - 'A')
+		}
+	}
+	return string(b), true
 }

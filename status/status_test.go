@@ -164,3 +164,34 @@ func BenchmarkTableLookup(b *testing.B) {
 		table.Lookup("confirmed")
 	}
 }
+
+// TestLookupASCIIOnly: Unicode case folding must not turn look-alikes into
+// statuses the provider never sent.
+func TestLookupASCIIOnly(t *testing.T) {
+	table := Table{"PAID": Authorized, "REVERSED": Voided, "refunding": Captured, "KEPT": Failed}
+	cases := []struct {
+		raw  string
+		want Status
+		ok   bool
+	}{
+		{"paid", Authorized, true},
+		{" Reversed ", Voided, true},
+		{"REFUNDING", Captured, true},
+		{"paıd", Unknown, false},      // dotless ı
+		{"REVERſED", Unknown, false},  // long s
+		{"PAİD", Unknown, false},      // dotted capital İ
+		{"\u212aEPT", Unknown, false}, // Kelvin sign
+	}
+	for _, c := range cases {
+		got, ok := table.Lookup(c.raw)
+		if got != c.want || ok != c.ok {
+			t.Errorf("Lookup(%q) = %s, %t; want %s, %t", c.raw, got, ok, c.want, c.ok)
+		}
+	}
+	if _, err := Parse("VOıDED"); err == nil {
+		t.Error(`Parse("VOıDED") succeeded`)
+	}
+	if s, err := Parse("partially_refunded"); err != nil || s != PartiallyRefunded {
+		t.Errorf(`Parse("partially_refunded") = %s, %v`, s, err)
+	}
+}
