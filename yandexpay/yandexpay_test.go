@@ -53,7 +53,7 @@ func rub(minor int64) *payments.Money { return &payments.Money{Minor: minor, Cur
 func posts(srv *yandexpaytest.Server, suffix string) []yandexpaytest.Request {
 	var out []yandexpaytest.Request
 	for _, r := range srv.Requests() {
-		if r.Method == "POST" && strings.HasSuffix(r.RawPath, suffix) {
+		if r.Method == "POST" && strings.HasSuffix(r.Path, suffix) {
 			out = append(out, r)
 		}
 	}
@@ -209,7 +209,7 @@ func TestDuplicateExternalOperationID(t *testing.T) {
 // readOperation reports whether the adapter read the operation named key.
 func readOperation(srv *yandexpaytest.Server, key string) bool {
 	for _, r := range srv.Requests() {
-		if r.Method == "GET" && r.RawPath == "/api/merchant/v1/operations/"+url.PathEscape(key) {
+		if r.Method == "GET" && r.Path == "/api/merchant/v1/operations/"+url.PathEscape(key) {
 			return true
 		}
 	}
@@ -420,7 +420,7 @@ func TestRefundSendsRemainder(t *testing.T) {
 		t.Fatal(err)
 	}
 	reqs := posts(e.srv, "/refund")
-	if len(reqs) != 1 || !strings.HasPrefix(reqs[0].RawPath, "/api/merchant/v2/orders/") {
+	if len(reqs) != 1 || !strings.HasPrefix(reqs[0].Path, "/api/merchant/v2/orders/") {
 		t.Fatalf("refund requests %v; want one POST /v2/orders/{id}/refund", reqs)
 	}
 	if got := bodyField(t, reqs[0], "refundAmount"); got != "376.55" {
@@ -630,7 +630,7 @@ func TestPathSafety(t *testing.T) {
 		}
 		want := "/api/merchant/v1/orders/" + url.PathEscape(id) + "/capture"
 		reqs := posts(e.srv, "/capture")
-		if got := reqs[len(reqs)-1].RawPath; got != want {
+		if got := reqs[len(reqs)-1].Path; got != want {
 			t.Errorf("id %q went to %q; want %q", id, got, want)
 		}
 	}

@@ -348,8 +348,10 @@ func TestFaultValidation(t *testing.T) {
 	tok := login(t, s)
 	p := s.AddPurchase(rustoretest.Purchase{})
 	for _, tc := range cases {
-		assert.ErrorContains(t, s.TryInjectFault(tc.f), tc.err)
-		s.InjectFault(tc.f)
+		err := s.TryInjectFault(tc.f)
+		require.ErrorContains(t, err, tc.err)
+		assert.PanicsWithValue(t, "InjectFault: "+err.Error(), func() { s.InjectFault(tc.f) },
+			"InjectFault must fail loudly on %v", tc.f)
 	}
 	assert.Equal(t, "paid", readStatus(t, s, tok, p), "invalid faults are never armed")
 	assert.Equal(t, http.StatusOK, call(t, s, http.MethodPut, confirmPath(s, p), tok, nil).status)

@@ -7,7 +7,6 @@ import (
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
-	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -53,9 +52,6 @@ const (
 	codeNotFound   = "NOT_FOUND"
 	codeTooMany    = "TOO_MANY_REQUESTS"
 )
-
-// maxRequestBody caps what the emulator reads from a request.
-const maxRequestBody = 1 << 20
 
 // msk is the zone RuStore stamps its answers in.
 var msk = time.FixedZone("MSK", 3*60*60)
@@ -146,20 +142,11 @@ func parseRoute(escapedPath string) (route, bool) {
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))
-	s.mu.Lock()
-	s.requests = append(s.requests, Request{
-		Method:   r.Method,
-		Path:     r.URL.EscapedPath(),
-		RawQuery: r.URL.RawQuery,
-		Header:   r.Header.Clone(),
-		Body:     body,
-	})
-	s.mu.Unlock()
+	body, bodyOK := s.log.Read(r)
 
 	rt, ok := parseRoute(r.URL.EscapedPath())
 	switch {
-	case readErr != nil:
+	case !bodyOK:
 		s.write(w, errReply(http.StatusRequestEntityTooLarge, codeBadRequest, msgBodyTooLarge))
 		return
 	case !ok:
@@ -249,7 +236,7 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request, rt route, act func(
 		Refusal: func(status int) faultinject.Reply { return s.wire(refusal(status)) },
 		Act:     func(k fault.Kind) faultinject.Reply { return s.wire(act(k)) },
 		Hold:    func() func(bool) { return s.holdConfirm(rt) },
-		Done:    s.done,
+		Done:    s.srv.Done(),
 	})
 }
 
@@ -350,7 +337,7 @@ func (s *Server) transition(rt route, kind fault.Kind) reply {
 	}
 	old := ps.p.Status
 	ps.p.Status = restyle(ps.p.Status, rule.to)
-	ps.counts[rt.action]++
+	s.applied.Add(ps.p.PurchaseID, rt.action)
 	s.statusChanged(ps, old, now)
 	if rt.action == ActionRefund {
 		ps.p.RefundDate = now

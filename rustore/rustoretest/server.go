@@ -8,10 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
-	"log"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/regionpay/payments/fault"
+	"github.com/regionpay/payments/internal/emukit"
 	"github.com/regionpay/payments/internal/faultinject"
 	"github.com/regionpay/payments/internal/notifysend"
 )
@@ -82,17 +80,9 @@ func (o Options) String() string {
 // GoString keeps %#v from printing the private key.
 func (o Options) GoString() string { return o.String() }
 
-// Request is one HTTP request the emulator received, recorded for assertions.
-type Request struct {
-	Method string
-	// Path is the escaped path as sent (no query).
-	Path     string
-	RawQuery string
-	// Header is a copy of the request headers, Public-Token included.
-	Header http.Header
-	// Body is what was read of the body (at most 1 MiB).
-	Body []byte
-}
+// Request is one HTTP request the emulator received, recorded for
+// assertions. Its Header holds the Public-Token: keep it out of logs.
+type Request = emukit.Request
 
 // PaymentInfo is how the buyer paid; RuStore reports it once a payment tool
 // was chosen.
@@ -165,8 +155,6 @@ var faultConfig = faultinject.Config{
 // purchaseState is a stored purchase plus what the emulator tracks about it.
 type purchaseState struct {
 	p Purchase
-	// counts holds state changes applied per action.
-	counts map[string]int
 	// confirmMark is when a confirm last ended abnormally (zero: never).
 	confirmMark time.Time
 	// confirming counts confirms currently held by fault.Slow after passing
@@ -180,9 +168,9 @@ type Server struct {
 	// https://public-api.rustore.ru.
 	URL string
 
-	hs        *httptest.Server
-	done      chan struct{}
-	closeOnce sync.Once
+	srv     *emukit.Server
+	log     emukit.Log
+	applied emukit.Counter
 
 	keyID     string
 	pub       *rsa.PublicKey
@@ -205,7 +193,6 @@ type Server struct {
 	issued      []string
 	signatures  []string
 	authCount   int
-	requests    []Request
 	faults      *faultinject.Injector
 	listReads   int // purchase list pages served
 
@@ -270,7 +257,6 @@ func NewServer(opts *Options) *Server {
 		panic(fmt.Sprintf("rustoretest: encoding the private key: %v", err))
 	}
 	s := &Server{
-		done:        make(chan struct{}),
 		keyID:       o.KeyID,
 		pub:         &key.PublicKey,
 		keyB64:      base64.StdEncoding.EncodeToString(der),
@@ -293,12 +279,8 @@ func NewServer(opts *Options) *Server {
 	if _, err := rand.Read(s.notifyKey); err != nil {
 		panic(fmt.Sprintf("rustoretest: generating the notification key: %v", err))
 	}
-	s.hs = httptest.NewUnstartedServer(s.Handler())
-	// net/http would log handler panics and hijack errors; nothing the
-	// emulator handles may reach a log.
-	s.hs.Config.ErrorLog = log.New(io.Discard, "", 0)
-	s.hs.Start()
-	s.URL = s.hs.URL
+	s.srv = emukit.Start(s.Handler())
+	s.URL = s.srv.URL
 	if o.CallbackURL != "" {
 		s.SetCallbackURL(o.CallbackURL)
 	}
@@ -315,12 +297,8 @@ func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 // Close stops the server, aborting requests held by fault.Slow.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() {
-		s.SetCallbackURL("")
-		close(s.done)
-		s.hs.CloseClientConnections()
-		s.hs.Close()
-	})
+	s.SetCallbackURL("")
+	s.srv.Close()
 }
 
 // String names the server without any key material.
@@ -330,7 +308,7 @@ func (s *Server) String() string { return "rustoretest.Server(" + s.URL + ")" }
 func (s *Server) GoString() string { return s.String() }
 
 // Client returns an http.Client for the server (no proxy, loopback only).
-func (s *Server) Client() *http.Client { return s.hs.Client() }
+func (s *Server) Client() *http.Client { return s.srv.Client() }
 
 // KeyID returns the key id the emulator accepts.
 func (s *Server) KeyID() string { return s.keyID }
@@ -468,18 +446,18 @@ func (s *Server) TryAddPurchase(p Purchase) (Purchase, error) {
 		}
 		p.PaymentInfo = &pi
 	}
-	s.purchases[p.PurchaseID] = &purchaseState{p: p, counts: map[string]int{}}
+	s.purchases[p.PurchaseID] = &purchaseState{p: p}
 	s.invoices[p.InvoiceID] = p.PurchaseID
 	return copyPurchase(p), nil
 }
 
 // AddPurchase stores p (with defaults filled) and returns the stored copy.
-// On input TryAddPurchase rejects, it stores nothing and returns the zero
-// Purchase (empty PurchaseID); use TryAddPurchase to learn why.
+// It panics on input TryAddPurchase rejects, as httptest does on a setup
+// failure, so a test seeding a bad purchase fails where it seeds it.
 func (s *Server) AddPurchase(p Purchase) Purchase {
 	out, err := s.TryAddPurchase(p)
 	if err != nil {
-		return Purchase{}
+		panic(fmt.Sprintf("AddPurchase: %v", err))
 	}
 	return out
 }
@@ -552,14 +530,7 @@ func (s *Server) MarkConfirmAttempt(purchaseID string) error {
 
 // Count returns how many state changes action ("confirm", "cancel",
 // "refund") applied to the purchase.
-func (s *Server) Count(purchaseID, action string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if ps, ok := s.purchases[purchaseID]; ok {
-		return ps.counts[action]
-	}
-	return 0
-}
+func (s *Server) Count(purchaseID, action string) int { return s.applied.Count(purchaseID, action) }
 
 // AuthCount returns how many POST /public/auth requests arrived, whatever
 // their outcome.
@@ -570,17 +541,7 @@ func (s *Server) AuthCount() int {
 }
 
 // Requests returns every request received so far, oldest first.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
-		r.Header = r.Header.Clone()
-		r.Body = append([]byte(nil), r.Body...)
-		out[i] = r
-	}
-	return out
-}
+func (s *Server) Requests() []Request { return s.log.Requests() }
 
 // ExpireTokens makes every token issued so far answer 401 "Jwe token is
 // expired"; tokens issued later are not affected.
@@ -614,11 +575,12 @@ func (s *Server) ReceivedSignatures() []string {
 func (s *Server) TryInjectFault(f fault.Fault) error { return s.faults.Arm(f) }
 
 // InjectFault arms f: the next f.Times requests of f.Action fail as f.Kind.
+// It panics on a fault TryInjectFault rejects (a mistyped action, say), as
+// httptest does on a setup failure, so the test that armed it fails.
 // Faults are consumed in the order armed, by requests that passed
 // authentication (auth requests: on arrival). A zero f.Delay (how long
 // [fault.Slow] holds) and a zero f.RetryAfter (what [fault.TooManyRequests]
-// asks for, rounded up to whole seconds) each mean 1 s. A fault
-// TryInjectFault would reject is not armed.
+// asks for, rounded up to whole seconds) each mean 1 s.
 //
 // Faults are taken after the path, method and access checks and before the
 // state machine, so the first three kinds leave the purchase as it was. From
@@ -649,4 +611,4 @@ func (s *Server) TryInjectFault(f fault.Fault) error { return s.faults.Arm(f) }
 //     HTML page, and the write applied f.Delay later by the state machine's
 //     usual rules (a second confirm of a confirmed purchase changes
 //     nothing).
-func (s *Server) InjectFault(f fault.Fault) { _ = s.TryInjectFault(f) }
+func (s *Server) InjectFault(f fault.Fault) { emukit.MustArm(s.faults, f) }

@@ -305,7 +305,7 @@ func TestAddPurchase(t *testing.T) {
 		_, err := s.TryAddPurchase(tc.p)
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), tc.err)
-		assert.Empty(t, s.AddPurchase(tc.p).PurchaseID, "AddPurchase stores nothing for %s", tc.err)
+		assert.PanicsWithValue(t, "AddPurchase: "+err.Error(), func() { s.AddPurchase(tc.p) }, "AddPurchase must fail loudly for %s", tc.err)
 	}
 
 	_, ok = s.Purchase("3aa0c7bd-964e-4562-b218-fe365adb4ae3")

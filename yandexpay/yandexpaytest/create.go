@@ -154,7 +154,7 @@ func (s *Server) createOrder(body []byte, now time.Time) reply {
 	o.PaymentURL = s.page.URL + "/pay/" + token
 	s.orders[o.OrderID] = o
 	s.pageTokens[token] = o.OrderID
-	s.counts[countKey{o.OrderID, ActionCreate}]++
+	s.applied.Add(o.OrderID, ActionCreate)
 	return success(map[string]any{"paymentUrl": o.PaymentURL})
 }
 

@@ -37,7 +37,7 @@ func TestPathIDs(t *testing.T) {
 				t.Fatalf("read back %+v", wo)
 			}
 			reqs := s.Requests()
-			if got, want := reqs[len(reqs)-2].RawPath, "/api/merchant/v1/orders/"+url.PathEscape(id)+"/capture"; got != want {
+			if got, want := reqs[len(reqs)-2].Path, "/api/merchant/v1/orders/"+url.PathEscape(id)+"/capture"; got != want {
 				t.Fatalf("raw path %q, want %q", got, want)
 			}
 		})

@@ -53,7 +53,7 @@ func TestHandlerMounted(t *testing.T) {
 		t.Fatalf("capture through the mount: %d %v", code, err)
 	}
 	reqs := s.Requests()
-	if got, want := reqs[len(reqs)-1].RawPath, "/api/merchant/v1/orders/a%2Fb/capture"; got != want {
+	if got, want := reqs[len(reqs)-1].Path, "/api/merchant/v1/orders/a%2Fb/capture"; got != want {
 		t.Fatalf("the emulator saw %q, want %q", got, want)
 	}
 	if s.Count("a/b", yandexpaytest.ActionCapture) != 1 || s.Count("a", yandexpaytest.ActionCapture) != 0 {
@@ -95,5 +95,46 @@ func TestFaultValidate(t *testing.T) {
 		if got != c.err {
 			t.Errorf("TryInjectFault(%+v) = %q, want %q", c.f, got, c.err)
 		}
+		if c.err != "" {
+			wantPanic(t, "InjectFault: "+c.err, func() { s.InjectFault(c.f) })
+		}
 	}
+}
+
+// TestAddOrderFailsLoudly checks that seeding cannot go wrong quietly: a
+// second order under an id already stored, a bad id or negative amounts are
+// refused by TryAddOrder and panic in AddOrder, and the stored order stays.
+func TestAddOrderFailsLoudly(t *testing.T) {
+	s := yandexpaytest.NewServer(nil)
+	defer s.Close()
+	first := s.AddOrder(yandexpaytest.Order{OrderID: "o-1", Amount: 700})
+	cases := []struct {
+		o   yandexpaytest.Order
+		err string
+	}{
+		{yandexpaytest.Order{OrderID: "o-1", Amount: 900}, `yandexpaytest: order "o-1" is already stored; use SetStatus to change it`},
+		{yandexpaytest.Order{OrderID: strings.Repeat("x", yandexpaytest.MaxOrderIDLength+1)}, "yandexpaytest: order id must be 1 to 2048 characters"},
+		{yandexpaytest.Order{Amount: -1}, "yandexpaytest: amounts must not be negative"},
+	}
+	for _, c := range cases {
+		if _, err := s.TryAddOrder(c.o); err == nil || err.Error() != c.err {
+			t.Errorf("TryAddOrder(%.40s) = %v, want %q", c.o.OrderID, err, c.err)
+		}
+		wantPanic(t, "AddOrder: "+c.err, func() { s.AddOrder(c.o) })
+	}
+	if got, ok := s.Order("o-1"); !ok || got.Amount != first.Amount {
+		t.Errorf("order o-1 = %+v, %v after refused seeds; want it unchanged (amount %d)", got, ok, first.Amount)
+	}
+}
+
+// wantPanic fails the test unless f panics with want.
+func wantPanic(t *testing.T, want string, f func()) {
+	t.Helper()
+	defer func() {
+		t.Helper()
+		if got := recover(); got != want {
+			t.Errorf("panic = %v, want %q", got, want)
+		}
+	}()
+	f()
 }

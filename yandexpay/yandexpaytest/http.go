@@ -3,7 +3,6 @@ package yandexpaytest
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -33,8 +32,6 @@ const (
 const (
 	// pathPrefix is where the Merchant API lives under the server's root.
 	pathPrefix = "/api/merchant/"
-	// maxRequestBody caps what the server reads from a request.
-	maxRequestBody = 1 << 20
 )
 
 // route is one endpoint: the path below /api/merchant, split on "/", with
@@ -121,12 +118,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveJWKS(w)
 		return
 	}
-	body, readErr := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
-	s.mu.Lock()
-	s.requests = append(s.requests, Request{
-		Method: r.Method, RawPath: r.URL.EscapedPath(), Header: r.Header.Clone(), Body: body,
-	})
-	s.mu.Unlock()
+	body, bodyOK := s.log.Read(r)
 
 	rt, id, found, methodOK, err := match(r.Method, r.URL.EscapedPath())
 	switch {
@@ -144,7 +136,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		write(w, fail(http.StatusBadRequest, ReasonBadRequest, "bad escape in the path id segment", nil))
 		return
-	case readErr != nil || len(body) > maxRequestBody:
+	case !bodyOK:
 		write(w, fail(http.StatusBadRequest, ReasonBadRequest, "request body unreadable or larger than 1 MiB", nil))
 		return
 	}
@@ -167,7 +159,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 			return s.act(rt.action, id, body, k == fault.UnknownStatus)
 		},
-		Done: s.closed,
+		Done: s.srv.Done(),
 	})
 }
 

@@ -105,7 +105,7 @@ func (s *Server) buyerLocked(o *Order, action string, now time.Time) error {
 	case ActionDecline:
 		s.setStatus(o, StatusFailed, "declined by the buyer", now)
 	}
-	s.counts[countKey{o.OrderID, action}]++
+	s.applied.Add(o.OrderID, action)
 	return nil
 }
 
@@ -116,7 +116,7 @@ func (s *Server) expire(o *Order, now time.Time) {
 		return
 	}
 	s.setStatus(o, StatusFailed, "the payment link expired", now)
-	s.counts[countKey{o.OrderID, ActionExpire}]++
+	s.applied.Add(o.OrderID, ActionExpire)
 }
 
 // setStatus is the one place the buyer's side (paying, declining, expiry)

@@ -292,13 +292,13 @@ func (s *Server) rollback(id string, now time.Time) reply {
 		}}
 		s.record(op)
 		o.RefundedAmount = o.Amount
-		s.counts[countKey{id, ActionRefund}]++
+		s.applied.Add(id, ActionRefund)
 		s.operationEnded(op, now)
 	}
 	if o.Status != StatusFailed {
 		o.Status = StatusFailed
 		o.Updated = now
-		s.counts[countKey{id, ActionRollback}]++
+		s.applied.Add(id, ActionRollback)
 		s.orderChanged(o, now)
 	}
 	return success(map[string]any{})
@@ -337,7 +337,7 @@ func (s *Server) complete(op *opState, ok bool, now time.Time) {
 		op.Status = OperationSuccess
 		t.apply(o, op)
 		o.Updated = now
-		s.counts[countKey{op.OrderID, t.action}]++
+		s.applied.Add(op.OrderID, t.action)
 		s.orderChanged(o, now)
 	}
 }

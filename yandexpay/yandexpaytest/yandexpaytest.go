@@ -2,14 +2,15 @@ package yandexpaytest
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/regionpay/payments/fault"
+	"github.com/regionpay/payments/internal/emukit"
 	"github.com/regionpay/payments/internal/faultinject"
 	"github.com/regionpay/payments/internal/notifysend"
 )
@@ -90,12 +91,10 @@ type Server struct {
 	// URL is the server's root, http://127.0.0.1:port.
 	URL string
 
-	srv        *httptest.Server
-	page       *httptest.Server // the payment pages' own listener
+	srv        *emukit.Server
+	page       *emukit.Server // the payment pages' own listener
 	apiKey     string
 	merchantID string
-	closed     chan struct{}
-	closeOnce  sync.Once
 
 	mu       sync.Mutex
 	async    bool
@@ -103,9 +102,9 @@ type Server struct {
 	byOpID   map[string]*opState
 	byExtID  map[string]*opState
 	orderOps map[string][]*opState
-	counts   map[countKey]int
-	requests []Request
 	faults   *faultinject.Injector
+	log      emukit.Log
+	applied  emukit.Counter
 
 	oneStage      bool
 	advanced      time.Duration           // how far Advance moved the clock
@@ -127,8 +126,6 @@ type opState struct {
 	// voidReason is the cancel request's reason, given to the order on success.
 	voidReason string
 }
-
-type countKey struct{ orderID, action string }
 
 // Order is an order's state as the emulator holds it.
 type Order struct {
@@ -190,24 +187,9 @@ type Operation struct {
 	Created, Updated time.Time
 }
 
-// Request is one request as the server received it.
-type Request struct {
-	// Method is the HTTP method.
-	Method string
-	// RawPath is the escaped path exactly as received.
-	RawPath string
-	// Header is a clone of the request headers. It holds the Api-Key: keep it
-	// out of logs (String leaves it out).
-	Header http.Header
-	// Body is the request body.
-	Body []byte
-}
-
-// String names the request without its headers, so printing one never shows
-// the Api-Key.
-func (r Request) String() string {
-	return r.Method + " " + r.RawPath
-}
+// Request is one request as the server received it. Its Header holds the
+// Api-Key: keep it out of logs (String leaves it out).
+type Request = emukit.Request
 
 // faultConfig is what the shared fault queue needs to know of Yandex Pay.
 var faultConfig = faultinject.Config{
@@ -232,12 +214,10 @@ func NewServer(opts *Options) *Server {
 		apiKey:      o.APIKey,
 		merchantID:  o.MerchantID,
 		async:       o.Async,
-		closed:      make(chan struct{}),
 		orders:      map[string]*Order{},
 		byOpID:      map[string]*opState{},
 		byExtID:     map[string]*opState{},
 		orderOps:    map[string][]*opState{},
-		counts:      map[countKey]int{},
 		faults:      faultinject.NewInjector(faultConfig),
 		oneStage:    o.OneStage,
 		pageTokens:  map[string]string{},
@@ -250,8 +230,8 @@ func NewServer(opts *Options) *Server {
 		panic(fmt.Sprintf("yandexpaytest: generating the webhook key: %v", err))
 	}
 	s.keys = []signingKey{k}
-	s.page = httptest.NewServer(http.HandlerFunc(s.servePage))
-	s.srv = httptest.NewServer(s.Handler())
+	s.page = emukit.Start(http.HandlerFunc(s.servePage))
+	s.srv = emukit.Start(s.Handler())
 	s.URL = s.srv.URL
 	if o.CallbackURL != "" {
 		s.SetCallbackURL(o.CallbackURL)
@@ -270,7 +250,6 @@ func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 // Close stops the server; requests held by fault.Slow are dropped.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() { close(s.closed) })
 	s.SetCallbackURL("")
 	s.srv.Close()
 	s.page.Close()
@@ -290,12 +269,20 @@ var paidStatuses = map[string]bool{
 	StatusCaptured: true, StatusPartiallyRefunded: true, StatusRefunded: true,
 }
 
-// AddOrder stores o with defaults filled in and returns what was stored. An
-// order with the same id is replaced; its operations and counts are kept.
-func (s *Server) AddOrder(o Order) Order {
+// TryAddOrder stores o with defaults filled in and returns what was stored.
+// It fails, storing nothing, on an order id already stored (replacing an
+// order would silently drop what a test set up), an order id longer than
+// MaxOrderIDLength, or negative amounts.
+func (s *Server) TryAddOrder(o Order) (Order, error) {
 	now := s.Now()
 	if o.OrderID == "" {
 		o.OrderID = newUUID()
+	}
+	switch {
+	case !validOrderID(o.OrderID):
+		return Order{}, fmt.Errorf("yandexpaytest: order id must be 1 to %d characters", MaxOrderIDLength)
+	case o.Amount < 0 || o.CapturedAmount < 0 || o.RefundedAmount < 0:
+		return Order{}, errors.New("yandexpaytest: amounts must not be negative")
 	}
 	if o.Status == "" {
 		o.Status = StatusAuthorized
@@ -322,9 +309,24 @@ func (s *Server) AddOrder(o Order) Order {
 		stored.Cart = &c
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, dup := s.orders[o.OrderID]; dup {
+		return Order{}, fmt.Errorf("yandexpaytest: order %q is already stored; use SetStatus to change it", o.OrderID)
+	}
 	s.orders[o.OrderID] = &stored
-	s.mu.Unlock()
-	return o
+	return o, nil
+}
+
+// AddOrder stores o with defaults filled in and returns what was stored. It
+// panics on input TryAddOrder rejects, an order id already stored among
+// them, as httptest does on a setup failure, so a test seeding a bad order
+// fails where it seeds it.
+func (s *Server) AddOrder(o Order) Order {
+	out, err := s.TryAddOrder(o)
+	if err != nil {
+		panic(fmt.Sprintf("AddOrder: %v", err))
+	}
+	return out
 }
 
 // Order returns a copy of the order with the given id.
@@ -409,22 +411,10 @@ func (s *Server) CompleteOperation(operationID string, success bool) error {
 
 // Count returns how many state changes of action ("capture", "cancel",
 // "refund", "rollback", "submit") were applied to the order.
-func (s *Server) Count(orderID, action string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.counts[countKey{orderID, action}]
-}
+func (s *Server) Count(orderID, action string) int { return s.applied.Count(orderID, action) }
 
 // Requests returns every request received so far, oldest first.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
-		out[i] = Request{Method: r.Method, RawPath: r.RawPath, Header: r.Header.Clone(), Body: append([]byte(nil), r.Body...)}
-	}
-	return out
-}
+func (s *Server) Requests() []Request { return s.log.Requests() }
 
 // TryInjectFault arms f, or says why it cannot: f.Action must be one of
 // ActionCapture, ActionCancel, ActionRefund, ActionRollback, ActionSubmit,
@@ -436,8 +426,9 @@ func (s *Server) TryInjectFault(f fault.Fault) error { return s.faults.Arm(f) }
 // InjectFault arms f: the next f.Times requests of f.Action fail as f.Kind;
 // faults armed earlier are used first. f.Delay is how long [fault.Slow]
 // holds, and f.RetryAfter is what [fault.TooManyRequests] asks for, in whole
-// seconds rounded up (0 sends "Retry-After: 0"). A fault TryInjectFault would
-// reject is not armed.
+// seconds rounded up (0 sends "Retry-After: 0"). It panics on a fault
+// TryInjectFault rejects (a mistyped action, say), as httptest does on a
+// setup failure, so the test that armed it fails.
 //
 // Faults are taken after routing, authentication and header checks, so a
 // rejected request does not use one up. From this emulator each kind looks
@@ -472,7 +463,7 @@ func (s *Server) TryInjectFault(f fault.Fault) error { return s.faults.Arm(f) }
 //     HTML page, and the request applied f.Delay later (at once when zero),
 //     by the usual rules: a second copy of a write with the same
 //     externalOperationId creates nothing.
-func (s *Server) InjectFault(f fault.Fault) { _ = s.TryInjectFault(f) }
+func (s *Server) InjectFault(f fault.Fault) { emukit.MustArm(s.faults, f) }
 
 // newUUID returns a random (version 4) UUID.
 func newUUID() string {
