@@ -203,6 +203,10 @@ func New(cfg Config) (*Client, error) {
 		return nil, driver.ConfigError(Name, "APIKey", "empty")
 	case strings.ContainsAny(key, "\r\n"):
 		return nil, driver.ConfigError(Name, "APIKey", "contains a line break")
+	case key != strings.TrimSpace(key):
+		// net/http trims the header value on the wire, so the provider
+		// sees (and may echo) a key the redaction would not recognize.
+		return nil, driver.ConfigError(Name, "APIKey", "has leading or trailing whitespace: remove it (a key read from a file is trimmed already)")
 	case cfg.DefaultTimeout < 0:
 		return nil, driver.ConfigError(Name, "DefaultTimeout", "negative (%s)", cfg.DefaultTimeout)
 	case cfg.DefaultTimeout > 0 && cfg.DefaultTimeout < minRequestTimeout:
@@ -303,8 +307,10 @@ func (c *Client) String() string {
 }
 
 // Format prints String for every verb: the Client holds the key in an
-// unexported field, which fmt would otherwise print raw for %+v or %#v.
-func (c *Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+// unexported field, which fmt would otherwise print raw for %+v or %#v. It
+// has a value receiver so that a Client value (not only a pointer) printed
+// on its own or inside another struct is covered too.
+func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
 
 // call is one logical request. Retries inside the transport repeat it with
 // the same headers and body.

@@ -825,3 +825,42 @@ func TestClientNotMadeByNewFailsCleanly(t *testing.T) {
 		}
 	}
 }
+
+// TestClientValueNeverShowsKey: a Client value (not a pointer), printed on
+// its own or inside a struct with any verb, never shows the API key.
+func TestClientValueNeverShowsKey(t *testing.T) {
+	const key = "value-printed-secret-key-5521"
+	srv := yandexpaytest.NewServer(&yandexpaytest.Options{APIKey: key})
+	t.Cleanup(srv.Close)
+	c := mustClient(t, testConfig(srv, key, nil))
+	holder := struct {
+		Name   string
+		Client yandexpay.Client
+	}{"shop", *c}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x", "%q"} {
+		for _, v := range []any{*c, holder, &holder} {
+			if out := fmt.Sprintf(verb, v); strings.Contains(out, key) {
+				t.Errorf("%s of %T shows the key: %s", verb, v, out)
+			}
+		}
+	}
+}
+
+// TestAPIKeyWithSurroundingWhitespaceRefused: net/http trims a header value
+// on the wire, so a key with spaces around it would reach Yandex Pay (and
+// come back in an echo) in a form redaction does not look for.
+func TestAPIKeyWithSurroundingWhitespaceRefused(t *testing.T) {
+	for _, key := range []string{"sk-spaced-4471 ", " sk-spaced-4471", "\tsk-spaced-4471\t"} {
+		_, err := yandexpay.New(yandexpay.Config{APIKey: payments.Secret(key), HTTPOptions: payments.HTTPOptions{BaseURL: "http://127.0.0.1:1"}})
+		if err == nil {
+			t.Errorf("New accepted the API key %q", key)
+			continue
+		}
+		if strings.Contains(err.Error(), strings.TrimSpace(key)) {
+			t.Errorf("the error shows the key: %v", err)
+		}
+		if !strings.Contains(err.Error(), "whitespace") {
+			t.Errorf("the error does not say what is wrong: %v", err)
+		}
+	}
+}

@@ -57,7 +57,8 @@ type Config struct {
 	// HTTPClient sends the requests; nil means a new pooled client with a
 	// DefaultTimeout timeout and MaxIdleConns idle connections. The Client
 	// works on a copy that never follows redirects; its Timeout bounds each
-	// attempt.
+	// attempt, and a zero Timeout means DefaultTimeout, so that no attempt
+	// is unbounded even when the caller's context has no deadline.
 	HTTPClient *http.Client
 	// MaxIdleConns is how many idle connections per host the pool of the
 	// client New builds keeps for reuse; 0 means DefaultMaxIdleConns. It
@@ -255,7 +256,14 @@ func New(cfg Config) (*Client, error) {
 	if cfg.HTTPClient != nil {
 		hc = *cfg.HTTPClient
 	} else {
-		hc = http.Client{Transport: newPooledTransport(pool), Timeout: DefaultTimeout}
+		hc = http.Client{Transport: newPooledTransport(pool), Timeout: attemptBound}
+	}
+	if hc.Timeout <= 0 {
+		// A caller's client without a timeout, and a context without a
+		// deadline, would let a silent server hold a call forever: every
+		// attempt gets a bound of its own. The caller's client is not
+		// changed, only this copy.
+		hc.Timeout = attemptBound
 	}
 	// A redirect could carry the auth headers to another host: hand the 3xx
 	// back to the adapter instead.
@@ -264,6 +272,10 @@ func New(cfg Config) (*Client, error) {
 	c.retry = c.newRetryClient()
 	return c, nil
 }
+
+// attemptBound is DefaultTimeout; a variable only so that a test can prove
+// the bound holds without waiting a minute.
+var attemptBound = DefaultTimeout
 
 // newRetryClient builds the one retryablehttp.Client every Do goes through.
 // Its hooks are the Client's methods and find the state of their call in the
