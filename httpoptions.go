@@ -34,4 +34,7 @@ type HTTPOptions struct {
 	// means 200 ms and 5 s. Negative values, or a minimum above the maximum,
 	// are refused.
 	RetryWaitMin, RetryWaitMax time.Duration
+	// AppInfo, when set, names the app in the User-Agent of every request,
+	// after the library's name and Version. Nil sends the library's alone.
+	AppInfo *AppInfo
 }

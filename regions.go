@@ -28,6 +28,9 @@ type OpenOptions struct {
 	// Getenv resolves "${ENV_VAR}" references; nil for os.Getenv. Tests and
 	// tools that hold credentials in memory set it.
 	Getenv func(string) string
+	// AppInfo names the app in the User-Agent of every region's requests
+	// (see HTTPOptions.AppInfo); nil sends the library's name alone.
+	AppInfo *AppInfo
 	// Only lists the regions to open; nil or empty opens every region, which
 	// checks the whole config at start-up, as a long-running app should. A
 	// tool that acts on one region opens only that one, so that a secret
@@ -123,6 +126,7 @@ func openOne(name string, rc *RegionConfig, dir string, getenv func(string) stri
 		BaseURL:    rc.BaseURL,
 		HTTPClient: client,
 		Logger:     logger,
+		AppInfo:    opts.AppInfo,
 		fields:     rc.fields,
 		read:       map[string]bool{},
 		getenv:     getenv,

@@ -42,11 +42,19 @@ type Settings struct {
 	HTTPClient *http.Client
 	// Logger is the app's logger with a "region" attribute, or nil for none.
 	Logger *slog.Logger
+	// AppInfo is OpenOptions.AppInfo: the app to name in the User-Agent, or nil.
+	AppInfo *AppInfo
 
 	fields map[string]json.RawMessage
 	read   map[string]bool
 	getenv func(string) string
 	dir    string
+}
+
+// HTTPOptions are the region's HTTP settings for the adapter's Config, so
+// that an option Open passes on reaches every adapter the same way.
+func (s *Settings) HTTPOptions() HTTPOptions {
+	return HTTPOptions{BaseURL: s.BaseURL, HTTPClient: s.HTTPClient, Logger: s.Logger, AppInfo: s.AppInfo}
 }
 
 // Format prints the settings for %v, %+v, %s and %#v without any field

@@ -191,6 +191,8 @@ func (ts *tokenSource) Token(ctx context.Context) (string, error) {
 		ts.mu.Lock()
 		ts.inflight = nil
 		if err == nil {
+			// Telemetry counts the token this call had to obtain.
+			driver.StatsFrom(ctx).TokenRefreshed()
 			ts.token = tok
 			ts.renewAt = ts.now().Add(ttl - renewMargin(ttl))
 			ts.rememberLocked(tok)

@@ -38,11 +38,7 @@ func registryOpen(s *payments.Settings) (payments.Provider, error) {
 		AppID:           appID,
 		Sandbox:         s.Sandbox,
 		NotificationKey: notifyKey,
-		HTTPOptions: payments.HTTPOptions{
-			BaseURL:    s.BaseURL,
-			HTTPClient: s.HTTPClient,
-			Logger:     s.Logger,
-		},
+		HTTPOptions:     s.HTTPOptions(),
 	})
 	if err != nil {
 		return nil, driver.OpenError(s, err, configFields)

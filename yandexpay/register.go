@@ -42,13 +42,9 @@ func registryOpen(s *payments.Settings) (payments.Provider, error) {
 		APIKey:         key,
 		Sandbox:        s.Sandbox,
 		DefaultTimeout: timeout,
-		HTTPOptions: payments.HTTPOptions{
-			BaseURL:    s.BaseURL,
-			HTTPClient: s.HTTPClient,
-			Logger:     s.Logger,
-		},
-		MerchantID: merchantID,
-		JWKSURL:    jwksURL,
+		HTTPOptions:    s.HTTPOptions(),
+		MerchantID:     merchantID,
+		JWKSURL:        jwksURL,
 	})
 	if err != nil {
 		return nil, driver.OpenError(s, err, configFields)

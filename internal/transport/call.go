@@ -127,6 +127,9 @@ func (cl *call) header(i int) http.Header {
 	if req.Body != nil && h.Get("Content-Type") == "" {
 		h["Content-Type"] = jsonContentType
 	}
+	if _, ok := h["User-Agent"]; !ok {
+		h["User-Agent"] = c.userAgent
+	}
 	if c.attemptHeader != "" {
 		if i < len(c.attemptValues) {
 			h[c.attemptHeader] = c.attemptValues[i]

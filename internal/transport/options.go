@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"runtime"
 	"strings"
 
 	"github.com/regionpay/payments"
@@ -29,7 +30,19 @@ func FromOptions(provider, defaultBase string, o payments.HTTPOptions) (Config, 
 		MaxRetries:   o.MaxRetries,
 		RetryWaitMin: o.RetryWaitMin,
 		RetryWaitMax: o.RetryWaitMax,
+		UserAgent:    UserAgent(o.AppInfo),
 	}, nil
+}
+
+// UserAgent is the User-Agent every request carries: the library's name and
+// version, the Go version, and the app's own name when it gave one
+// ("regionpay-payments/0.1.0 go1.23.4 shop/2.3 (+https://shop.example)").
+func UserAgent(app *payments.AppInfo) string {
+	ua := payments.UserAgentName + "/" + payments.Version + " " + runtime.Version()
+	if app != nil {
+		ua += " " + app.String()
+	}
+	return ua
 }
 
 // checkOptions refuses a base URL that is not https (or http to a loopback
@@ -41,6 +54,9 @@ func checkOptions(provider string, o payments.HTTPOptions) error {
 		if _, err := urlcheck.BaseURL(o.BaseURL); err != nil {
 			return driver.ConfigError(provider, "BaseURL", "%v", err)
 		}
+	}
+	if err := o.AppInfo.Validate(); err != nil {
+		return driver.ConfigError(provider, "AppInfo", "%v", err)
 	}
 	waitMin, waitMax := o.RetryWaitMin, o.RetryWaitMax
 	if waitMin == 0 {

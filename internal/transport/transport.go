@@ -81,6 +81,9 @@ type Config struct {
 	// MaxResponseBytes caps a response body; default 1 MiB. A longer body is an
 	// error, never silently cut.
 	MaxResponseBytes int64
+	// UserAgent is sent as the User-Agent of every request, unless the
+	// Request sets one; empty sends UserAgent(nil).
+	UserAgent string
 	// AttemptHeader, when set (Yandex Pay: "X-Request-Attempt"), is sent with
 	// the attempt number "0", "1", "2"... on each attempt.
 	AttemptHeader string
@@ -175,6 +178,7 @@ type Client struct {
 	maxRetryAfter time.Duration
 	maxBody       int64
 	attemptHeader string
+	userAgent     []string // the header's value, shared by every request: net/http only reads it
 	// attemptValues[i] is the attempt header's value on attempt i, built once.
 	attemptValues [][]string
 	secrets       func() []string
@@ -198,6 +202,7 @@ func New(cfg Config) (*Client, error) {
 		maxRetryAfter: cfg.MaxRetryAfter,
 		maxBody:       cfg.MaxResponseBytes,
 		attemptHeader: cfg.AttemptHeader,
+		userAgent:     []string{cfg.UserAgent},
 		secrets:       cfg.Secrets,
 		now:           time.Now,
 	}
@@ -232,6 +237,12 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("transport: MaxResponseBytes must not be negative, got %d", c.maxBody)
 	case c.maxBody == 0:
 		c.maxBody = DefaultMaxResponseBytes
+	}
+	if cfg.UserAgent == "" {
+		c.userAgent = []string{UserAgent(nil)}
+	}
+	if !validHeaderValue(c.userAgent[0]) {
+		return nil, errors.New("transport: UserAgent holds a control character")
 	}
 	if c.attemptHeader != "" && !validHeaderName(c.attemptHeader) {
 		return nil, fmt.Errorf("transport: AttemptHeader %q is not a valid header name", c.attemptHeader)
@@ -457,6 +468,8 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		hreq.GetBody = cl.getBody
 	}
 	resp, err := c.retry.Do(&retryablehttp.Request{Request: hreq})
+	// Telemetry, when on, learns the attempts and the status of the call.
+	driver.StatsFrom(ctx).AddRequest(cl.attempts, cl.status)
 	if err == nil && resp != nil && cl.complete {
 		// The body was read (and replaced) in checkRetry; nothing to close.
 		return &Response{
