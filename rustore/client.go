@@ -182,7 +182,7 @@ func (c *Client) call(ctx context.Context, op payments.Operation, method, path s
 		}
 		resp, err := c.tr.Do(ctx, &transport.Request{
 			Op: op, Method: method, Path: path,
-			Header: http.Header{"Public-Token": []string{tok}},
+			Header: http.Header{"Public-Token": []string{tok}, "User-Agent": c.tr.UserAgentHeader()},
 			Retry:  retry,
 		})
 		if err != nil {

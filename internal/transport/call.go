@@ -111,16 +111,17 @@ func (cl *call) traced(a *attempt) context.Context {
 }
 
 // header is the header map of attempt i: the caller's entries (shared, never
-// modified), Content-Type for a body, and the attempt header. Each attempt
+// modified), Content-Type for a body, the User-Agent unless the caller set
+// one, and the attempt header. Each attempt
 // that adds any gets its own map, since an earlier attempt may still be
 // writing its own.
 func (cl *call) header(i int) http.Header {
 	c, req := cl.c, cl.req
-	if c.attemptHeader == "" && req.Body == nil && req.Header != nil {
+	if _, hasUA := req.Header["User-Agent"]; hasUA && c.attemptHeader == "" && req.Body == nil {
 		// Nothing to add: the caller's map is sent as it is, never modified.
 		return req.Header
 	}
-	h := make(http.Header, len(req.Header)+2)
+	h := make(http.Header, len(req.Header)+3)
 	for k, v := range req.Header {
 		h[k] = v
 	}
