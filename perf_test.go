@@ -27,6 +27,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -372,6 +373,9 @@ func yandexCase(tb testing.TB, op string, statusSize int) *perfCase {
 	return c
 }
 
+// rawUserAgent is the User-Agent the library sends.
+var rawUserAgent = []string{payments.UserAgentName + "/" + payments.Version + " " + runtime.Version()}
+
 // rawDo is the whole hand-written client: one request, one decode.
 func rawDo(ctx context.Context, hc *http.Client, method, url string, h http.Header, body []byte, v any) error {
 	var rd io.Reader
@@ -383,6 +387,8 @@ func rawDo(ctx context.Context, hc *http.Client, method, url string, h http.Head
 		return err
 	}
 	req.Header = h
+	// A fair baseline names itself as the library does, in one shared value.
+	req.Header["User-Agent"] = rawUserAgent
 	resp, err := hc.Do(req)
 	if err != nil {
 		return err
