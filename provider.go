@@ -24,8 +24,9 @@ type Provider interface {
 	Status(ctx context.Context, ref Ref) (*Payment, error)
 }
 
-// Refunder is implemented by providers that return captured money. Check for
-// it with a type assertion: p.(payments.Refunder).
+// Refunder is implemented by providers that return captured money. Apps call
+// [Refund], which checks for it and answers CodeUnimplemented without it, or
+// ask [Supports](p, CapRefund) first.
 type Refunder interface {
 	// Refund returns captured money to the buyer: all of it, or opts.Amount.
 	Refund(ctx context.Context, ref Ref, opts *RefundOptions) (*Result, error)

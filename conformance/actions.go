@@ -22,8 +22,8 @@ var refuse = expectation{code: payments.CodeFailedPrecondition}
 
 // onlyFrom expects an action to move a payment from one state to another
 // and to be refused from every other state.
-func onlyFrom(from, to status.Status) func(status.Status, Capabilities) expectation {
-	return func(st status.Status, _ Capabilities) expectation {
+func onlyFrom(from, to status.Status) func(status.Status, payments.Provider) expectation {
+	return func(st status.Status, _ payments.Provider) expectation {
 		if st == from {
 			return reach(to)
 		}
@@ -34,10 +34,10 @@ func onlyFrom(from, to status.Status) func(status.Status, Capabilities) expectat
 // rollbackFrom gives Rollback's expectation from a state: afterwards
 // nothing may stay charged. A payment already in a final uncharged state is
 // left as it is.
-func rollbackFrom(st status.Status, caps Capabilities) expectation {
+func rollbackFrom(st status.Status, p payments.Provider) expectation {
 	switch st {
 	case status.Pending:
-		if caps.RollbackPending {
+		if payments.Supports(p, payments.CapRollbackPending) {
 			return reach(status.Failed)
 		}
 		return refuse
@@ -55,9 +55,9 @@ func rollbackFrom(st status.Status, caps Capabilities) expectation {
 type actionCase struct {
 	name   string
 	op     Op
-	needs  func(Capabilities) bool
+	needs  payments.Capability // "" when every provider can
 	call   func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error)
-	expect func(st status.Status, caps Capabilities) expectation
+	expect func(st status.Status, p payments.Provider) expectation
 }
 
 // actions is the table of portable actions every action test reads.
@@ -85,11 +85,11 @@ var actions = []actionCase{
 	},
 	{
 		name: "Refund", op: OpRefund,
-		needs: func(c Capabilities) bool { return c.Refund },
+		needs: payments.CapRefund,
 		call: func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
-			return p.(payments.Refunder).Refund(ctx, ref, nil)
+			return payments.Refund(ctx, p, ref, nil)
 		},
-		expect: func(st status.Status, _ Capabilities) expectation {
+		expect: func(st status.Status, _ payments.Provider) expectation {
 			if st.IsCharged() {
 				return reach(status.Refunded)
 			}
@@ -110,22 +110,23 @@ func actionFor(op Op) actionCase {
 
 // testActions runs every action from every state the harness can seed.
 func testActions(t *testing.T, newHarness NewHarness) {
-	caps := open(t, newHarness).Capabilities()
-	if len(caps.States) == 0 {
-		t.Fatal("Capabilities().States is empty: the harness must seed at least Authorized")
+	probe := open(t, newHarness)
+	facts := probe.Facts()
+	if len(facts.States) == 0 {
+		t.Fatal("Facts().States is empty: the harness must seed at least Authorized")
 	}
 	for _, a := range actions {
 		a := a
 		t.Run(a.name, func(t *testing.T) {
-			if a.needs != nil && !a.needs(caps) {
+			if lacks(probe, a.needs) {
 				t.Skipf("provider declares no %s capability", a.name)
 			}
-			for _, st := range caps.States {
+			for _, st := range facts.States {
 				st := st
 				t.Run("From"+st.String(), func(t *testing.T) {
 					h := open(t, newHarness)
 					ref := h.Seed(t, st, amount)
-					want := a.expect(st, caps)
+					want := a.expect(st, h.Provider())
 					ctx := ctxFor(t)
 					res, err := a.call(ctx, h.Provider(), ref)
 					res = settle(t, ctx, h.Provider(), res, err)
@@ -179,7 +180,7 @@ func testPartialCapture(t *testing.T, newHarness NewHarness) {
 	part := payments.Money{Minor: amount.Minor - 12345, Currency: amount.Currency}
 	ctx := ctxFor(t)
 	res, err := h.Provider().Capture(ctx, ref, &payments.CaptureOptions{Amount: &part})
-	if !h.Capabilities().PartialCapture {
+	if !payments.Supports(h.Provider(), payments.CapPartialCapture) {
 		wantCode(t, err, payments.CodeUnimplemented)
 		if n := h.Applied(ref, OpCapture); n != 0 {
 			t.Errorf("an unsupported partial capture was applied %d times", n)
@@ -204,15 +205,14 @@ func testPartialCapture(t *testing.T, newHarness NewHarness) {
 
 func testPartialRefund(t *testing.T, newHarness NewHarness) {
 	h := open(t, newHarness)
-	caps := h.Capabilities()
-	if !caps.Refund {
-		t.Skip("provider declares no Refund capability")
+	if lacks(h, payments.CapRefund) {
+		t.Skip("provider declares no refund capability")
 	}
 	ref := h.Seed(t, status.Captured, amount)
 	part := payments.Money{Minor: 10000, Currency: amount.Currency}
 	ctx := ctxFor(t)
-	res, err := h.Provider().(payments.Refunder).Refund(ctx, ref, &payments.RefundOptions{Amount: &part})
-	if !caps.PartialRefund {
+	res, err := payments.Refund(ctx, h.Provider(), ref, &payments.RefundOptions{Amount: &part})
+	if !payments.Supports(h.Provider(), payments.CapPartialRefund) {
 		wantCode(t, err, payments.CodeUnimplemented)
 		if st := mustStatus(t, ctx, h.Provider(), ref).Status; st != status.Captured {
 			t.Errorf("an unsupported partial refund moved the payment to %s", st)
@@ -224,7 +224,7 @@ func testPartialRefund(t *testing.T, newHarness NewHarness) {
 		t.Fatalf("status after refunding %s of %s = %s; want PartiallyRefunded", part, amount, st)
 	}
 	// The rest, refunded without an amount, completes the refund.
-	res, err = h.Provider().(payments.Refunder).Refund(ctx, ref, nil)
+	res, err = payments.Refund(ctx, h.Provider(), ref, nil)
 	settle(t, ctx, h.Provider(), res, err)
 	if st := mustStatus(t, ctx, h.Provider(), ref).Status; st != status.Refunded {
 		t.Errorf("status after refunding the rest = %s; want Refunded", st)

@@ -20,33 +20,29 @@ type keyedWrite struct {
 	op   Op
 	from status.Status
 	// needs is the capability the write requires, if any.
-	needs func(Capabilities) bool
+	needs payments.Capability
 	call  func(ctx context.Context, p payments.Provider, ref payments.Ref, key string) (*payments.Result, error)
 }
 
 // keyedWrites are every write of the portable API, each called with a key.
 var keyedWrites = []keyedWrite{
-	{"Capture", OpCapture, status.Authorized, nil,
+	{"Capture", OpCapture, status.Authorized, "",
 		func(ctx context.Context, p payments.Provider, ref payments.Ref, key string) (*payments.Result, error) {
 			return p.Capture(ctx, ref, &payments.CaptureOptions{IdempotencyKey: key})
 		}},
-	{"Void", OpVoid, status.Authorized, nil,
+	{"Void", OpVoid, status.Authorized, "",
 		func(ctx context.Context, p payments.Provider, ref payments.Ref, key string) (*payments.Result, error) {
 			return p.Void(ctx, ref, &payments.VoidOptions{IdempotencyKey: key})
 		}},
-	{"Refund", OpRefund, status.Captured, func(c Capabilities) bool { return c.Refund },
+	{"Refund", OpRefund, status.Captured, payments.CapRefund,
 		func(ctx context.Context, p payments.Provider, ref payments.Ref, key string) (*payments.Result, error) {
-			r, ok := p.(payments.Refunder)
-			if !ok {
-				return nil, errors.New("provider declares Refund but is no payments.Refunder")
-			}
-			return r.Refund(ctx, ref, &payments.RefundOptions{IdempotencyKey: key})
+			return payments.Refund(ctx, p, ref, &payments.RefundOptions{IdempotencyKey: key})
 		}},
-	{"RollbackAuthorized", OpRollback, status.Authorized, nil,
+	{"RollbackAuthorized", OpRollback, status.Authorized, "",
 		func(ctx context.Context, p payments.Provider, ref payments.Ref, key string) (*payments.Result, error) {
 			return p.Rollback(ctx, ref, &payments.RollbackOptions{IdempotencyKey: key})
 		}},
-	{"RollbackCaptured", OpRollback, status.Captured, nil,
+	{"RollbackCaptured", OpRollback, status.Captured, "",
 		func(ctx context.Context, p payments.Provider, ref payments.Ref, key string) (*payments.Result, error) {
 			return p.Rollback(ctx, ref, &payments.RollbackOptions{IdempotencyKey: key})
 		}},
@@ -100,7 +96,7 @@ func testCompound(t *testing.T, newHarness NewHarness) {
 				// delayed effect to land.
 				t.Parallel()
 				h := open(t, newHarness)
-				if w.needs != nil && !w.needs(h.Capabilities()) {
+				if lacks(h, w.needs) {
 					t.Skipf("provider declares no %s capability", w.name)
 				}
 				ref := h.Seed(t, w.from, amount)

@@ -61,7 +61,7 @@ func testContext(t *testing.T, newHarness NewHarness) {
 		ref := h.Seed(t, status.Authorized, amount)
 		var nilCtx context.Context // a caller's bug must be an error, never a panic
 		for _, a := range actions {
-			if a.needs != nil && !a.needs(h.Capabilities()) {
+			if lacks(h, a.needs) {
 				continue
 			}
 			_, err := a.call(nilCtx, h.Provider(), ref)

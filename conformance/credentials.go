@@ -21,7 +21,7 @@ func testCredentials(t *testing.T, newHarness NewHarness) {
 	})
 	t.Run("ExpiredAreRenewed", func(t *testing.T) {
 		h := open(t, newHarness)
-		if !h.Capabilities().TokenAuth {
+		if !h.Facts().TokenAuth {
 			t.Skip("provider declares no TokenAuth capability: its credentials do not expire")
 		}
 		ref := h.Seed(t, status.Authorized, amount)

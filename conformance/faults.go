@@ -56,7 +56,7 @@ func testFaults(t *testing.T, newHarness NewHarness) {
 			w, c := w, c
 			t.Run(a.name+c.name, func(t *testing.T) {
 				h := open(t, newHarness)
-				if a.needs != nil && !a.needs(h.Capabilities()) {
+				if lacks(h, a.needs) {
 					t.Skipf("provider declares no %s capability", a.name)
 				}
 				ref := h.Seed(t, w.from, amount)

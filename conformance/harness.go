@@ -9,16 +9,18 @@ import (
 	"github.com/regionpay/payments/status"
 )
 
-// Op names a portable action, for fault targeting and for counting.
-type Op string
+// Op names a portable action, for fault targeting and for counting. It is
+// payments.Operation: the suite speaks the same operation names as errors
+// and logs.
+type Op = payments.Operation
 
 // The actions a harness counts and injects faults into.
 const (
-	OpCapture  Op = "capture"
-	OpVoid     Op = "void"
-	OpRollback Op = "rollback"
-	OpRefund   Op = "refund"
-	OpStatus   Op = "status"
+	OpCapture  = payments.OpCapture
+	OpVoid     = payments.OpVoid
+	OpRollback = payments.OpRollback
+	OpRefund   = payments.OpRefund
+	OpStatus   = payments.OpStatus
 )
 
 // Fault is one injected failure: the next Times requests for Op fail as Kind.
@@ -47,19 +49,10 @@ func (f Fault) ForAction(action string) fault.Fault {
 	return fault.Fault{Kind: f.Kind, Action: action, Times: f.Times, Delay: f.Delay, RetryAfter: f.RetryAfter, Status: f.Status}
 }
 
-// Capabilities declare what a provider can do, so the suite skips only what a
-// provider lacks and says so.
-type Capabilities struct {
-	// Refund: the Provider implements payments.Refunder.
-	Refund bool
-	// PartialCapture: Capture with an Amount charges part of the hold.
-	// Without it, such a Capture must fail with CodeUnimplemented.
-	PartialCapture bool
-	// PartialRefund: Refund with an Amount returns part of the charge.
-	PartialRefund bool
-	// RollbackPending: Rollback of a Pending payment stops it (status Failed).
-	// Without it, such a Rollback must fail with CodeFailedPrecondition.
-	RollbackPending bool
+// Facts are what the suite must know of a harness that its provider cannot
+// say itself. What the provider can do (refund, partial capture, ...) the
+// suite asks the provider, through payments.Capabilities, as apps do.
+type Facts struct {
 	// TokenAuth: the provider authenticates with expiring tokens, so the
 	// token-expiry subtests run.
 	TokenAuth bool
@@ -68,7 +61,7 @@ type Capabilities struct {
 }
 
 // Has reports whether st is among the states Seed can create.
-func (c Capabilities) Has(st status.Status) bool {
+func (c Facts) Has(st status.Status) bool {
 	for _, s := range c.States {
 		if s == st {
 			return true
@@ -86,8 +79,9 @@ type Harness interface {
 	// ProviderWithBadCredentials is the same adapter with credentials the
 	// emulator rejects.
 	ProviderWithBadCredentials() payments.Provider
-	// Capabilities says what the provider supports.
-	Capabilities() Capabilities
+	// Facts says what the harness can seed and how its provider
+	// authenticates.
+	Facts() Facts
 	// Seed creates a payment in the given normalized state, holding or having
 	// charged amount, and returns its ref.
 	Seed(t testing.TB, st status.Status, amount payments.Money) payments.Ref

@@ -92,3 +92,9 @@ func codeNames(codes []payments.Code) []string {
 	}
 	return out
 }
+
+// lacks reports whether the harness's provider does not declare c; the
+// empty capability, which every provider has, is never lacking.
+func lacks(h Harness, c payments.Capability) bool {
+	return c != "" && !payments.Supports(h.Provider(), c)
+}

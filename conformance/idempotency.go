@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"context"
-	"errors"
 	"testing"
 
 	"github.com/regionpay/payments"
@@ -29,19 +28,15 @@ func testIdempotency(t *testing.T, newHarness NewHarness) {
 			}},
 		{"RefundReplayWithKey", status.Captured, OpRefund, status.Refunded,
 			func(ctx context.Context, p payments.Provider, ref payments.Ref, key string) (*payments.Result, error) {
-				r, ok := p.(payments.Refunder)
-				if !ok {
-					return nil, errors.New("provider declares Refund but is no payments.Refunder")
-				}
-				return r.Refund(ctx, ref, &payments.RefundOptions{IdempotencyKey: key})
+				return payments.Refund(ctx, p, ref, &payments.RefundOptions{IdempotencyKey: key})
 			}},
 	}
 	for _, c := range replays {
 		c := c
 		t.Run(c.name, func(t *testing.T) {
 			h := open(t, newHarness)
-			if c.op == OpRefund && !h.Capabilities().Refund {
-				t.Skip("provider declares no Refund capability")
+			if c.op == OpRefund && lacks(h, payments.CapRefund) {
+				t.Skip("provider declares no refund capability")
 			}
 			ref := h.Seed(t, c.from, amount)
 			ctx := ctxFor(t)

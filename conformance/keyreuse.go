@@ -47,25 +47,24 @@ func testKeyReuse(t *testing.T, newHarness NewHarness) {
 	})
 	t.Run("OtherAmount", func(t *testing.T) {
 		h := open(t, newHarness)
-		caps := h.Capabilities()
-		if !caps.Refund {
-			t.Skip("provider declares no Refund capability")
+		if lacks(h, payments.CapRefund) {
+			t.Skip("provider declares no refund capability")
 		}
-		r := h.Provider().(payments.Refunder)
+		partial := payments.Supports(h.Provider(), payments.CapPartialRefund)
 		ref := h.Seed(t, status.Captured, amount)
 		ctx := ctxFor(t)
 		const key = "conformance-reuse-amount"
 		// Without partial refunds the first refund is of everything and
 		// the second names an amount: still another write under one key.
 		var first *payments.Money
-		if caps.PartialRefund {
+		if partial {
 			first = &payments.Money{Minor: 3000, Currency: amount.Currency}
 		}
 		second := &payments.Money{Minor: 5000, Currency: amount.Currency}
-		res, err := r.Refund(ctx, ref, &payments.RefundOptions{Amount: first, IdempotencyKey: key})
+		res, err := payments.Refund(ctx, h.Provider(), ref, &payments.RefundOptions{Amount: first, IdempotencyKey: key})
 		settle(t, ctx, h.Provider(), res, err)
-		_, err = r.Refund(ctx, ref, &payments.RefundOptions{Amount: second, IdempotencyKey: key})
-		if caps.PartialRefund {
+		_, err = payments.Refund(ctx, h.Provider(), ref, &payments.RefundOptions{Amount: second, IdempotencyKey: key})
+		if partial {
 			wantReuseRefused(t, err, key)
 		} else if err == nil {
 			t.Fatal("a refund of another amount under a used key succeeded")
@@ -74,7 +73,7 @@ func testKeyReuse(t *testing.T, newHarness NewHarness) {
 			t.Errorf("refunds applied %d times; want 1", n)
 		}
 		pay := mustStatus(t, ctx, h.Provider(), ref)
-		if caps.PartialRefund {
+		if partial {
 			if want := amount.Minor - first.Minor; pay.Amount.Minor != want {
 				t.Errorf("amount left %s; want %d minor units: only the first refund may move money", pay.Amount, want)
 			}

@@ -118,15 +118,15 @@ func testNotifications(t *testing.T, newHarness NewHarness) {
 func testNotifiedStateChanges(t *testing.T, newHarness NewHarness) {
 	probe := open(t, newHarness)
 	notificationHarness(t, probe)
-	caps := probe.Capabilities()
+	facts := probe.Facts()
 	for _, a := range actions {
 		a := a
 		t.Run(a.name, func(t *testing.T) {
-			if a.needs != nil && !a.needs(caps) {
+			if lacks(probe, a.needs) {
 				t.Skipf("provider declares no %s capability", a.name)
 			}
-			for _, st := range caps.States {
-				want := a.expect(st, caps)
+			for _, st := range facts.States {
+				want := a.expect(st, probe.Provider())
 				if want.code != 0 || want.noop {
 					continue
 				}
@@ -161,7 +161,7 @@ func testNotifiedStateChanges(t *testing.T, newHarness NewHarness) {
 // malformed notifications get a 4xx and never reach the app.
 func testNotificationsRefused(t *testing.T, newHarness NewHarness) {
 	h := notificationHarness(t, open(t, newHarness))
-	ref := h.Seed(t, h.Capabilities().States[0], amount)
+	ref := h.Seed(t, h.Facts().States[0], amount)
 	app := serveApp(t, h, 0)
 	forged := h.ForgedNotifications(t, ref)
 	required := []string{"tampered", "wrong key"}
@@ -198,8 +198,7 @@ func testNotificationsRefused(t *testing.T, newHarness NewHarness) {
 // notification again, with the same event ID.
 func testNotificationRedelivery(t *testing.T, newHarness NewHarness) {
 	h := notificationHarness(t, open(t, newHarness))
-	caps := h.Capabilities()
-	if !caps.Has(status.Authorized) {
+	if !h.Facts().Has(status.Authorized) {
 		t.Skip("the harness cannot seed Authorized")
 	}
 	ref := h.Seed(t, status.Authorized, amount)

@@ -14,7 +14,7 @@ func testStatus(t *testing.T, newHarness NewHarness) {
 	t.Run("Seeded", func(t *testing.T) {
 		h := open(t, newHarness)
 		ctx := ctxFor(t)
-		for _, st := range h.Capabilities().States {
+		for _, st := range h.Facts().States {
 			ref := h.Seed(t, st, amount)
 			pay := mustStatus(t, ctx, h.Provider(), ref)
 			if pay.Status != st {

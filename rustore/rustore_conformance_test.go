@@ -84,14 +84,14 @@ func (h *harness) ProviderWithBadCredentials() payments.Provider {
 	return h.wrong
 }
 
-func (h *harness) Capabilities() conformance.Capabilities {
+func (h *harness) Facts() conformance.Facts {
 	states := make([]status.Status, 0, len(seedStatus))
 	for _, st := range status.All() {
 		if _, ok := seedStatus[st]; ok {
 			states = append(states, st)
 		}
 	}
-	return conformance.Capabilities{Refund: true, TokenAuth: true, States: states}
+	return conformance.Facts{TokenAuth: true, States: states}
 }
 
 func (h *harness) Seed(t testing.TB, st status.Status, amount payments.Money) payments.Ref {
@@ -156,7 +156,7 @@ func TestHarnessSeedsWhatStatusReads(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	amount := payments.Money{Minor: 12345, Currency: "RUB"}
-	for _, st := range h.Capabilities().States {
+	for _, st := range h.Facts().States {
 		ref := h.Seed(t, st, amount)
 		p, err := h.Provider().Status(ctx, ref)
 		require.NoError(t, err)

@@ -75,12 +75,8 @@ func (h *harness) Close()                                        { h.srv.Close()
 // ExpireCredentials does nothing: an Api-Key does not expire.
 func (h *harness) ExpireCredentials() {}
 
-func (h *harness) Capabilities() conformance.Capabilities {
-	return conformance.Capabilities{
-		Refund:          true,
-		PartialCapture:  true,
-		PartialRefund:   true,
-		RollbackPending: true,
+func (h *harness) Facts() conformance.Facts {
+	return conformance.Facts{
 		States: []status.Status{
 			status.Pending, status.Authorized, status.Captured, status.PartiallyRefunded,
 			status.Refunded, status.Voided, status.Failed,

@@ -237,11 +237,7 @@ var actions = map[string]*action{
 		}},
 	"refund": {name: "refund", summary: "give captured money back: all of it, or -amount", write: true, amount: true,
 		do: func(ctx context.Context, p payments.Provider, ref payments.Ref, f *actionFlags) (*output, error) {
-			r, ok := p.(payments.Refunder)
-			if !ok {
-				return nil, &payments.Error{Code: payments.CodeUnimplemented, Provider: p.Name(), Op: "refund", Message: "this provider cannot refund"}
-			}
-			res, err := r.Refund(ctx, ref, &payments.RefundOptions{Amount: f.money, IdempotencyKey: f.key})
+			res, err := payments.Refund(ctx, p, ref, &payments.RefundOptions{Amount: f.money, IdempotencyKey: f.key})
 			return settle(ctx, p, res, err, f)
 		}},
 }

@@ -56,11 +56,7 @@ var demoFlows = []demoFlow{
 		return p.Rollback(ctx, ref, nil)
 	}},
 	{"refund", status.Captured, func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
-		r, ok := p.(payments.Refunder)
-		if !ok {
-			return nil, fmt.Errorf("%s cannot refund", p.Name())
-		}
-		return r.Refund(ctx, ref, nil)
+		return payments.Refund(ctx, p, ref, nil)
 	}},
 }
 
