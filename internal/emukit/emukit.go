@@ -79,6 +79,20 @@ type Request struct {
 // never shows a credential.
 func (r Request) String() string { return r.Method + " " + r.Path }
 
+// GoString keeps %#v from printing the headers (Api-Key, Public-Token) and
+// the body (RuStore's auth signature).
+func (r Request) GoString() string { return "emukit.Request{" + r.String() + "}" }
+
+// Format prints String for every other verb too (%+v, %x, %d...), which fmt
+// would otherwise answer by printing the fields, credentials included.
+func (r Request) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = f.Write([]byte(r.GoString()))
+		return
+	}
+	_, _ = f.Write([]byte(r.String()))
+}
+
 // Log records the requests an emulator receives. The zero value is ready;
 // it is safe for concurrent use.
 type Log struct {

@@ -2,7 +2,9 @@ package emukit
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -87,4 +89,23 @@ func TestMustArmPanicsOnAFaultTheEmulatorRefuses(t *testing.T) {
 	f, armed := in.Take("capture")
 	assert.True(t, armed)
 	assert.Equal(t, fault.ServerError, f.Kind)
+}
+
+// TestRequestPrintsNoCredential: a recorded request printed with any verb,
+// alone or in a slice, shows neither its Api-Key header nor a signature in
+// its body.
+func TestRequestPrintsNoCredential(t *testing.T) {
+	r := Request{Method: "POST", Path: "/public/auth/",
+		Header: http.Header{"Authorization": {"Api-Key sk-emukit-secret-81"}},
+		Body:   []byte(`{"keyId":"1","signature":"c2lnbmF0dXJlLXNlY3JldC04Mg=="}`)}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x", "%q", "%d"} {
+		for _, v := range []any{r, []Request{r}, &r} {
+			out := fmt.Sprintf(verb, v)
+			for _, secret := range []string{"sk-emukit-secret-81", "c2lnbmF0dXJlLXNlY3JldC04Mg==", "736b2d656d756b6974"} {
+				if strings.Contains(out, secret) {
+					t.Errorf("%s of %T shows a credential: %s", verb, v, out)
+				}
+			}
+		}
+	}
 }

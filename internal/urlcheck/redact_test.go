@@ -17,7 +17,9 @@ func TestRedactedHidesQueryAndFragment(t *testing.T) {
 		{"https://proxy.example/api?api_key=hunter2", "https://proxy.example/api?[redacted]"},
 		{"https://proxy.example/api?token=hunter2#frag", "https://proxy.example/api?[redacted]#[redacted]"},
 		{"https://proxy.example/api#hunter2", "https://proxy.example/api#[redacted]"},
-		{"https://user:hunter2@proxy.example/api?k=hunter2", "https://user:xxxxx@proxy.example/api?[redacted]"},
+		{"https://user:hunter2@proxy.example/api?k=hunter2", "https://[redacted]@proxy.example/api?[redacted]"},
+		// A key pasted as the user name (issue 7, item 5).
+		{"https://sk_live_hunter2@proxy.example/api", "https://[redacted]@proxy.example/api"},
 		{"http://127.0.0.1:8080/rustore", "http://127.0.0.1:8080/rustore"},
 	}
 	for _, tt := range tests {
@@ -43,7 +45,7 @@ func FuzzBaseURL(f *testing.F) {
 		}
 		// A marker placed in the password, query and fragment must not show.
 		const mark = "Zq9Marker"
-		for _, probe := range []string{"https://u:" + mark + "@h/p", "https://h/p?" + mark, "https://h/p#" + mark} {
+		for _, probe := range []string{"https://u:" + mark + "@h/p", "https://" + mark + "@h/p", "https://h/p?" + mark, "https://h/p#" + mark} {
 			withRaw := probe + raw
 			if got := Redacted(withRaw); strings.Contains(got, mark) {
 				t.Fatalf("Redacted(%q) = %q shows the marker", withRaw, got)

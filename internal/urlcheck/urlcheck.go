@@ -55,8 +55,8 @@ func IsLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// Redacted returns raw for display with any password, query and fragment
-// replaced, for String methods that show a URL the rule has not (yet)
+// Redacted returns raw for display with any user info (name and
+// password), query and fragment replaced, for String methods that show a URL the rule has not (yet)
 // accepted: a key is as likely to sit in "?api_key=" as in a password. A URL
 // that does not parse is not shown at all: where its user info ends is unknown.
 func Redacted(raw string) string {
@@ -66,7 +66,16 @@ func Redacted(raw string) string {
 	}
 	hasQuery, hasFragment := u.RawQuery != "" || u.ForceQuery, u.Fragment != "" || u.RawFragment != ""
 	u.RawQuery, u.ForceQuery, u.Fragment, u.RawFragment = "", false, "", ""
-	s := u.Redacted()
+	// The user name is hidden as well as the password: a key is as often
+	// pasted there ("https://sk_live_...@proxy").
+	hasUser := u.User != nil
+	u.User = nil
+	s := u.String()
+	if hasUser {
+		if i := strings.Index(s, "//"); i >= 0 {
+			s = s[:i+2] + "[redacted]@" + s[i+2:]
+		}
+	}
 	if hasQuery {
 		s += "?[redacted]"
 	}

@@ -84,8 +84,9 @@ func TestRedacted(t *testing.T) {
 	tests := []struct{ raw, want string }{
 		{"", ""},
 		{"https://pay.yandex.ru/api/merchant", "https://pay.yandex.ru/api/merchant"},
-		{"https://user:hunter2@proxy.example/api", "https://user:xxxxx@proxy.example/api"},
-		{"https://user@proxy.example", "https://user@proxy.example"},
+		{"https://user:hunter2@proxy.example/api", "https://[redacted]@proxy.example/api"},
+		// The user name may be the key itself: it is hidden too.
+		{"https://user@proxy.example", "https://[redacted]@proxy.example"},
 		{"https://user:hunter2@[::1", "[unparsable URL]"},
 	}
 	for _, tt := range tests {
