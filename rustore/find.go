@@ -56,8 +56,8 @@ type listItem struct {
 }
 
 // Find lists the purchases of one app user (GET
-// /public/applications/{appId}/purchases), oldest first as RuStore orders
-// them, fetching a page only when the caller has consumed the one before
+// /public/applications/{appId}/purchases) in the order RuStore gives them,
+// fetching a page only when the caller has consumed the one before
 // and stopping as soon as the caller breaks out of the loop or ctx ends
 // (the context's error is then yielded once). q.AppUserID is required;
 // q.RawStatus is sent as purchaseStatus and also checked on each item that

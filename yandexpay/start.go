@@ -32,8 +32,9 @@ const (
 	minOrderRUB = 100
 )
 
-// DefaultPaymentMethods is sent when StartRequest.PaymentMethods is empty.
-var DefaultPaymentMethods = []string{"CARD"}
+// defaultPaymentMethods is sent when StartRequest.PaymentMethods is empty:
+// cards, which every merchant accepts.
+var defaultPaymentMethods = []string{"CARD"}
 
 // startNamespace derives the X-Request-Id of an order creation from its
 // body, so that a repeat of the same request (by the app, after an error)
@@ -280,7 +281,7 @@ func startRequestBody(req *payments.StartRequest) (*startBody, error) {
 	}
 	methods := req.PaymentMethods
 	if len(methods) == 0 {
-		methods = DefaultPaymentMethods
+		methods = defaultPaymentMethods
 	}
 	seen := map[string]bool{}
 	for i, m := range methods {

@@ -410,7 +410,9 @@ func (s *Server) CompleteOperation(operationID string, success bool) error {
 }
 
 // Count returns how many state changes of action ("capture", "cancel",
-// "refund", "rollback", "submit") were applied to the order.
+// "refund", "rollback", "submit") were applied to the order, and how many
+// times it was created ("create"), paid ("pay"), declined ("decline") or
+// expired ("expire").
 func (s *Server) Count(orderID, action string) int { return s.applied.Count(orderID, action) }
 
 // Requests returns every request received so far, oldest first.
