@@ -85,7 +85,8 @@ type (
 // The merchant's OrderID is the idempotency key. What Yandex Pay answers to
 // a second creation with the same orderId is not documented, so the order
 // is read first (GET /v1/orders/{id}): an existing order with the same cart
-// is returned as it stands (StartResult.Existing, with its current status),
+// is returned as it stands (StartResult.Existing, with its current status:
+// a FAILED one, whose link expired or was declined, needs a new OrderID),
 // one with another cart is refused with payments.CodeInvalidArgument, and
 // nothing is created either way. A creation whose answer is lost, or
 // answered with a 5xx, is settled by reading the order the same way; when
@@ -194,7 +195,11 @@ func (c *Client) startedBefore(ctx context.Context, req *payments.StartRequest, 
 		return nil, true, &payments.Error{Code: payments.CodeUnknown, Provider: Name, Op: payments.OpStart,
 			Message: fmt.Sprintf("order %q exists but its cart cannot be read: %v", req.OrderID, err), IdempotencyKey: req.OrderID}
 	}
-	if why := o.differs(&req.Cart); why != "" {
+	why := o.differs(&req.Cart)
+	if cur := pay.Amount.Currency; why == "" && cur != "" && !strings.EqualFold(cur, req.Cart.Total.Currency) {
+		why = fmt.Sprintf("its currency is %s, this request's %s", cur, req.Cart.Total.Currency)
+	}
+	if why != "" {
 		return nil, true, &payments.Error{Code: payments.CodeInvalidArgument, Provider: Name, Op: payments.OpStart,
 			Message:        fmt.Sprintf("req.OrderID %q already names another order (%s): start a new order with a new OrderID", req.OrderID, c.scrub(why, 256)),
 			IdempotencyKey: req.OrderID}

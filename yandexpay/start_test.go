@@ -112,6 +112,17 @@ func TestStartRepeatReturnsTheSameOrder(t *testing.T) {
 	if !strings.Contains(err.Error(), "already names another order") || !strings.Contains(err.Error(), "cart total") {
 		t.Fatalf("error does not say the order id names another cart: %v", err)
 	}
+	// The same lines in another currency are another order too.
+	usd := startReq("order-2")
+	for i := range usd.Cart.Items {
+		usd.Cart.Items[i].Total.Currency, usd.Cart.Items[i].UnitPrice = "USD", payments.Money{}
+	}
+	usd.Cart.Total.Currency = "USD"
+	_, err = e.c.Start(ctx, usd)
+	wantCode(t, err, payments.CodeInvalidArgument)
+	if !strings.Contains(err.Error(), "currency is RUB") {
+		t.Fatalf("error does not name the currency: %v", err)
+	}
 	if n := e.srv.Count("order-2", yandexpaytest.ActionCreate); n != 1 {
 		t.Fatalf("created %d times, want 1", n)
 	}
