@@ -191,7 +191,7 @@ func (r *RegionConfig) Fields() []string { return sortedKeys(r.fields) }
 
 // String shows the region without adapter field values.
 func (r RegionConfig) String() string {
-	return fmt.Sprintf("{provider: %q, sandbox: %t, base_url: %q, fields: %v}", r.Provider, r.Sandbox, urlcheck.Redacted(r.BaseURL), sortedKeys(r.fields))
+	return fmt.Sprintf("{provider: %q, sandbox: %t, base_url: %q, fields: %v}", r.Provider, r.Sandbox, urlcheck.Redacted(r.BaseURL), shownFieldNames(sortedKeys(r.fields)))
 }
 
 // GoString keeps %#v from printing field values.

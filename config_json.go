@@ -71,7 +71,7 @@ func ParseConfig(data []byte) (*Config, error) {
 				return nil, err
 			}
 		default:
-			return nil, &ConfigError{Field: key, Msg: "unknown field (known: default_region, regions)"}
+			return nil, &ConfigError{Field: shownFieldName(key), Msg: "unknown field (known: default_region, regions)"}
 		}
 	}
 	if err := cfg.Validate(); err != nil {

@@ -73,3 +73,14 @@ func FuzzParseConfig(f *testing.F) {
 		require.NotEmpty(t, cfg.String())
 	})
 }
+
+// A secret pasted in place of a field name was printed by String (and
+// named by Open's "unknown field" error): only its length shows now.
+func TestRegionConfigStringHidesSecretLikeFieldNames(t *testing.T) {
+	cfg, err := payments.ParseConfig([]byte(`{"regions": {"ru": {"provider": "fakepay", "api_key": "${K}", "` + cfgLeakedKey + `": "x"}}}`))
+	require.NoError(t, err)
+	for _, s := range []string{cfg.String(), fmt.Sprintf("%+v", cfg), fmt.Sprintf("%#v", cfg), cfg.Regions["ru"].String()} {
+		assert.NotContains(t, s, cfgLeakedKey)
+		assert.Contains(t, s, "api_key", "a plain field name is still shown")
+	}
+}

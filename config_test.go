@@ -37,6 +37,8 @@ func TestParseConfigErrors(t *testing.T) {
 		{"truncated", "{\"regions\": {\"ru\": {\"provider\": \"fakepay\"", "config: line 1, column 42: malformed JSON: unexpected end of input"},
 		{"trailing data", `{"regions": {"ru": {"provider": "fakepay"}}} {}`, "config: line 1, column 46: unexpected data after the config object"},
 		{"unknown top-level field", `{"region": {}}`, `config: field "region": unknown field (known: default_region, regions)`},
+		{"unknown top-level field named like a secret", `{"AQVN1Hx-SeCrEt_key99": 1, "regions": {"ru": {"provider": "fakepay"}}}`,
+			`config: field "[name hidden: 20 bytes, not a plain lower-case field name; it may be a secret]": unknown field (known: default_region, regions)`},
 		{"default_region not a string", `{"default_region": 1, "regions": {"ru": {"provider": "fakepay"}}}`, `config: field "default_region": must be a string, got a JSON number`},
 		{"regions not an object", `{"regions": ["ru"]}`, `config: field "regions": must be an object mapping region names to settings, got a JSON array`},
 		{"no regions", `{"regions": {}}`, `config: field "regions": no regions configured: add at least one under "regions"`},
@@ -113,9 +115,10 @@ func TestParseConfigAccepts(t *testing.T) {
 type cfgOpenCase struct {
 	name     string
 	provider string
-	fields   string            // JSON members after "provider", e.g. `, "key_id": "k"`
-	env      map[string]string // what Getenv sees
-	files    map[string]string // files written into the config's directory
+	fields   string                 // JSON members after "provider", e.g. `, "key_id": "k"`
+	env      map[string]string      // what Getenv sees
+	files    map[string]string      // files written into the config's directory
+	modes    map[string]os.FileMode // their modes, where not 0600
 	want     string
 }
 
@@ -128,6 +131,9 @@ func TestOpenErrors(t *testing.T) {
 			strings.Join(payments.Drivers(), ", ") + `); import the adapter's package, e.g. _ "github.com/regionpay/payments/rustore"`},
 		{name: "unknown field", fields: okKey + `, "colour": "blue"`, env: okEnv,
 			want: `region "ru": field "colour": unknown field for provider fakepay (known: provider, sandbox, base_url, api_key, api_key_file, app_id, key_id, live, timeout)`},
+		// A secret pasted in place of a field name is not echoed (issue 7, item 5).
+		{name: "unknown field named like a secret", fields: okKey + `, "sk_live_51HxQ7Lk2eZvKYlo2C": "x"`, env: okEnv,
+			want: `region "ru": field "[name hidden: 26 bytes, not a plain lower-case field name; it may be a secret]": unknown field for provider fakepay (known: provider, sandbox, base_url, api_key, api_key_file, app_id, key_id, live, timeout)`},
 		{name: "misspelt secret is reported as unknown, not missing", fields: `, "api_kye": "${FAKE_KEY}"`, env: okEnv,
 			want: `region "ru": field "api_kye": unknown field for provider fakepay (known: provider, sandbox, base_url, api_key, api_key_file, app_id, key_id, live, timeout)`},
 		{name: "missing secret", want: `region "ru": field "api_key": missing: set api_key to "${ENV_VAR}" or api_key_file to a file path`},
@@ -142,6 +148,10 @@ func TestOpenErrors(t *testing.T) {
 		{name: "both secret forms", fields: okKey + `, "api_key_file": "key.txt"`, env: okEnv, files: map[string]string{"key.txt": cfgLeakedKey},
 			want: `region "ru": field "api_key": set either api_key or api_key_file, not both`},
 		{name: "secret file missing", fields: `, "api_key_file": "absent.key"`, want: `region "ru": field "api_key_file": cannot read file {dir}/absent.key: no such file or directory`},
+		{name: "secret file readable by others", fields: `, "api_key_file": "open.key"`, files: map[string]string{"open.key": cfgLeakedKey}, modes: map[string]os.FileMode{"open.key": 0o644},
+			want: `region "ru": field "api_key_file": file {dir}/open.key is open to other users (mode 0644): restrict it with "chmod 600 {dir}/open.key" (or mount it with mode 0400 or 0440), as ssh requires of a private key`},
+		{name: "secret file writable by everyone", fields: `, "api_key_file": "open.key"`, files: map[string]string{"open.key": cfgLeakedKey}, modes: map[string]os.FileMode{"open.key": 0o666},
+			want: `region "ru": field "api_key_file": file {dir}/open.key is open to other users (mode 0666): restrict it with "chmod 600 {dir}/open.key" (or mount it with mode 0400 or 0440), as ssh requires of a private key`},
 		{name: "secret file empty", fields: `, "api_key_file": "empty.key"`, files: map[string]string{"empty.key": "\n"}, want: `region "ru": field "api_key_file": file {dir}/empty.key is empty`},
 		{name: "secret file path empty", fields: `, "api_key_file": ""`, want: `region "ru": field "api_key_file": empty file path`},
 		{name: "secret file not a string", fields: `, "api_key_file": true`, want: `region "ru": field "api_key_file": must be a file path string, got a JSON boolean`},
@@ -185,6 +195,10 @@ func cfgLoadCase(t *testing.T, dir string, c cfgOpenCase) *payments.Config {
 	}
 	for name, content := range c.files {
 		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600))
+		if mode, ok := c.modes[name]; ok {
+			// Chmod, not WriteFile's mode: the umask would narrow it.
+			require.NoError(t, os.Chmod(filepath.Join(dir, name), mode))
+		}
 	}
 	path := filepath.Join(dir, "payments.json")
 	body := fmt.Sprintf(`{"regions": {"ru": {"provider": %q%s}}}`, provider, c.fields)

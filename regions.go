@@ -141,7 +141,7 @@ func openOne(name string, rc *RegionConfig, dir string, getenv func(string) stri
 		}
 		client.CloseIdleConnections()
 		known := append(append([]string{}, commonFields...), sortedKeys(s.read)...)
-		return nil, &ConfigError{Region: name, Field: unread[0], Msg: fmt.Sprintf("unknown field for provider %s (known: %s)", rc.Provider, strings.Join(known, ", ")), Err: err}
+		return nil, &ConfigError{Region: name, Field: shownFieldName(unread[0]), Msg: fmt.Sprintf("unknown field for provider %s (known: %s)", rc.Provider, strings.Join(known, ", ")), Err: err}
 	}
 	if err != nil {
 		client.CloseIdleConnections()

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -159,6 +160,12 @@ func (s *Settings) Duration(name string) (time.Duration, error) {
 	return d, nil
 }
 
+// tooOpen are the permission bits a secret file must not have: any access
+// for other users, and write access for the group (anyone who can write it
+// can replace the key). A group may read it, as a container's secret
+// volume often grants the service's group.
+const tooOpen fs.FileMode = 0o027
+
 // maxSecretFile caps what a *_file field may point at: keys are a few KiB, and
 // a path to a device or a log must not be read without end.
 const maxSecretFile = 1 << 20
@@ -171,7 +178,8 @@ const maxSecretFile = 1 << 20
 //	                                       to the config file's directory)
 //
 // Exactly one of the two must be set. Surrounding white space (the newline at
-// the end of a file) is trimmed. Errors name the field, the variable or the
+// the end of a file) is trimmed. A file that other users may read, or that
+// anyone but its owner may write, is refused, as ssh refuses such a key. Errors name the field, the variable or the
 // file, never the value.
 func (s *Settings) Secret(name string) (Secret, error) {
 	fileField := name + "_file"
@@ -234,6 +242,11 @@ func (s *Settings) secretFromFile(field string, raw json.RawMessage) (Secret, er
 		return "", s.Errorf(field, "cannot read file %s: %v", path, pathErrCause(err))
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err == nil && runtime.GOOS != "windows" {
+		if perm := fi.Mode().Perm(); perm&tooOpen != 0 {
+			return "", s.Errorf(field, "file %s is open to other users (mode %04o): restrict it with \"chmod 600 %s\" (or mount it with mode 0400 or 0440), as ssh requires of a private key", path, perm, path)
+		}
+	}
 	b, err := io.ReadAll(io.LimitReader(f, maxSecretFile+1))
 	if err != nil {
 		return "", s.Errorf(field, "cannot read file %s: %v", path, pathErrCause(err))
