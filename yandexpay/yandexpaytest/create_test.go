@@ -229,3 +229,24 @@ func TestPaymentLinkExpires(t *testing.T) {
 		t.Fatalf("Pay(missing): %v", err)
 	}
 }
+
+// TestUntouchedLinkExpiresOnTime: an order nobody reads still fails when
+// its link runs out, so its notification goes out then.
+func TestUntouchedLinkExpiresOnTime(t *testing.T) {
+	s, _ := newClient(t, nil)
+	o := s.AddOrder(yandexpaytest.Order{Status: yandexpaytest.StatusPending, ExpiresAt: s.Now().Add(100 * time.Millisecond)})
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, _ := s.Order(o.OrderID) // a copy: reading it does not expire it
+		if got.Status == yandexpaytest.StatusFailed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("order still %s long after its link expired", got.Status)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if ch := s.StatusChanges(); len(ch) != 1 || ch[0].Status != yandexpaytest.StatusFailed {
+		t.Fatalf("status changes %+v; want the one expiry", ch)
+	}
+}

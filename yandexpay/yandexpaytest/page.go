@@ -14,8 +14,8 @@ import (
 // real web page showing the order and its cart, with a Pay button (the
 // order becomes AUTHORIZED, or CAPTURED with Options.OneStage) and a
 // Decline button (FAILED). An unpaid order fails when its link expires on
-// the emulator clock; a buyer who opens the page before then gets
-// OpenedGrace more, as Yandex Pay gives one. Tests without a browser use
+// the emulator clock, whether or not anyone looks at it then; a buyer who
+// opens the page before then gets OpenedGrace more, as Yandex Pay gives one. Tests without a browser use
 // [Server.Pay], [Server.Decline] and [Server.Advance], which act exactly as
 // the page does.
 
@@ -117,6 +117,30 @@ func (s *Server) expire(o *Order, now time.Time) {
 	}
 	s.setStatus(o, StatusFailed, "the payment link expired", now)
 	s.applied.Add(o.OrderID, ActionExpire)
+}
+
+// expiryTick is how often unpaid links are checked against the emulator
+// clock, so that an order fails (and its notification goes out) near the
+// time its link expires even when nobody reads it.
+const expiryTick = 200 * time.Millisecond
+
+// watchExpiry expires unpaid orders as their links run out, until done.
+func (s *Server) watchExpiry(done <-chan struct{}) {
+	t := time.NewTicker(expiryTick)
+	defer t.Stop()
+	for {
+		select {
+		case <-done:
+			return
+		case <-t.C:
+			s.mu.Lock()
+			now := s.nowLocked()
+			for _, o := range s.orders {
+				s.expire(o, now)
+			}
+			s.mu.Unlock()
+		}
+	}
 }
 
 // setStatus is the one place the buyer's side (paying, declining, expiry)

@@ -233,6 +233,7 @@ func NewServer(opts *Options) *Server {
 	s.page = emukit.Start(http.HandlerFunc(s.servePage))
 	s.srv = emukit.Start(s.Handler())
 	s.URL = s.srv.URL
+	go s.watchExpiry(s.srv.Done())
 	if o.CallbackURL != "" {
 		s.SetCallbackURL(o.CallbackURL)
 	}
