@@ -1,0 +1,139 @@
+package memory
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/driver"
+	"github.com/regionpay/payments/fault"
+	"github.com/regionpay/payments/internal/transport"
+)
+
+// behaviour is what a fault does to one exchange with the imagined remote
+// service, in the terms the adapters see on the wire.
+type behaviour struct {
+	act   bool // the service acts on the request
+	later bool // the service acts after f.Delay, whatever the caller hears
+	lost  bool // no usable answer comes back: the caller cannot tell
+	slow  bool // the answer takes f.Delay
+	// answer is the error answer, when one comes back; retried answers are
+	// 5xx, which a gateway sends whatever the service did.
+	answer  func(f fault.Fault, op payments.Operation) *payments.Error
+	retried bool
+}
+
+// behaviours maps each fault kind (and no fault, the zero Kind) to what it
+// does. An oversized answer is lost too: the adapters refuse to read one.
+var behaviours = map[fault.Kind]behaviour{
+	0:                            {act: true},
+	fault.ServerError:            {answer: answerFor(http.StatusServiceUnavailable), retried: true},
+	fault.TooManyRequests:        {answer: tooMany},
+	fault.ResetBeforeApply:       {lost: true},
+	fault.ResetAfterApply:        {act: true, lost: true},
+	fault.Slow:                   {act: true, slow: true},
+	fault.TruncatedBody:          {act: true, lost: true},
+	fault.OversizedBody:          {act: true, lost: true},
+	fault.UnknownStatus:          {act: true},
+	fault.Refuse:                 {answer: refusal},
+	fault.GatewayErrorApplyLater: {later: true, answer: gateway, retried: true},
+}
+
+// answerFor is the error answer of an HTTP status, classified as the
+// adapters classify it.
+func answerFor(code int) func(fault.Fault, payments.Operation) *payments.Error {
+	return func(_ fault.Fault, op payments.Operation) *payments.Error {
+		return &payments.Error{Code: transport.CodeForStatus(code), Provider: Name, Op: op, HTTPStatus: code,
+			Message: http.StatusText(code)}
+	}
+}
+
+func tooMany(f fault.Fault, op payments.Operation) *payments.Error {
+	e := answerFor(http.StatusTooManyRequests)(f, op)
+	e.RetryAfter = f.RetryAfter
+	return e
+}
+
+func refusal(f fault.Fault, op payments.Operation) *payments.Error {
+	if f.Status == http.StatusTooManyRequests {
+		return tooMany(f, op)
+	}
+	return answerFor(f.Status)(f, op)
+}
+
+func gateway(f fault.Fault, op payments.Operation) *payments.Error {
+	code := f.Status
+	if code == 0 {
+		code = http.StatusBadGateway
+	}
+	return answerFor(code)(f, op)
+}
+
+// exchange runs one call against the faults armed for op, retrying as the
+// adapters' transport does after a lost or 5xx answer. w is the write's
+// tracker (nil for a read): it learns when the service may have acted, and
+// act runs the call against the stored payments.
+func exchange[T any](ctx context.Context, s *store, op payments.Operation, w *driver.Write, act func(fault.Kind) (T, error)) (T, error) {
+	var zero T
+	var last error
+	for try := 0; try <= s.retries; try++ {
+		if err := driver.ContextError(ctx, Name, op); err != nil {
+			return zero, ended(ctx, op, w, err)
+		}
+		f, _ := s.faults.Take(string(op))
+		b := behaviours[f.Kind]
+		if b.slow && w != nil {
+			w.Reached() // the request is with the service while it waits
+		}
+		if b.slow && !wait(ctx, f.Delay) {
+			return zero, ended(ctx, op, w, ctx.Err())
+		}
+		if b.later {
+			time.AfterFunc(f.Delay, func() { _, _ = act(0) })
+		}
+		var out T
+		var err error
+		if b.act {
+			out, err = act(f.Kind)
+		}
+		switch {
+		case b.answer != nil:
+			last = b.answer(f, op)
+			if !b.retried {
+				return zero, last
+			}
+		case b.lost && op == payments.OpStatus && f.Kind == fault.OversizedBody:
+			return zero, driver.Malformed(Name, op, http.StatusOK, "", "answer over the size limit", "")
+		case b.lost:
+			last = &payments.Error{Code: payments.CodeUnavailable, Provider: Name, Op: op, Message: "the answer was lost"}
+		default:
+			return out, err
+		}
+		if w != nil {
+			w.Reached()
+		}
+	}
+	return zero, last
+}
+
+// ended is the error of a call whose context ended: for a write that may
+// already have reached the service, an outcome the caller must settle.
+func ended(ctx context.Context, op payments.Operation, w *driver.Write, cause error) error {
+	if w != nil && w.MayHaveActed() {
+		return driver.CanceledAfterSend(ctx, Name, op, cause)
+	}
+	return driver.ContextError(ctx, Name, op)
+}
+
+// wait sleeps d, or reports false when ctx ends first.
+func wait(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
