@@ -50,6 +50,23 @@ func TestREADMEInstallFromClone(t *testing.T) {
 	})
 }
 
+// TestREADMEGoVersion: the Go version the README asks for is go.mod's go
+// line, the true minimum that vet's standard-library check keeps honest.
+func TestREADMEGoVersion(t *testing.T) {
+	mod, err := os.ReadFile("go.mod")
+	require.NoError(t, err)
+	var line string
+	for _, l := range strings.Split(string(mod), "\n") {
+		if strings.HasPrefix(l, "go ") {
+			line = strings.TrimSuffix(strings.TrimPrefix(l, "go "), ".0")
+		}
+	}
+	require.NotEmpty(t, line, "go.mod has no go line")
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	require.Contains(t, string(readme), "Go "+line+" or newer", "README.md must ask for go.mod's Go version")
+}
+
 func installApp(t *testing.T, gomod string) string {
 	t.Helper()
 	dir := t.TempDir()

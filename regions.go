@@ -31,6 +31,12 @@ type OpenOptions struct {
 	// AppInfo names the app in the User-Agent of every region's requests
 	// (see HTTPOptions.AppInfo); nil sends the library's name alone.
 	AppInfo *AppInfo
+	// Wrap, when set, is applied to every region's provider once it is
+	// open, whatever the adapter, and the Regions hand out what it returns:
+	// (*telemetry.Telemetry).Wrap traces and measures every call this way.
+	// A wrapper should keep the provider's capabilities (payments.Capabler).
+	// Returning nil keeps the provider as it is.
+	Wrap func(region string, p Provider) Provider
 	// Only lists the regions to open; nil or empty opens every region, which
 	// checks the whole config at start-up, as a long-running app should. A
 	// tool that acts on one region opens only that one, so that a secret
@@ -154,6 +160,11 @@ func openOne(name string, rc *RegionConfig, dir string, getenv func(string) stri
 	if p == nil {
 		client.CloseIdleConnections()
 		return nil, &ConfigError{Region: name, Msg: fmt.Sprintf("provider %s returned no Provider and no error", rc.Provider)}
+	}
+	if opts.Wrap != nil {
+		if w := opts.Wrap(name, p); w != nil {
+			p = w
+		}
 	}
 	return &openRegion{provider: p, client: client}, nil
 }

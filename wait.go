@@ -48,7 +48,9 @@ func Wait(ctx context.Context, p Provider, res *Result, opts *WaitOptions) (*Res
 		interval = maxInterval
 	}
 	poll := pollStatus(p, res)
-	if oc, ok := p.(OperationChecker); ok && res.OperationID != "" {
+	// A wrapper (telemetry) implements OperationChecker for every provider;
+	// the capability says whether the provider behind it has operations.
+	if oc, ok := p.(OperationChecker); ok && res.OperationID != "" && Supports(p, CapAsyncOperations) {
 		poll = func(ctx context.Context) (*Result, error) {
 			return oc.Operation(ctx, res.Ref, res.OperationID)
 		}
