@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -188,6 +189,18 @@ func TestStartLostAnswerReadsTheOrder(t *testing.T) {
 			}
 			if n := e.srv.Count("order-3", yandexpaytest.ActionCreate); n != 1 {
 				t.Fatalf("created %d times, want 1", n)
+			}
+			// Every attempt was the same request: Yandex Pay's idempotency
+			// of writes wants the same X-Request-Id on each.
+			sent := posts(e.srv, "/v1/orders")
+			for i, r := range sent {
+				if r.Header.Get("X-Request-Id") != sent[0].Header.Get("X-Request-Id") || r.Header.Get("X-Request-Attempt") != strconv.Itoa(i) {
+					t.Fatalf("attempt %d: X-Request-Id %q, X-Request-Attempt %q; want %q and %d",
+						i, r.Header.Get("X-Request-Id"), r.Header.Get("X-Request-Attempt"), sent[0].Header.Get("X-Request-Id"), i)
+				}
+			}
+			if len(sent) < 2 {
+				t.Fatalf("%d attempts; the lost answer should have been retried", len(sent))
 			}
 		})
 	}
