@@ -70,12 +70,11 @@ type store struct {
 
 // payment is one stored payment.
 type payment struct {
-	ref      payments.Ref
-	status   status.Status
-	amount   payments.Money // held, then charged, less what was refunded
-	created  time.Time
-	updated  time.Time
-	rawAfter string // a raw status to report instead, for fault.UnknownStatus
+	ref     payments.Ref
+	status  status.Status
+	amount  payments.Money // held, then charged, less what was refunded
+	created time.Time
+	updated time.Time
 }
 
 // keyed is the write an idempotency key names, and what it returned.
@@ -183,7 +182,9 @@ func (p *Provider) Add(pay Payment) payments.Ref {
 
 // Count returns how many times op changed the payment id (a capture applied
 // twice counts 2), so a test can check that a write acted exactly once.
-func (p *Provider) Count(id string, op payments.Operation) int { return p.applied.Count(id, string(op)) }
+func (p *Provider) Count(id string, op payments.Operation) int {
+	return p.applied.Count(id, string(op))
+}
 
 // TryInjectFault arms f, or says why it cannot: f.Action must be one of
 // "capture", "void", "rollback", "refund" and "status", or empty for all;
