@@ -51,6 +51,7 @@ Commands:
   find       find a payment's full ref (RuStore invoiceId) from its id
   demo       walk both providers through every action against in-process emulators
   emulate    run both emulators on a loopback port and print a config for them
+  notification  verify and decode a captured notification read from stdin
 
 Run "payctl <command> -h" for a command's flags.
 
@@ -91,6 +92,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = findCommand(ctx, *configPath, rest, stdout, stderr)
 	case "list":
 		err = listCommand(ctx, *configPath, rest, stdout, stderr)
+	case "notification":
+		err = notificationCommand(ctx, *configPath, rest, stdin, stdout, stderr)
 	case "help":
 		top.SetOutput(stdout)
 		top.Usage()

@@ -11,6 +11,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -29,6 +30,9 @@ const (
 	yandexPayPrefix   = "/yandexpay"
 	adminPurchases    = "/admin/rustore/purchases"
 	adminOrders       = "/admin/yandexpay/orders"
+	adminRuStoreTest  = "/admin/rustore/test-notification"
+	adminYaPaTest     = "/admin/yandexpay/test-webhook"
+	adminYaPaRotate   = "/admin/yandexpay/rotate-key"
 	maxAdminBody      = 64 << 10
 	emulateRegionRu   = "rustore-ru"
 	emulateRegionYaPa = "yandexpay-ru"
@@ -38,6 +42,8 @@ func emulateCommand(ctx context.Context, args []string, stdin io.Reader, stdout,
 	fs := flag.NewFlagSet("payctl emulate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8787", "loopback `address` to listen on (port 0 picks a free one)")
+	notify := fs.String("notify", "", "send notifications to the app endpoint at `URL`: RuStore's to URL/"+emulateRegionRu+
+		", Yandex Pay's to URL/"+emulateRegionYaPa+"/v1/webhook (the layout of payments.Regions.NotificationHandler)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `payctl emulate: run the RuStore and Yandex Pay emulators on one loopback port.
 
@@ -51,12 +57,21 @@ directory removed on exit) and takes seeds over HTTP:
   GET  /admin/rustore/purchases?id=PURCHASE_ID   and   GET /admin/yandexpay/orders?id=ORDER_ID
        -> the stored state and how many times each action changed it
 
+With -notify URL both emulators send a notification for every state change
+(RuStore's encrypted with the key in the config's notification_key_file,
+Yandex Pay's signed with a key published at the emulator's /api/jwks) and
+repeat it while the app answers anything but 200, a bounded number of times:
+
+  POST /admin/rustore/test-notification   a TEST_EVENT, sent once
+  POST /admin/yandexpay/test-webhook      an event of a type the adapter does not know
+  POST /admin/yandexpay/rotate-key        sign with a new key from now on -> {"kid":"..."}
+
 It runs until SIGINT, SIGTERM or SIGHUP, or until a pipe on its stdin is
 closed; a terminal or any other stdin is never read, so it can run as a
 background job (payctl emulate > emulate.json &).
 
 Usage:
-  payctl emulate [-addr 127.0.0.1:PORT]
+  payctl emulate [-addr 127.0.0.1:PORT] [-notify URL]
 
 Flags:
 `)
@@ -67,6 +82,9 @@ Flags:
 	}
 	if err := checkLoopbackAddr(*addr); err != nil {
 		return usagef("-addr: %v", err)
+	}
+	if err := checkNotifyURL(*notify); err != nil {
+		return usagef("-notify: %v", err)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -79,6 +97,7 @@ Flags:
 		return err
 	}
 	defer em.close()
+	em.notifyTo(*notify)
 
 	cfg, err := json.MarshalIndent(em.config(), "", "  ")
 	if err != nil {
@@ -93,6 +112,12 @@ Flags:
          curl -s -X POST %[1]s%[4]s -d '{"status":"AUTHORIZED","amount":"100.00"}'
   stop:  Ctrl-C, SIGTERM, SIGHUP, or closing a pipe on stdin
 `, em.url, em.dir, adminPurchases, adminOrders)
+	if *notify != "" {
+		fmt.Fprintf(stderr, `  notifications: RuStore to %[1]s/%[2]s, Yandex Pay to %[1]s/%[3]s/v1/webhook
+  RuStore notification key (AES-256, base64): %[4]s
+  Yandex Pay keys: %[5]s
+`, strings.TrimRight(*notify, "/"), emulateRegionRu, emulateRegionYaPa, em.rs.NotificationKeyBase64(), em.url+yandexPayPrefix+"/api/jwks")
+	}
 
 	select {
 	case <-ctx.Done():
@@ -179,7 +204,8 @@ func startEmulators(ln net.Listener) (*emulators, error) {
 		dir:      dir,
 		serveErr: make(chan error, 1),
 	}
-	files := map[string]string{"rustore.key": em.rs.PrivateKeyBase64(), "yandexpay.key": em.ys.APIKey()}
+	files := map[string]string{"rustore.key": em.rs.PrivateKeyBase64(), "yandexpay.key": em.ys.APIKey(),
+		"rustore-notification.key": em.rs.NotificationKeyBase64()}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content+"\n"), 0o600); err != nil {
 			em.rs.Close()
@@ -198,6 +224,16 @@ func startEmulators(ln net.Listener) (*emulators, error) {
 	mux.Handle(yandexPayPrefix+"/", http.StripPrefix(yandexPayPrefix, em.ys.Handler()))
 	mux.Handle(adminPurchases, adminEndpoint{noun: "purchase", seed: em.seedRuStore, view: em.viewRuStore})
 	mux.Handle(adminOrders, adminEndpoint{noun: "order", seed: em.seedYandexPay, view: em.viewYandexPay})
+	for path, do := range map[string]func() (any, error){
+		adminRuStoreTest: func() (any, error) { return map[string]string{}, em.rs.SendTestNotification(false) },
+		adminYaPaTest:    func() (any, error) { return map[string]string{}, em.ys.SendTestWebhook() },
+		adminYaPaRotate: func() (any, error) {
+			kid, err := em.ys.RotateWebhookKey(false)
+			return map[string]string{"kid": kid}, err
+		},
+	} {
+		mux.Handle(path, adminTrigger(do))
+	}
 	em.srv = &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -237,16 +273,18 @@ func (em *emulators) config() emulateConfig {
 		DefaultRegion: emulateRegionRu,
 		Regions: map[string]map[string]any{
 			emulateRegionRu: {
-				"provider":         "rustore",
-				"base_url":         em.url + rustorePrefix,
-				"key_id":           em.rs.KeyID(),
-				"app_id":           em.rs.AppID(),
-				"private_key_file": filepath.Join(em.dir, "rustore.key"),
+				"provider":              "rustore",
+				"base_url":              em.url + rustorePrefix,
+				"key_id":                em.rs.KeyID(),
+				"app_id":                em.rs.AppID(),
+				"private_key_file":      filepath.Join(em.dir, "rustore.key"),
+				"notification_key_file": filepath.Join(em.dir, "rustore-notification.key"),
 			},
 			emulateRegionYaPa: {
 				"provider":     "yandexpay",
 				"base_url":     em.url + yandexPayPrefix + "/api/merchant",
 				"api_key_file": filepath.Join(em.dir, "yandexpay.key"),
+				"merchant_id":  em.ys.MerchantID(),
 			},
 		},
 	}
@@ -452,4 +490,52 @@ func writeAdmin(w http.ResponseWriter, code int, v any) {
 
 func adminError(w http.ResponseWriter, code int, msg string) {
 	writeAdmin(w, code, map[string]string{"error": msg})
+}
+
+// checkNotifyURL accepts an empty -notify or an absolute http(s) URL
+// without a query, the base the emulators append region paths to.
+func checkNotifyURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("not a URL: %v", err)
+	case u.Scheme != "http" && u.Scheme != "https", u.Host == "":
+		return fmt.Errorf("%q is not an absolute http or https URL like http://127.0.0.1:8080/notify", raw)
+	case u.RawQuery != "" || u.Fragment != "":
+		return fmt.Errorf("%q has a query or fragment; the emulators append paths to it", raw)
+	}
+	return nil
+}
+
+// notifyTo points both emulators at the app endpoint under base, one path
+// per region of the printed config (Yandex Pay appends /v1/webhook itself).
+func (em *emulators) notifyTo(base string) {
+	if base == "" {
+		return
+	}
+	base = strings.TrimRight(base, "/")
+	em.rs.SetCallbackURL(base + "/" + emulateRegionRu)
+	em.ys.SetCallbackURL(base + "/" + emulateRegionYaPa)
+}
+
+// adminTrigger is an admin path that does one thing on POST and answers
+// what it returned as JSON.
+type adminTrigger func() (any, error)
+
+func (do adminTrigger) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "POST only", http.StatusMethodNotAllowed)
+		return
+	}
+	out, err := do()
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusConflict)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(out)
 }

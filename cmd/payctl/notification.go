@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/regionpay/payments"
+)
+
+// notificationCommand verifies and decodes one captured notification body
+// read from stdin, with the region's keys, for on-call people asking "what
+// did the provider tell us?". It prints the event; it never prints the body.
+func notificationCommand(ctx context.Context, configPath string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("payctl notification", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	config := fs.String("config", configPath, "payments config `file` (default $PAYCTL_CONFIG)")
+	region := fs.String("region", "", "`region` whose keys verify the notification (default: the config's default_region)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `payctl notification: verify and decode a captured provider notification.
+
+It reads the notification's body exactly as received (RuStore's JSON,
+Yandex Pay's token) from stdin, checks it with the region's keys (RuStore:
+notification_key; Yandex Pay: merchant_id and the provider's JWKS) and
+prints the event as JSON. A notification that fails verification is an
+error, exit status 1.
+
+Usage:
+  payctl [-config FILE] notification [-region R] < body
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *config == "" {
+		return usagef("no config: pass -config FILE or set PAYCTL_CONFIG")
+	}
+	body, err := io.ReadAll(io.LimitReader(stdin, payments.DefaultMaxNotificationSize+1))
+	if err != nil {
+		return fmt.Errorf("reading stdin: %w", err)
+	}
+	cfg, err := payments.LoadConfig(*config)
+	if err != nil {
+		return err
+	}
+	if *region == "" {
+		*region = cfg.DefaultName()
+	}
+	regions, err := payments.Open(ctx, cfg, &payments.OpenOptions{Only: []string{*region}})
+	if err != nil {
+		return err
+	}
+	defer regions.Close()
+	p, err := regions.Provider(*region)
+	if err != nil {
+		return err
+	}
+	ev, err := payments.ParseNotification(ctx, p, nil, body)
+	if err != nil {
+		return err
+	}
+	ev.Region = *region
+	out, err := json.MarshalIndent(ev, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "%s\n", out)
+	return err
+}
