@@ -71,6 +71,12 @@ func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.Void
 // opts.Amount fails with CodeUnimplemented: a refund of "the full amount"
 // given explicitly would need a status read to prove it is full, and a
 // caller who computes amounts should not be surprised by a silent full refund.
+//
+// RuStore's OK means the refund was accepted, not that the money is back
+// (its refund page: up to 10 business days), so the invoice is read back and
+// the Result says what it shows: REFUNDED is status.Refunded, REFUNDING is
+// status.Captured with RawStatus "REFUNDING", and an unreadable status is
+// status.Unknown rather than a claim.
 func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.RefundOptions) (*payments.Result, error) {
 	const op = payments.OpRefund
 	o := driver.Options(opts)

@@ -768,3 +768,27 @@ func TestWaiterSurvivesCanceledTokenFetch(t *testing.T) {
 	require.NoError(t, <-waiterErr)
 	assert.Equal(t, 2, e.srv.AuthCount())
 }
+
+// TestRefundResultSaysWhatWasRead: RuStore accepts a refund at once and may
+// show it as REFUNDING for days; the Result said Refunded as soon as the
+// PATCH was answered. It now reports the invoice as read back (issue 7,
+// item 10).
+func TestRefundResultSaysWhatWasRead(t *testing.T) {
+	for _, pending := range []bool{true, false} {
+		t.Run(map[bool]string{true: "Refunding", false: "Refunded"}[pending], func(t *testing.T) {
+			e := newEnv(t, nil, nil)
+			e.srv.SetRefundsPending(pending)
+			ref := e.seed("confirmed")
+			res, err := e.client.Refund(context.Background(), ref, nil)
+			require.NoError(t, err)
+			if pending {
+				assert.Equal(t, status.Captured, res.Status, "REFUNDING is still charged as far as the buyer knows")
+				assert.Equal(t, "refunding", res.RawStatus)
+			} else {
+				assert.Equal(t, status.Refunded, res.Status)
+				assert.Equal(t, "refunded", res.RawStatus)
+			}
+			assert.Equal(t, 1, e.srv.Count(ref.ID, "refund"))
+		})
+	}
+}

@@ -336,7 +336,13 @@ func (s *Server) transition(rt route, kind fault.Kind) reply {
 		return errReply(http.StatusBadRequest, codeError, rule.other)
 	}
 	old := ps.p.Status
-	ps.p.Status = restyle(ps.p.Status, rule.to)
+	to := rule.to
+	if rt.action == ActionRefund && s.refundsPending {
+		// RuStore accepts a refund at once and may show it as REFUNDING
+		// for days before the money reaches the buyer.
+		to = "refunding"
+	}
+	ps.p.Status = restyle(ps.p.Status, to)
 	s.applied.Add(ps.p.PurchaseID, rt.action)
 	s.statusChanged(ps, old, now)
 	if rt.action == ActionRefund {

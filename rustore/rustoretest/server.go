@@ -195,6 +195,8 @@ type Server struct {
 	authCount   int
 	faults      *faultinject.Injector
 	listReads   int // purchase list pages served
+	// refundsPending leaves refunded invoices REFUNDING (SetRefundsPending).
+	refundsPending bool
 
 	// Notifications (notify.go).
 	notifyKey   []byte
@@ -490,6 +492,15 @@ func copyPurchase(p Purchase) Purchase {
 		p.PaymentInfo = &pi
 	}
 	return p
+}
+
+// SetRefundsPending makes accepted refunds show as REFUNDING, as RuStore's
+// newer purchase statuses do while the money is on its way back, instead of
+// REFUNDED at once. SetStatus moves such an invoice on.
+func (s *Server) SetRefundsPending(on bool) {
+	s.mu.Lock()
+	s.refundsPending = on
+	s.mu.Unlock()
 }
 
 // SetStatus forces a raw status, bypassing the state machine (for tests and
