@@ -128,7 +128,19 @@ func startCommand(ctx context.Context, configPath string, args []string, stdout,
 	defer done()
 	res, err := payments.Start(ctx, p, req)
 	if err != nil {
-		return &keyedError{err: err, key: order}
+		// The order id is the start's idempotency key: the same command
+		// again creates nothing twice.
+		return &keyedError{err: err, key: order, repeat: func(string) string {
+			line := []string{"payctl"}
+			if c.config != "" {
+				line = append(line, "-config", shellQuote(c.config))
+			}
+			line = append(line, "start")
+			for _, a := range args {
+				line = append(line, shellQuote(a))
+			}
+			return strings.Join(line, " ")
+		}}
 	}
 	if c.json {
 		return writeJSON(stdout, res)

@@ -9,7 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/fault"
 	"github.com/regionpay/payments/rustore/rustoretest"
+	"github.com/regionpay/payments/yandexpay/yandexpaytest"
 )
 
 // cmd runs payctl against p's emulators.
@@ -49,6 +51,13 @@ func TestPayctlStart(t *testing.T) {
 		"-success-url", "https://shop.example/ok", "-error-url", "https://shop.example/err")
 	require.Equal(t, exitUsage, code, errOut)
 	require.Contains(t, errOut, "already names another order")
+
+	// A start that fails says how to repeat it safely: the same command.
+	p.em.ys.InjectFault(fault.Fault{Kind: fault.ServerError, Action: yandexpaytest.ActionOrder, Times: 100})
+	code, _, errOut = p.cmd(t, append(args[:4:4], "web-2", "-item", "tea:1:150.00:Green tea", "-success-url", "https://shop.example/ok", "-error-url", "https://shop.example/err")...)
+	require.Equal(t, exitPayment, code, errOut)
+	require.Contains(t, errOut, "idempotency key: web-2")
+	require.Contains(t, errOut, "repeat safely with: payctl -config "+p.configPath+" start -region yandexpay-ru -order web-2 -item 'tea:1:150.00:Green tea'")
 
 	// RuStore cannot start payments.
 	code, _, errOut = p.cmd(t, "start", "-order", "x", "-item", "a:1:1.00:A", "-success-url", "https://s/", "-error-url", "https://e/")
