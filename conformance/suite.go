@@ -29,6 +29,10 @@
 // skipped only where the harness declares the provider lacks a capability,
 // and the skip message says which.
 //
+// [RunSandbox] is the part of the suite that needs no emulator, for an
+// adapter pointed at a provider's real sandbox: nothing is seeded, and every
+// write names a payment that does not exist.
+//
 // The suite imports only payments, status and fault: it knows providers
 // through the portable API alone, and names failures in the vocabulary the
 // emulators share.
