@@ -13,7 +13,7 @@ import (
 )
 
 // confirmLimit is RuStore's pause between two confirms of one purchase
-// (seed 001: "only once every 15 minutes").
+// (RuStore's "Confirming purchase" page: "only once every 15 minutes").
 const confirmLimit = 15 * time.Minute
 
 // errorRule maps one of RuStore's messages to a code. RuStore's message is

@@ -14,7 +14,7 @@ import (
 )
 
 func TestStatusTableRowByRow(t *testing.T) {
-	// The RuStore column of DESIGN.md, plus values no table knows.
+	// Every invoice status RuStore documents, plus values no table knows.
 	cases := []struct {
 		raw  string
 		want status.Status

@@ -2,9 +2,9 @@ package yandexpay
 
 import "github.com/regionpay/payments/status"
 
-// statusTable is the one place Yandex Pay's paymentStatus values meet the
-// normalized enum (the Yandex Pay column of DESIGN.md). Anything else maps to
-// status.Unknown with the raw value kept.
+// statusTable is the one place the paymentStatus values of Yandex Pay's
+// order page meet the normalized enum. Anything else maps to status.Unknown
+// with the raw value kept.
 var statusTable = status.Table{
 	"PENDING":            status.Pending,
 	"AUTHORIZED":         status.Authorized,

@@ -19,7 +19,7 @@
 //	PUT   {prefix}/applications/{appId}/purchases/{purchaseId}:confirm  PAID → CONFIRMED
 //	PUT   {prefix}/applications/{appId}/purchases/{purchaseId}:cancel   PAID → REVERSED
 //	PATCH {prefix}/applications/{appId}/invoices/{invoiceId}     CONFIRMED or CONSUMED → REFUNDED
-//	GET   {prefix}/v2/purchase/{invoiceId}                       payment data (seed 002 body)
+//	GET   {prefix}/v2/purchase/{invoiceId}                       payment data (the body RuStore's "Getting payment data by ID (v2)" page shows)
 //	GET   {prefix}/applications/{appId}/purchases?appUserId=...   purchases of one app user, paged
 //
 // The purchase list takes appUserId (required), purchaseStatus (compared

@@ -363,7 +363,8 @@ func restyle(old, status string) string {
 	return status
 }
 
-// v2Purchase is the body of GET /public/v2/purchase/{invoiceId} (seed 002).
+// v2Purchase is the body of GET /public/v2/purchase/{invoiceId}, as RuStore's
+// "Getting payment data by ID (v2)" page shows it.
 type v2Purchase struct {
 	InvoiceID        int64          `json:"invoiceId"`
 	InvoiceDate      string         `json:"invoiceDate"`

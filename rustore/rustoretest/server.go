@@ -28,7 +28,8 @@ const (
 	DefaultOwnerCode = int64(4384191)
 	DefaultTokenTTL  = 900 * time.Second
 	// ConfirmRepeatWindow is how long a purchase refuses a new confirm after
-	// a confirm that did not finish normally (seed 001's 15-minute rule).
+	// a confirm that did not finish normally (the 15-minute rule of RuStore's
+	// "Confirming purchase" page).
 	ConfirmRepeatWindow = 15 * time.Minute
 	// AuthWindow is how far the auth timestamp may be from the emulator clock.
 	AuthWindow = 60 * time.Second
