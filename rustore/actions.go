@@ -242,71 +242,95 @@ const maxWrites = 2
 // write that a status read shows did not happen cannot act twice.
 func (c *Client) write(ctx context.Context, t *driver.Write, ref payments.Ref, spec writeSpec) (*payments.Result, error) {
 	op := t.Op()
-	done := func(p *payments.Payment) *payments.Result {
-		res := &payments.Result{Ref: ref, Provider: Name, Status: spec.to, IdempotencyKey: t.Key()}
-		if p != nil {
-			res.Ref, res.RawStatus = p.Ref, p.RawStatus
-			if p.Status != status.Unknown {
-				res.Status = p.Status
-			}
-		}
-		return res
-	}
+	done := func(p *payments.Payment) *payments.Result { return spec.result(ref, t.Key(), p) }
 	for sent := 1; ; sent++ {
 		out := c.call(ctx, op, spec.method, spec.path(c, ref), transport.RetryUnsent, nil)
 		if out.unclear {
 			t.Reached()
 		}
-		if out.err == nil {
-			return c.accepted(ctx, op, ref, spec, done), nil
-		}
-		if !out.unclear {
-			if sent > 1 {
-				return c.settleRefusedRepeat(ctx, op, ref, spec, out.err, done)
-			}
-			// A refusal can mean the work is already done by the caller's
-			// earlier call with the same key.
-			if t.Given() && ref.InvoiceID != "" && replayable(out.err) {
-				if p, err := c.status(ctx, op, ref); err == nil && spec.reached(p) {
-					return done(p), nil
-				}
-			}
-			return nil, out.err
-		}
-		if ctx.Err() != nil {
-			return nil, driver.CanceledAfterSend(ctx, Name, op, out.err)
-		}
-		if ref.InvoiceID == "" {
-			return nil, outcomeUnknown(op, spec, out.err, "without Ref.InvoiceID its status cannot be read")
-		}
-		p, err := c.status(ctx, op, ref)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, driver.CanceledAfterSend(ctx, Name, op, out.err)
-			}
-			return nil, outcomeUnknown(op, spec, out.err, driver.ReadFailed("its status", err))
-		}
 		switch {
-		case spec.reached(p):
+		case out.err == nil:
+			return c.accepted(ctx, op, ref, spec, done), nil
+		case !out.unclear && sent > 1:
+			return c.settleRefusedRepeat(ctx, op, ref, spec, out.err, done)
+		case !out.unclear:
+			return c.refused(ctx, t, ref, spec, out.err)
+		}
+		p, err := c.readAfterUnclear(ctx, op, ref, spec, out.err)
+		if err != nil {
+			return nil, err
+		}
+		if spec.reached(p) {
 			return done(p), nil
-		case p.Status == spec.from && sent < maxWrites:
-			continue
-		case p.Status == spec.from:
-			// Still the start state twice over proves nothing: RuStore may
-			// take half a minute to apply a confirm, and a gateway's 5xx
-			// says nothing of what RuStore behind it did.
-			return nil, outcomeUnknown(op, spec, out.err, fmt.Sprintf("the purchase still reads %q after two sends; RuStore may still apply it", p.RawStatus))
-		case p.Status == status.Pending || p.Status == status.Unknown:
-			return nil, outcomeUnknown(op, spec, out.err, fmt.Sprintf("it now reports status %q", p.RawStatus))
-		default:
-			// A state the write does not lead to: it was changed elsewhere,
-			// and this write can no longer act.
-			return nil, driver.Proven(&payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: op,
-				Message: fmt.Sprintf("RuStore gave no clear answer to %s and the purchase is now %s (%s), not %s: it was changed elsewhere",
-					spec.action, p.RawStatus, p.Status, spec.to),
-				Err: out.err})
+		}
+		if p.Status != spec.from || sent >= maxWrites {
+			return nil, notReached(op, spec, p, out.err)
 		}
 	}
+}
+
+// refused decides a first send RuStore clearly refused. A refusal can mean
+// the work is already done by the caller's earlier call with the same key:
+// the purchase is read to tell.
+func (c *Client) refused(ctx context.Context, t *driver.Write, ref payments.Ref, spec writeSpec, refusal error) (*payments.Result, error) {
+	if t.Given() && ref.InvoiceID != "" && replayable(refusal) {
+		if p, err := c.status(ctx, t.Op(), ref); err == nil && spec.reached(p) {
+			return spec.result(ref, t.Key(), p), nil
+		}
+	}
+	return nil, refusal
+}
+
+// result is the Result of the write done to ref under key; p is the
+// purchase as read afterwards, or nil when it was not read.
+func (w writeSpec) result(ref payments.Ref, key string, p *payments.Payment) *payments.Result {
+	res := &payments.Result{Ref: ref, Provider: Name, Status: w.to, IdempotencyKey: key}
+	if p != nil {
+		res.Ref, res.RawStatus = p.Ref, p.RawStatus
+		if p.Status != status.Unknown {
+			res.Status = p.Status
+		}
+	}
+	return res
+}
+
+// readAfterUnclear reads the purchase after a send that got no clear
+// answer; the error is the write's when the read cannot be made.
+func (c *Client) readAfterUnclear(ctx context.Context, op payments.Operation, ref payments.Ref, spec writeSpec, cause error) (*payments.Payment, error) {
+	if ctx.Err() != nil {
+		return nil, driver.CanceledAfterSend(ctx, Name, op, cause)
+	}
+	if ref.InvoiceID == "" {
+		return nil, outcomeUnknown(op, spec, cause, "without Ref.InvoiceID its status cannot be read")
+	}
+	p, err := c.status(ctx, op, ref)
+	switch {
+	case err == nil:
+		return p, nil
+	case ctx.Err() != nil:
+		return nil, driver.CanceledAfterSend(ctx, Name, op, cause)
+	}
+	return nil, outcomeUnknown(op, spec, cause, driver.ReadFailed("its status", err))
+}
+
+// notReached is the error of a write whose send got no clear answer and
+// whose purchase then reads p, not the write's target.
+func notReached(op payments.Operation, spec writeSpec, p *payments.Payment, cause error) error {
+	switch p.Status {
+	case spec.from:
+		// Still the start state twice over proves nothing: RuStore may
+		// take half a minute to apply a confirm, and a gateway's 5xx
+		// says nothing of what RuStore behind it did.
+		return outcomeUnknown(op, spec, cause, fmt.Sprintf("the purchase still reads %q after two sends; RuStore may still apply it", p.RawStatus))
+	case status.Pending, status.Unknown:
+		return outcomeUnknown(op, spec, cause, fmt.Sprintf("it now reports status %q", p.RawStatus))
+	}
+	// A state the write does not lead to: it was changed elsewhere, and
+	// this write can no longer act.
+	return driver.Proven(&payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: op,
+		Message: fmt.Sprintf("RuStore gave no clear answer to %s and the purchase is now %s (%s), not %s: it was changed elsewhere",
+			spec.action, p.RawStatus, p.Status, spec.to),
+		Err: cause})
 }
 
 // settleRefusedRepeat decides a write whose first send got no clear answer

@@ -110,35 +110,68 @@ func parseRoute(escapedPath string) (route, bool) {
 	if len(seg) < 2 || seg[0] != "public" {
 		return route{}, false
 	}
-	rest := seg[1:]
-	var rt route
+	rest, sandbox := seg[1:], false
 	if rest[0] == "sandbox" {
-		rt.sandbox = true
-		rest = rest[1:]
+		rest, sandbox = rest[1:], true
 	}
-	switch {
-	case !rt.sandbox && len(rest) >= 1 && len(rest) <= 2 && rest[0] == "auth" && (len(rest) == 1 || rest[1] == ""):
-		rt.action, rt.method = ActionAuth, http.MethodPost
-	case len(rest) == 3 && rest[0] == "applications" && rest[2] == "purchases":
-		rt.action, rt.method = ActionList, http.MethodGet
-		rt.appID = rest[1]
-	case len(rest) == 4 && rest[0] == "applications" && rest[2] == "purchases":
-		i := strings.LastIndex(rest[3], ":")
-		if i < 0 || verbs[rest[3][i+1:]] == "" {
+	for _, shape := range routeShapes {
+		if rt, ok := shape(rest, sandbox); ok {
+			rt.sandbox = sandbox
+			return rt, true
+		}
+	}
+	return route{}, false
+}
+
+// routeShapes are the paths the API serves below /public (and
+// /public/sandbox), each matching the segments that follow.
+var routeShapes = []func(rest []string, sandbox bool) (route, bool){
+	// POST /public/auth, also with a trailing slash; there is no sandbox auth.
+	func(rest []string, sandbox bool) (route, bool) {
+		ok := !sandbox && rest[0] == "auth" && (len(rest) == 1 || len(rest) == 2 && rest[1] == "")
+		return route{action: ActionAuth, method: http.MethodPost}, ok
+	},
+	// GET applications/{appId}/purchases
+	func(rest []string, _ bool) (route, bool) {
+		ok := len(rest) == 3 && rest[0] == "applications" && rest[2] == "purchases"
+		return route{action: ActionList, method: http.MethodGet, appID: at(rest, 1)}, ok
+	},
+	// PUT applications/{appId}/purchases/{purchaseId}:confirm (or :cancel)
+	func(rest []string, _ bool) (route, bool) {
+		if len(rest) != 4 || rest[0] != "applications" || rest[2] != "purchases" {
 			return route{}, false
 		}
-		rt.action, rt.method = verbs[rest[3][i+1:]], http.MethodPut
-		rt.appID, rt.purchaseID = rest[1], rest[3][:i]
-	case len(rest) == 4 && rest[0] == "applications" && rest[2] == "invoices":
-		rt.action, rt.method = ActionRefund, http.MethodPatch
-		rt.appID, rt.invoiceID = rest[1], rest[3]
-	case len(rest) == 3 && rest[0] == "v2" && rest[1] == "purchase":
-		rt.action, rt.method = ActionStatus, http.MethodGet
-		rt.invoiceID = rest[2]
-	default:
-		return route{}, false
+		id, verb, _ := cutLast(rest[3], ":")
+		action, ok := verbs[verb]
+		return route{action: action, method: http.MethodPut, appID: rest[1], purchaseID: id}, ok
+	},
+	// PATCH applications/{appId}/invoices/{invoiceId}
+	func(rest []string, _ bool) (route, bool) {
+		ok := len(rest) == 4 && rest[0] == "applications" && rest[2] == "invoices"
+		return route{action: ActionRefund, method: http.MethodPatch, appID: at(rest, 1), invoiceID: at(rest, 3)}, ok
+	},
+	// GET v2/purchase/{invoiceId}
+	func(rest []string, _ bool) (route, bool) {
+		ok := len(rest) == 3 && rest[0] == "v2" && rest[1] == "purchase"
+		return route{action: ActionStatus, method: http.MethodGet, invoiceID: at(rest, 2)}, ok
+	},
+}
+
+// at is seg[i], or "" past its end.
+func at(seg []string, i int) string {
+	if i < len(seg) {
+		return seg[i]
 	}
-	return rt, true
+	return ""
+}
+
+// cutLast splits s around the last sep; found is false without one.
+func cutLast(s, sep string) (before, after string, found bool) {
+	i := strings.LastIndex(s, sep)
+	if i < 0 {
+		return s, "", false
+	}
+	return s[:i], s[i+len(sep):], true
 }
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {

@@ -393,6 +393,15 @@ func (s *Server) TryAddPurchase(p Purchase) (Purchase, error) {
 	if p.AmountCreate < 0 || p.AmountCurrent < 0 {
 		return Purchase{}, errors.New("rustoretest: amounts must not be negative")
 	}
+	fillPurchase(&p, s.nowLocked())
+	s.purchases[p.PurchaseID] = &purchaseState{p: p}
+	s.invoices[p.InvoiceID] = p.PurchaseID
+	return copyPurchase(p), nil
+}
+
+// fillPurchase fills the fields of p left empty with the defaults noted on
+// Purchase, as of now.
+func fillPurchase(p *Purchase, now time.Time) {
 	if p.Status == "" {
 		p.Status = "paid"
 	}
@@ -425,7 +434,6 @@ func (s *Server) TryAddPurchase(p Purchase) (Purchase, error) {
 	if p.ProductID == "" {
 		p.ProductID = p.ItemCode
 	}
-	now := s.nowLocked()
 	if p.InvoiceDate.IsZero() {
 		p.InvoiceDate = now
 	}
@@ -449,9 +457,6 @@ func (s *Server) TryAddPurchase(p Purchase) (Purchase, error) {
 		}
 		p.PaymentInfo = &pi
 	}
-	s.purchases[p.PurchaseID] = &purchaseState{p: p}
-	s.invoices[p.InvoiceID] = p.PurchaseID
-	return copyPurchase(p), nil
 }
 
 // AddPurchase stores p (with defaults filled) and returns the stored copy.

@@ -150,6 +150,31 @@ func invalidAmount(msg string, details map[string]any) reply {
 	return fail(http.StatusBadRequest, ReasonInvalidAmount, msg, details)
 }
 
+// writeAmounts are the amounts a write request carries.
+type writeAmounts struct {
+	order, refund       int64
+	orderSet, refundSet bool
+}
+
+// decodeWrite reads a write request's body and checks its fields.
+func decodeWrite(action string, body []byte) (writeRequest, writeAmounts, string) {
+	var req writeRequest
+	var am writeAmounts
+	if len(bytes.TrimSpace(body)) > 0 {
+		if err := json.Unmarshal(body, &req); err != nil {
+			return req, am, "request body must be a JSON object: " + err.Error()
+		}
+	}
+	var msg string
+	if am.order, am.orderSet, msg = amountField("orderAmount", req.OrderAmount); msg != "" {
+		return req, am, msg
+	}
+	if am.refund, am.refundSet, msg = amountField("refundAmount", req.RefundAmount); msg != "" {
+		return req, am, msg
+	}
+	return req, am, requiredFields(action, req, am.refundSet)
+}
+
 // write handles capture, cancel, submit and refund: checks, idempotency,
 // then a new operation that succeeds at once unless it must stay PENDING.
 func (s *Server) write(action, id string, body []byte, now time.Time) reply {
@@ -157,68 +182,28 @@ func (s *Server) write(action, id string, body []byte, now time.Time) reply {
 	if !ok {
 		return orderNotFound(id)
 	}
-	var req writeRequest
-	if len(bytes.TrimSpace(body)) > 0 {
-		if err := json.Unmarshal(body, &req); err != nil {
-			return badRequest("request body must be a JSON object: " + err.Error())
-		}
-	}
-	orderAmount, orderAmountSet, msg := amountField("orderAmount", req.OrderAmount)
+	req, am, msg := decodeWrite(action, body)
 	if msg != "" {
 		return badRequest(msg)
 	}
-	refundAmount, refundAmountSet, msg := amountField("refundAmount", req.RefundAmount)
-	if msg != "" {
-		return badRequest(msg)
-	}
-	if msg := requiredFields(action, req, refundAmountSet); msg != "" {
-		return badRequest(msg)
-	}
-
 	typ := actionOperation[action]
 	extID := ""
 	if req.ExternalOperationID != nil {
 		extID = *req.ExternalOperationID
-		if prev, ok := s.byExtID[extID]; ok {
-			if prev.Status == OperationPending && prev.OrderID == id && prev.Type == typ {
-				return success(map[string]any{"operation": operationJSON(prev.Operation)})
-			}
-			return fail(http.StatusConflict, ReasonDuplicateExternalOperationID,
-				"an operation with this externalOperationId already exists; read it with /v1/operations/{external_operation_id}",
-				map[string]any{"externalOperationId": extID})
+		if rep, seen := s.repeated(extID, id, typ); seen {
+			return rep
 		}
 	}
 	if rep, busy := s.busy(id); busy {
 		return rep
 	}
-	t := transitions[typ]
-	if !allowed(t, o.Status) {
+	if !allowed(transitions[typ], o.Status) {
 		return wrongStatus(action, o)
 	}
-
-	amount := o.Amount
-	switch {
-	case action == ActionRefund:
-		left := remaining(o)
-		switch {
-		case refundAmount < minRefund:
-			return invalidAmount("refundAmount must be at least 1.00", map[string]any{"refundAmount": formatAmount(refundAmount)})
-		case refundAmount > left:
-			return invalidAmount("refundAmount is more than the order has left to refund",
-				map[string]any{"refundAmount": formatAmount(refundAmount), "remaining": formatAmount(left)})
-		case left-refundAmount != 0 && left-refundAmount < minRefund:
-			return invalidAmount("a refund must leave 0 or at least 1.00 in the order",
-				map[string]any{"refundAmount": formatAmount(refundAmount), "remaining": formatAmount(left)})
-		}
-		amount = refundAmount
-	case orderAmountSet && (action == ActionCapture || action == ActionSubmit):
-		if orderAmount <= 0 || orderAmount > o.Amount {
-			return invalidAmount("orderAmount must be above 0 and not above the authorized amount",
-				map[string]any{"orderAmount": formatAmount(orderAmount), "authorized": formatAmount(o.Amount)})
-		}
-		amount = orderAmount
+	amount, rep, ok := writeAmount(action, o, am)
+	if !ok {
+		return rep
 	}
-
 	if extID == "" {
 		extID = newUUID()
 	}
@@ -238,6 +223,57 @@ func (s *Server) write(action, id string, body []byte, now time.Time) reply {
 		s.complete(op, true, now)
 	}
 	return success(map[string]any{"operation": operationJSON(op.Operation)})
+}
+
+// repeated answers a write whose externalOperationId is taken: the pending
+// operation it names again, or DUPLICATE_EXTERNAL_OPERATION_ID.
+func (s *Server) repeated(extID, id, typ string) (reply, bool) {
+	prev, ok := s.byExtID[extID]
+	switch {
+	case !ok:
+		return reply{}, false
+	case prev.Status == OperationPending && prev.OrderID == id && prev.Type == typ:
+		return success(map[string]any{"operation": operationJSON(prev.Operation)}), true
+	}
+	return fail(http.StatusConflict, ReasonDuplicateExternalOperationID,
+		"an operation with this externalOperationId already exists; read it with /v1/operations/{external_operation_id}",
+		map[string]any{"externalOperationId": extID}), true
+}
+
+// writeAmount is the amount a write moves: the refund's, a partial
+// capture's, or the order's; ok is false with the refusal of an amount the
+// order does not allow.
+func writeAmount(action string, o *Order, am writeAmounts) (int64, reply, bool) {
+	switch {
+	case action == ActionRefund:
+		if rep, bad := refundRefusal(o, am.refund); bad {
+			return 0, rep, false
+		}
+		return am.refund, reply{}, true
+	case am.orderSet && (action == ActionCapture || action == ActionSubmit):
+		if am.order <= 0 || am.order > o.Amount {
+			return 0, invalidAmount("orderAmount must be above 0 and not above the authorized amount",
+				map[string]any{"orderAmount": formatAmount(am.order), "authorized": formatAmount(o.Amount)}), false
+		}
+		return am.order, reply{}, true
+	}
+	return o.Amount, reply{}, true
+}
+
+// refundRefusal refuses a refund amount the order cannot give back.
+func refundRefusal(o *Order, amount int64) (reply, bool) {
+	left := remaining(o)
+	switch {
+	case amount < minRefund:
+		return invalidAmount("refundAmount must be at least 1.00", map[string]any{"refundAmount": formatAmount(amount)}), true
+	case amount > left:
+		return invalidAmount("refundAmount is more than the order has left to refund",
+			map[string]any{"refundAmount": formatAmount(amount), "remaining": formatAmount(left)}), true
+	case left-amount != 0 && left-amount < minRefund:
+		return invalidAmount("a refund must leave 0 or at least 1.00 in the order",
+			map[string]any{"refundAmount": formatAmount(amount), "remaining": formatAmount(left)}), true
+	}
+	return reply{}, false
 }
 
 // requiredFields names a missing required field of a write, or returns "".
