@@ -75,6 +75,10 @@ func testFaults(t *testing.T, newHarness NewHarness) {
 				if !oneOfCode(code, c.ok) {
 					t.Fatalf("%s under %s: err = %v (code %s); want one of %v", w.op, c.name, err, code, codeNames(c.ok))
 				}
+				var pe *payments.Error
+				if err != nil && (!errors.As(err, &pe) || pe.IdempotencyKey == "") {
+					t.Errorf("the error of a write carries no idempotency key to repeat it with: %v", err)
+				}
 				n := h.Applied(ref, w.op)
 				switch {
 				case c.applied >= 0 && n != c.applied:

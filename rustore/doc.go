@@ -31,10 +31,15 @@
 //     from the state machine instead: confirm, cancel and refund act only from
 //     one state, so an unclear write is settled by reading the status and is
 //     repeated at most once, only while the purchase is still in the state the
-//     write starts from. When the caller passes an IdempotencyKey, a repeat of
-//     a write whose target state is already reached succeeds instead of
-//     failing; without one it fails as RuStore answers, so that an app that
-//     did not mean to repeat a capture hears about it.
+//     write starts from. An unclear write that the status does not settle
+//     (still the start state after two sends, or a refusal of the second) is
+//     payments.CodeOutcomeUnknown with the key, never "nothing was done":
+//     RuStore may take half a minute to apply a confirm. When the caller
+//     passes an IdempotencyKey, a repeat of a write whose target state is
+//     already reached succeeds instead of failing; without one it fails as
+//     RuStore answers, so that an app that did not mean to repeat a capture
+//     hears about it. The client remembers the keys it used, and refuses one
+//     reused for another purchase or action (payments.CodeInvalidArgument).
 //
 // # Errors
 //

@@ -33,9 +33,14 @@
 // or that names another order, key or action), the operation is read too;
 // only if that fails does the caller get payments.CodeOutcomeUnknown. A 5xx
 // answer is settled the same way, since a gateway may fail after Yandex Pay
-// acted; there, an operation that does not exist leaves the 5xx standing
-// (payments.CodeUnavailable). An operation in a status the adapter does not
-// know is payments.CodeOutcomeUnknown too: it exists, so money may move. A caller's IdempotencyKey must therefore also
+// acted, or hand the write on later: an operation that does not exist yet
+// proves nothing, and the caller gets payments.CodeOutcomeUnknown. So does a
+// refusal (429, 409, 401...) of a retry after an attempt that may have
+// acted, unless the operation read back settles it (see package driver). An
+// operation in a status the adapter does not know is
+// payments.CodeOutcomeUnknown too: it exists, so money may move. A key that
+// already names an operation of another order, type or amount is refused
+// with payments.CodeInvalidArgument naming what differs. A caller's IdempotencyKey must therefore also
 // be usable as a path segment (non-empty, not "." or "..", at most 2048
 // characters).
 //
