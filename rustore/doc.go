@@ -19,8 +19,18 @@
 // goroutines need it, and dropped and renewed once when RuStore rejects it
 // early (RuStore does that).
 //
+// # Finding a purchase
+//
+// Find lists the purchases of one app user (the appUserId the app gave the
+// Pay SDK) page by page as a Go iterator, and payments.FindRef turns a bare
+// purchaseId into the full Ref, with the invoiceId that Status and Refund
+// need: RuStore's purchase list is the only server-side route from one to
+// the other.
+//
 // # What RuStore cannot do
 //
+//   - Starting a purchase from the server: purchases start on the phone, in
+//     the RuStore Pay SDK; Start fails with CodeUnimplemented saying so.
 //   - Partial capture: Capture with an Amount fails with CodeUnimplemented.
 //   - Partial refund: Refund with an Amount fails with CodeUnimplemented; a
 //     refund always returns the whole invoice.

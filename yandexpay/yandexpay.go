@@ -10,6 +10,7 @@
 //	Rollback  POST /v1/orders/{id}/rollback
 //	Refund    POST /v2/orders/{id}/refund    (refundAmount; all that remains when no amount is given)
 //	Status    GET  /v1/orders/{id}
+//	Start     GET  /v1/orders/{id} (is the merchant's order id taken?), then POST /v1/orders
 //	Operation GET  /v1/operations/{externalOperationId}
 //
 // # Headers
