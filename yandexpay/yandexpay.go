@@ -1,5 +1,5 @@
 // Package yandexpay is the Yandex Pay adapter: a payments.Provider (with
-// Refunder, OperationChecker and Closer) over the Yandex Pay Merchant API
+// Refunder, OperationChecker, Starter and Closer) over the Yandex Pay Merchant API
 // (https://pay.yandex.ru/api/merchant).
 //
 // A payments.Ref's ID is the merchant's order_id. The adapter maps actions to
