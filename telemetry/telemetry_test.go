@@ -3,6 +3,9 @@ package telemetry_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -347,4 +350,52 @@ func TestFindIsOneSpan(t *testing.T) {
 	a := attrs(find)
 	assert.Equal(t, "OK", a[telemetry.AttrResultCode].AsString())
 	assert.GreaterOrEqual(t, a[telemetry.AttrAttempts].AsInt64(), int64(2), "a page per payment taken")
+}
+
+// TestNotificationIsASpan: a notification verified through the wrapper is a
+// "payments.notification" span, also when the provider cannot verify any.
+func TestNotificationIsASpan(t *testing.T) {
+	srv := rustoretest.NewServer(nil)
+	defer srv.Close()
+	type delivery struct {
+		header http.Header
+		body   []byte
+	}
+	got := make(chan delivery, 16)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		got <- delivery{r.Header.Clone(), body}
+	}))
+	defer hook.Close()
+	srv.SetCallbackURL(hook.URL)
+	c, err := rustore.New(rustore.Config{
+		KeyID: srv.KeyID(), PrivateKey: payments.Secret(srv.PrivateKeyBase64()), AppID: srv.AppID(), Now: srv.Now,
+		NotificationKey: payments.Secret(srv.NotificationKeyBase64()),
+		HTTPOptions:     payments.HTTPOptions{BaseURL: srv.URL},
+	})
+	require.NoError(t, err)
+	defer c.Close()
+	r := newRecorder(t)
+	p := r.tel.Wrap("ru", c)
+	paid := srv.AddPurchase(rustoretest.Purchase{Status: "paid", AmountCreate: 100})
+	ctx := context.Background()
+	_, err = p.Capture(ctx, payments.Ref{ID: paid.PurchaseID, InvoiceID: strconv.FormatInt(paid.InvoiceID, 10)}, nil)
+	require.NoError(t, err)
+	var d delivery
+	select {
+	case d = <-got:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the emulator sent no notification")
+	}
+	ev, err := payments.ParseNotification(ctx, p, d.header, d.body)
+	require.NoError(t, err)
+	require.NotNil(t, ev)
+	assert.Equal(t, "OK", attrs(r.span(t, "payments.notification"))[telemetry.AttrResultCode].AsString())
+
+	ys := yandexpaytest.NewServer(nil)
+	defer ys.Close()
+	r2 := newRecorder(t)
+	_, err = r2.tel.Wrap("web", yandexClient(t, ys)).(payments.Notifier).ParseNotification(ctx, http.Header{}, []byte("{}"))
+	assert.Equal(t, payments.CodeUnimplemented, payments.CodeOf(err), "no merchant id: nothing to verify with")
+	assert.Equal(t, "Unimplemented", attrs(r2.span(t, "payments.notification"))[telemetry.AttrResultCode].AsString())
 }
