@@ -123,54 +123,84 @@ func testActions(t *testing.T, newHarness NewHarness) {
 			}
 			for _, st := range facts.States {
 				st := st
-				t.Run("From"+st.String(), func(t *testing.T) {
-					h := open(t, newHarness)
-					ref := h.Seed(t, st, amount)
-					want := a.expect(st, h.Provider())
-					ctx := ctxFor(t)
-					res, err := a.call(ctx, h.Provider(), ref)
-					res = settle(t, ctx, h.Provider(), res, err)
-					after := mustStatus(t, ctx, h.Provider(), ref)
-					checkTransition(t, st, after.Status)
-					switch {
-					case want.code != 0:
-						wantCode(t, err, want.code)
-						if after.Status != st {
-							t.Errorf("refused %s from %s changed the status to %s", a.name, st, after.Status)
-						}
-						if n := h.Applied(ref, a.op); n != 0 {
-							t.Errorf("refused %s from %s was applied %d times", a.name, st, n)
-						}
-					case want.noop:
-						if err != nil {
-							t.Fatalf("%s from %s: %v; want success with nothing to do", a.name, st, err)
-						}
-						if after.Status != st {
-							t.Errorf("%s from %s changed the status to %s; want it left alone", a.name, st, after.Status)
-						}
-						if after.Status.IsCharged() {
-							t.Errorf("%s left the payment charged (%s)", a.name, after.Status)
-						}
-					default:
-						if err != nil {
-							t.Fatalf("%s from %s: %v", a.name, st, err)
-						}
-						if !oneOf(after.Status, want.to) {
-							t.Errorf("%s from %s: status afterwards %s (raw %q); want one of %v", a.name, st, after.Status, after.RawStatus, want.to)
-						}
-						if res.Status != status.Unknown && !oneOf(res.Status, want.to) {
-							t.Errorf("%s from %s: Result.Status %s; want one of %v", a.name, st, res.Status, want.to)
-						}
-						if n := h.Applied(ref, a.op); n != 1 {
-							t.Errorf("%s from %s applied %d times; want exactly 1", a.name, st, n)
-						}
-						if res.Provider != h.Provider().Name() {
-							t.Errorf("Result.Provider = %q; want %q", res.Provider, h.Provider().Name())
-						}
-					}
-				})
+				t.Run("From"+st.String(), func(t *testing.T) { testActionFrom(t, open(t, newHarness), a, st) })
 			}
 		})
+	}
+}
+
+// actionRun is one action from one state, as it came out.
+type actionRun struct {
+	a     actionCase
+	from  status.Status
+	res   *payments.Result
+	err   error
+	after *payments.Payment
+	n     int // times the harness applied it
+}
+
+// testActionFrom runs a from st and checks the outcome against the table.
+func testActionFrom(t *testing.T, h Harness, a actionCase, st status.Status) {
+	ref := h.Seed(t, st, amount)
+	want := a.expect(st, h.Provider())
+	ctx := ctxFor(t)
+	res, err := a.call(ctx, h.Provider(), ref)
+	res = settle(t, ctx, h.Provider(), res, err)
+	run := actionRun{a: a, from: st, res: res, err: err, after: mustStatus(t, ctx, h.Provider(), ref), n: h.Applied(ref, a.op)}
+	checkTransition(t, st, run.after.Status)
+	switch {
+	case want.code != 0:
+		checkRefused(t, run, want.code)
+	case want.noop:
+		checkNoOp(t, run)
+	default:
+		checkReached(t, run, want.to, h.Provider().Name())
+	}
+}
+
+// checkRefused: the action failed with code and changed nothing.
+func checkRefused(t *testing.T, r actionRun, code payments.Code) {
+	t.Helper()
+	wantCode(t, r.err, code)
+	if r.after.Status != r.from {
+		t.Errorf("refused %s from %s changed the status to %s", r.a.name, r.from, r.after.Status)
+	}
+	if r.n != 0 {
+		t.Errorf("refused %s from %s was applied %d times", r.a.name, r.from, r.n)
+	}
+}
+
+// checkNoOp: the action succeeded with nothing to do, and nothing is charged.
+func checkNoOp(t *testing.T, r actionRun) {
+	t.Helper()
+	if r.err != nil {
+		t.Fatalf("%s from %s: %v; want success with nothing to do", r.a.name, r.from, r.err)
+	}
+	if r.after.Status != r.from {
+		t.Errorf("%s from %s changed the status to %s; want it left alone", r.a.name, r.from, r.after.Status)
+	}
+	if r.after.Status.IsCharged() {
+		t.Errorf("%s left the payment charged (%s)", r.a.name, r.after.Status)
+	}
+}
+
+// checkReached: the action succeeded once and the payment is in one of to.
+func checkReached(t *testing.T, r actionRun, to []status.Status, provider string) {
+	t.Helper()
+	if r.err != nil {
+		t.Fatalf("%s from %s: %v", r.a.name, r.from, r.err)
+	}
+	if !oneOf(r.after.Status, to) {
+		t.Errorf("%s from %s: status afterwards %s (raw %q); want one of %v", r.a.name, r.from, r.after.Status, r.after.RawStatus, to)
+	}
+	if r.res.Status != status.Unknown && !oneOf(r.res.Status, to) {
+		t.Errorf("%s from %s: Result.Status %s; want one of %v", r.a.name, r.from, r.res.Status, to)
+	}
+	if r.n != 1 {
+		t.Errorf("%s from %s applied %d times; want exactly 1", r.a.name, r.from, r.n)
+	}
+	if r.res.Provider != provider {
+		t.Errorf("Result.Provider = %q; want %q", r.res.Provider, provider)
 	}
 }
 

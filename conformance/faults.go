@@ -66,7 +66,7 @@ func testFaults(t *testing.T, newHarness NewHarness) {
 				ctx := ctxFor(t)
 				res, err := a.call(ctx, h.Provider(), ref)
 				if err == nil && res != nil && res.Pending {
-					_, err = payments.Wait(ctx, h.Provider(), res, &payments.WaitOptions{Interval: 10 * time.Millisecond})
+					res, err = payments.Wait(ctx, h.Provider(), res, &payments.WaitOptions{Interval: 10 * time.Millisecond})
 				}
 				code := success
 				if err != nil {
@@ -80,17 +80,12 @@ func testFaults(t *testing.T, newHarness NewHarness) {
 					t.Errorf("the error of a write carries no idempotency key to repeat it with: %v", err)
 				}
 				n := h.Applied(ref, w.op)
-				switch {
-				case c.applied >= 0 && n != c.applied:
-					t.Errorf("%s under %s applied %d times; want %d", w.op, c.name, n, c.applied)
-				case n > 1:
-					t.Errorf("%s under %s applied %d times: applied twice", w.op, c.name, n)
-				}
-				if err == nil && n != 1 {
-					t.Errorf("%s under %s reported success but was applied %d times", w.op, c.name, n)
-				}
+				checkFaultApplied(t, w.op, c.name, c.applied, n, err)
 				if code == payments.CodeResourceExhausted && payments.RetryAfterOf(err) <= 0 {
 					t.Errorf("ResourceExhausted without RetryAfter: %v", err)
+				}
+				if err == nil && res.Status != status.Unknown && res.Status != w.to {
+					t.Errorf("%s under %s: settled Result.Status = %s; want %s", w.op, c.name, res.Status, w.to)
 				}
 				pay := mustStatus(t, ctx, h.Provider(), ref)
 				if want := map[bool]status.Status{true: w.to, false: w.from}[n == 1]; pay.Status != want {
@@ -99,6 +94,27 @@ func testFaults(t *testing.T, newHarness NewHarness) {
 			})
 		}
 	}
+	testStatusFaults(t, newHarness)
+}
+
+// checkFaultApplied checks how often a faulted write was applied: as the
+// case says (want -1: 0 or 1), never twice, and once when it succeeded.
+func checkFaultApplied(t *testing.T, op Op, name string, want, n int, err error) {
+	t.Helper()
+	switch {
+	case want >= 0 && n != want:
+		t.Errorf("%s under %s applied %d times; want %d", op, name, n, want)
+	case n > 1:
+		t.Errorf("%s under %s applied %d times: applied twice", op, name, n)
+	}
+	if err == nil && n != 1 {
+		t.Errorf("%s under %s reported success but was applied %d times", op, name, n)
+	}
+}
+
+// testStatusFaults: a read is safe to retry, and an answer too large to
+// read is an error, never a guess.
+func testStatusFaults(t *testing.T, newHarness NewHarness) {
 	statusFaults := []struct {
 		name  string
 		fault Fault
