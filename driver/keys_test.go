@@ -1,6 +1,7 @@
 package driver_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -66,4 +67,18 @@ func TestKeysForgetOldest(t *testing.T) {
 	if err := claim("k3", "b"); err == nil {
 		t.Error("k3 was forgotten too early")
 	}
+}
+
+// An adapter claims a write's key before sending it; the same key for
+// another payment is refused, naming the difference.
+func ExampleKeys_Claim() {
+	var keys driver.Keys
+	first := driver.NewWrite("rustore", payments.OpCapture, "order-7-capture")
+	fmt.Println(keys.Claim(first, driver.WriteParams{Ref: payments.Ref{ID: "p-1"}}))
+	again := driver.NewWrite("rustore", payments.OpCapture, "order-7-capture")
+	err := keys.Claim(again, driver.WriteParams{Ref: payments.Ref{ID: "p-2"}})
+	fmt.Println(payments.CodeOf(err))
+	// Output:
+	// <nil>
+	// InvalidArgument
 }

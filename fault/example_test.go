@@ -36,3 +36,23 @@ func ExampleFault_Validate() {
 	// TooManyRequests: fault times -1 is negative
 	// FaultKind(0): fault kind 0 is not defined
 }
+
+// Compound faults hide one failure behind another. Here a refund is applied
+// and its answer lost; the retry, sent with the same externalOperationId, is
+// refused with 429 before the provider looks at the key. An adapter must
+// not report that 429 as "nothing happened".
+func ExampleFault_compound() {
+	srv := yandexpaytest.NewServer(nil)
+	defer srv.Close()
+
+	srv.InjectFault(fault.Fault{Kind: fault.ResetThenRefuse, Action: yandexpaytest.ActionRefund,
+		Status: 429, RetryAfter: time.Minute})
+	// A gateway answers 502 with an HTML page; the capture behind it lands
+	// 200ms later.
+	srv.InjectFault(fault.Fault{Kind: fault.GatewayErrorApplyLater, Action: yandexpaytest.ActionCapture,
+		Delay: 200 * time.Millisecond})
+
+	fmt.Println(fault.Fault{Kind: fault.ResetThenRefuse}.Validate())
+	// Output:
+	// fault.ResetThenRefuse needs a Status from 400 to 599, got 0
+}
