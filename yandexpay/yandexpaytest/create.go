@@ -131,7 +131,7 @@ func (s *Server) createOrder(body []byte, now time.Time) reply {
 	var req createRequest
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&req); err != nil {
-		return badRequest("request body must be a JSON object: " + err.Error())
+		return s.badRequest("request body must be a JSON object: " + err.Error())
 	}
 	o, rep, ok := s.checkCreate(&req)
 	if !ok {
@@ -176,25 +176,25 @@ func sameCart(a, b *Order) bool {
 func (s *Server) checkCreate(req *createRequest) (*Order, reply, bool) {
 	switch {
 	case req.OrderID == nil || *req.OrderID == "":
-		return nil, badRequest("orderId is required"), false
+		return nil, s.badRequest("orderId is required"), false
 	case !validOrderID(*req.OrderID):
-		return nil, badRequest(fmt.Sprintf("orderId must be 1 to %d characters", MaxOrderIDLength)), false
+		return nil, s.badRequest(fmt.Sprintf("orderId must be 1 to %d characters", MaxOrderIDLength)), false
 	case !isCurrency(req.CurrencyCode):
-		return nil, badRequest("currencyCode must be an ISO 4217 code such as RUB"), false
+		return nil, s.badRequest("currencyCode must be an ISO 4217 code such as RUB"), false
 	case req.Cart == nil:
-		return nil, badRequest("cart is required"), false
+		return nil, s.badRequest("cart is required"), false
 	case req.RedirectURLs == nil || !absoluteURL(req.RedirectURLs.OnSuccess) || !absoluteURL(req.RedirectURLs.OnError):
-		return nil, badRequest("redirectUrls.onSuccess and redirectUrls.onError must be absolute http(s) URLs"), false
+		return nil, s.badRequest("redirectUrls.onSuccess and redirectUrls.onError must be absolute http(s) URLs"), false
 	case req.RedirectURLs.OnAbort != "" && !absoluteURL(req.RedirectURLs.OnAbort):
-		return nil, badRequest("redirectUrls.onAbort must be an absolute http(s) URL"), false
+		return nil, s.badRequest("redirectUrls.onAbort must be an absolute http(s) URL"), false
 	case len(req.AvailablePaymentMethods) == 0:
-		return nil, badRequest("availablePaymentMethods must list at least one method"), false
+		return nil, s.badRequest("availablePaymentMethods must list at least one method"), false
 	case req.TTL != nil && (*req.TTL < int64(MinTTL/time.Second) || *req.TTL > int64(MaxTTL/time.Second)):
-		return nil, badRequest(fmt.Sprintf("ttl must be %d to %d seconds", int64(MinTTL/time.Second), int64(MaxTTL/time.Second))), false
+		return nil, s.badRequest(fmt.Sprintf("ttl must be %d to %d seconds", int64(MinTTL/time.Second), int64(MaxTTL/time.Second))), false
 	}
 	for _, m := range req.AvailablePaymentMethods {
 		if !paymentMethods[m] {
-			return nil, badRequest(fmt.Sprintf("availablePaymentMethods: unknown method %q", m)), false
+			return nil, s.badRequest(fmt.Sprintf("availablePaymentMethods: unknown method %q", m)), false
 		}
 	}
 	cart, rep, ok := parseCart(req)

@@ -124,6 +124,15 @@
 //
 // A client should still classify an unknown reasonCode by its HTTP status.
 //
+// Everything in that table that Yandex Pay does not document (the
+// wrong-status and amount codes, the not-found codes, the status of a
+// duplicate key, every reason text) is the table of [DefaultWording];
+// Options.Wording replaces it per server, and [AlternateWording] is a
+// second, different wording, so a test can prove a client leans only on the
+// documented names by passing against both. A path outside /api/merchant
+// is answered with a plain-text 404 (no envelope), as a web server in front
+// of the API would answer it.
+//
 // # Faults
 //
 // [Server.InjectFault] (or [Server.TryInjectFault], which says why it refuses

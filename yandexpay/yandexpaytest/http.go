@@ -120,39 +120,46 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body, bodyOK := s.log.Read(r)
 
+	if !strings.HasPrefix(r.URL.EscapedPath(), pathPrefix) {
+		// Outside the Merchant API the site answers as a web server does,
+		// not with the API's envelope: a client with a base URL missing
+		// /api/merchant sees what it would see at pay.yandex.ru.
+		http.Error(w, "404 page not found", http.StatusNotFound)
+		return
+	}
 	rt, id, found, methodOK, err := match(r.Method, r.URL.EscapedPath())
+	badRequest := Refusal{http.StatusBadRequest, ReasonBadRequest}
 	switch {
 	case !found:
-		write(w, fail(http.StatusNotFound, ReasonNotFound, "no such endpoint", nil))
+		write(w, s.refuse(Refusal{http.StatusNotFound, ReasonNotFound}, "no such endpoint", nil))
 		return
 	case !methodOK:
-		rep := fail(http.StatusMethodNotAllowed, ReasonMethodNotAllowed, "method not allowed; use "+rt.method, nil)
+		rep := s.refuse(Refusal{http.StatusMethodNotAllowed, ReasonMethodNotAllowed}, "method not allowed; use "+rt.method, nil)
 		rep.Header.Set("Allow", rt.method)
 		write(w, rep)
 		return
 	case !s.authorized(r.Header.Get("Authorization")):
-		write(w, fail(http.StatusUnauthorized, ReasonAuthentication, "missing or invalid Api-Key in the Authorization header", nil))
+		write(w, s.refuse(Refusal{http.StatusUnauthorized, ReasonAuthentication}, "missing or invalid Api-Key in the Authorization header", nil))
 		return
 	case err != nil:
-		write(w, fail(http.StatusBadRequest, ReasonBadRequest, "bad escape in the path id segment", nil))
+		write(w, s.refuse(badRequest, "bad escape in the path id segment", nil))
 		return
 	case !bodyOK:
-		write(w, fail(http.StatusBadRequest, ReasonBadRequest, "request body unreadable or larger than 1 MiB", nil))
+		write(w, s.refuse(badRequest, "request body unreadable or larger than 1 MiB", nil))
 		return
 	}
 	if msg := checkHeaders(r); msg != "" {
-		write(w, fail(http.StatusBadRequest, ReasonBadRequest, msg, nil))
+		write(w, s.refuse(badRequest, msg, nil))
 		return
 	}
 	if rt.collection == "orders" && rt.action != ActionCreate && !validOrderID(id) {
-		write(w, fail(http.StatusBadRequest, ReasonBadRequest,
-			fmt.Sprintf("order_id must be 1 to %d characters", MaxOrderIDLength), nil))
+		write(w, s.refuse(badRequest, fmt.Sprintf("order_id must be 1 to %d characters", MaxOrderIDLength), nil))
 		return
 	}
 
 	f, _ := s.faults.Take(rt.action)
 	faultinject.Deliver(w, r, f, faultinject.Hooks{
-		Refusal: refusal,
+		Refusal: s.refusal,
 		Act: func(k fault.Kind) reply {
 			if rt.action == ActionCreate {
 				return s.createLocked(r.Header.Get("X-Request-Id"), body)
@@ -174,15 +181,18 @@ var refusals = map[int]struct{ reasonCode, reason string }{
 	http.StatusNotFound:           {ReasonOrderNotFound, "order not found (injected)"},
 }
 
-// refusal is the fail envelope for an injected refusal; a status without
-// its own reasonCode gets its HTTP name.
-func refusal(status int) reply {
+// refusal is the fail envelope for an injected refusal, in the server's
+// wording; a status without its own reasonCode gets its HTTP name.
+func (s *Server) refusal(status int) reply {
 	r, ok := refusals[status]
 	if !ok {
 		r.reasonCode = strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_"))
 		r.reason = http.StatusText(status) + " (injected)"
 	}
-	return fail(status, r.reasonCode, r.reason, nil)
+	if status == http.StatusNotFound {
+		r.reasonCode = s.wording.OrderNotFound.ReasonCode
+	}
+	return s.refuse(Refusal{status, r.reasonCode}, r.reason, nil)
 }
 
 // authorized compares the Api-Key without revealing it anywhere.

@@ -83,7 +83,7 @@ func (s *Server) act(action, id string, body []byte, unknownStatus bool) reply {
 func (s *Server) readOrder(id string, unknownStatus bool, now time.Time) reply {
 	o, ok := s.orders[id]
 	if !ok {
-		return orderNotFound(id)
+		return s.orderNotFound(id)
 	}
 	for _, op := range s.orderOps[id] {
 		if op.Status == OperationPending && op.completeOnRead {
@@ -104,7 +104,7 @@ func (s *Server) readOrder(id string, unknownStatus bool, now time.Time) reply {
 func (s *Server) readOperation(extID string, now time.Time) reply {
 	op, ok := s.byExtID[extID]
 	if !ok {
-		return fail(http.StatusNotFound, ReasonOperationNotFound, "operation not found",
+		return s.refuse(s.wording.OperationNotFound, "operation not found",
 			map[string]any{"externalOperationId": extID})
 	}
 	if op.Status == OperationPending && op.completeOnRead {
@@ -138,16 +138,16 @@ func amountField(name string, raw json.RawMessage) (v int64, set bool, msg strin
 	return v, true, ""
 }
 
-func badRequest(msg string) reply {
-	return fail(http.StatusBadRequest, ReasonBadRequest, msg, nil)
+func (s *Server) badRequest(msg string) reply {
+	return s.refuse(Refusal{http.StatusBadRequest, ReasonBadRequest}, msg, nil)
 }
 
-func orderNotFound(id string) reply {
-	return fail(http.StatusNotFound, ReasonOrderNotFound, "order not found", map[string]any{"orderId": id})
+func (s *Server) orderNotFound(id string) reply {
+	return s.refuse(s.wording.OrderNotFound, "order not found", map[string]any{"orderId": id})
 }
 
-func invalidAmount(msg string, details map[string]any) reply {
-	return fail(http.StatusBadRequest, ReasonInvalidAmount, msg, details)
+func (s *Server) invalidAmount(msg string, details map[string]any) reply {
+	return s.refuse(s.wording.InvalidAmount, msg, details)
 }
 
 // writeAmounts are the amounts a write request carries.
@@ -180,11 +180,11 @@ func decodeWrite(action string, body []byte) (writeRequest, writeAmounts, string
 func (s *Server) write(action, id string, body []byte, now time.Time) reply {
 	o, ok := s.orders[id]
 	if !ok {
-		return orderNotFound(id)
+		return s.orderNotFound(id)
 	}
 	req, am, msg := decodeWrite(action, body)
 	if msg != "" {
-		return badRequest(msg)
+		return s.badRequest(msg)
 	}
 	typ := actionOperation[action]
 	extID := ""
@@ -198,9 +198,9 @@ func (s *Server) write(action, id string, body []byte, now time.Time) reply {
 		return rep
 	}
 	if !allowed(transitions[typ], o.Status) {
-		return wrongStatus(action, o)
+		return s.wrongStatus(action, o)
 	}
-	amount, rep, ok := writeAmount(action, o, am)
+	amount, rep, ok := s.writeAmount(action, o, am)
 	if !ok {
 		return rep
 	}
@@ -235,7 +235,7 @@ func (s *Server) repeated(extID, id, typ string) (reply, bool) {
 	case prev.Status == OperationPending && prev.OrderID == id && prev.Type == typ:
 		return success(map[string]any{"operation": operationJSON(prev.Operation)}), true
 	}
-	return fail(http.StatusConflict, ReasonDuplicateExternalOperationID,
+	return s.refuse(Refusal{s.wording.DuplicateHTTP, ReasonDuplicateExternalOperationID},
 		"an operation with this externalOperationId already exists; read it with /v1/operations/{external_operation_id}",
 		map[string]any{"externalOperationId": extID}), true
 }
@@ -243,16 +243,16 @@ func (s *Server) repeated(extID, id, typ string) (reply, bool) {
 // writeAmount is the amount a write moves: the refund's, a partial
 // capture's, or the order's; ok is false with the refusal of an amount the
 // order does not allow.
-func writeAmount(action string, o *Order, am writeAmounts) (int64, reply, bool) {
+func (s *Server) writeAmount(action string, o *Order, am writeAmounts) (int64, reply, bool) {
 	switch {
 	case action == ActionRefund:
-		if rep, bad := refundRefusal(o, am.refund); bad {
+		if rep, bad := s.refundRefusal(o, am.refund); bad {
 			return 0, rep, false
 		}
 		return am.refund, reply{}, true
 	case am.orderSet && (action == ActionCapture || action == ActionSubmit):
 		if am.order <= 0 || am.order > o.Amount {
-			return 0, invalidAmount("orderAmount must be above 0 and not above the authorized amount",
+			return 0, s.invalidAmount("orderAmount must be above 0 and not above the authorized amount",
 				map[string]any{"orderAmount": formatAmount(am.order), "authorized": formatAmount(o.Amount)}), false
 		}
 		return am.order, reply{}, true
@@ -261,16 +261,16 @@ func writeAmount(action string, o *Order, am writeAmounts) (int64, reply, bool) 
 }
 
 // refundRefusal refuses a refund amount the order cannot give back.
-func refundRefusal(o *Order, amount int64) (reply, bool) {
+func (s *Server) refundRefusal(o *Order, amount int64) (reply, bool) {
 	left := remaining(o)
 	switch {
 	case amount < minRefund:
-		return invalidAmount("refundAmount must be at least 1.00", map[string]any{"refundAmount": formatAmount(amount)}), true
+		return s.invalidAmount("refundAmount must be at least 1.00", map[string]any{"refundAmount": formatAmount(amount)}), true
 	case amount > left:
-		return invalidAmount("refundAmount is more than the order has left to refund",
+		return s.invalidAmount("refundAmount is more than the order has left to refund",
 			map[string]any{"refundAmount": formatAmount(amount), "remaining": formatAmount(left)}), true
 	case left-amount != 0 && left-amount < minRefund:
-		return invalidAmount("a refund must leave 0 or at least 1.00 in the order",
+		return s.invalidAmount("a refund must leave 0 or at least 1.00 in the order",
 			map[string]any{"refundAmount": formatAmount(amount), "remaining": formatAmount(left)}), true
 	}
 	return reply{}, false
@@ -296,7 +296,7 @@ func requiredFields(action string, req writeRequest, refundAmountSet bool) strin
 func (s *Server) busy(id string) (reply, bool) {
 	for _, op := range s.orderOps[id] {
 		if op.Status == OperationPending {
-			return fail(http.StatusConflict, ReasonAnotherOperationInProgress,
+			return s.refuse(Refusal{http.StatusConflict, ReasonAnotherOperationInProgress},
 				"another operation of this order is in progress",
 				map[string]any{"externalOperationId": op.ExternalOperationID}), true
 		}
@@ -304,19 +304,19 @@ func (s *Server) busy(id string) (reply, bool) {
 	return reply{}, false
 }
 
-func wrongStatus(action string, o *Order) reply {
+func (s *Server) wrongStatus(action string, o *Order) reply {
 	reason := fmt.Sprintf("%s is not allowed for an order in status %s", action, o.Status)
 	if action == ActionCapture && o.Status == StatusConfirmed {
 		reason = "a CONFIRMED (Split) order is captured with /submit, not /capture"
 	}
-	return fail(http.StatusBadRequest, ReasonWrongStatus, reason, map[string]any{"paymentStatus": o.Status})
+	return s.refuse(s.wording.WrongStatus, reason, map[string]any{"paymentStatus": o.Status})
 }
 
 // rollback moves any order to FAILED, refunding a paid one in full.
 func (s *Server) rollback(id string, now time.Time) reply {
 	o, ok := s.orders[id]
 	if !ok {
-		return orderNotFound(id)
+		return s.orderNotFound(id)
 	}
 	if rep, busy := s.busy(id); busy {
 		return rep

@@ -84,6 +84,9 @@ type Options struct {
 	// that was not answered 200; nil means notifysend.DefaultDelays, empty
 	// means no redelivery.
 	WebhookRetryDelays []time.Duration
+	// Wording words what the documentation leaves open (reasonCodes,
+	// statuses and reason texts of refusals); nil means DefaultWording.
+	Wording *Wording
 }
 
 // Server is a running emulator. Its methods are safe for concurrent use.
@@ -95,6 +98,7 @@ type Server struct {
 	page       *emukit.Server // the payment pages' own listener
 	apiKey     string
 	merchantID string
+	wording    Wording
 
 	mu       sync.Mutex
 	async    bool
@@ -210,7 +214,12 @@ func NewServer(opts *Options) *Server {
 	if o.MerchantID == "" {
 		o.MerchantID = DefaultMerchantID
 	}
+	var wording Wording
+	if o.Wording != nil {
+		wording = *o.Wording
+	}
 	s := &Server{
+		wording:     wording.withDefaults(),
 		apiKey:      o.APIKey,
 		merchantID:  o.MerchantID,
 		async:       o.Async,
