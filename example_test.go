@@ -127,8 +127,11 @@ func ExampleWait() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
+	// A partial refund names what the buyer keeps: Yandex Pay requires it.
 	part := payments.Money{Minor: 15000, Currency: "RUB"}
-	res, err := p.Refund(ctx, ref, &payments.RefundOptions{Amount: &part, IdempotencyKey: "refund-order-42-1"})
+	kept := payments.Money{Minor: 35000, Currency: "RUB"}
+	cart := &payments.Cart{Items: []payments.CartItem{{ID: "kettle", Title: "Kettle", Quantity: 1, Total: kept}}, Total: kept}
+	res, err := p.Refund(ctx, ref, &payments.RefundOptions{Amount: &part, Cart: cart, IdempotencyKey: "refund-order-42-1"})
 	if err != nil {
 		log.Fatal(err)
 	}

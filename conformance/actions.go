@@ -209,7 +209,7 @@ func testPartialCapture(t *testing.T, newHarness NewHarness) {
 	ref := h.Seed(t, status.Authorized, amount)
 	part := payments.Money{Minor: amount.Minor - 12345, Currency: amount.Currency}
 	ctx := ctxFor(t)
-	res, err := h.Provider().Capture(ctx, ref, &payments.CaptureOptions{Amount: &part})
+	res, err := h.Provider().Capture(ctx, ref, &payments.CaptureOptions{Amount: &part, Cart: cartIfCarts(h.Provider(), part)})
 	if !payments.Supports(h.Provider(), payments.CapPartialCapture) {
 		wantCode(t, err, payments.CodeUnimplemented)
 		if n := h.Applied(ref, OpCapture); n != 0 {
@@ -241,7 +241,8 @@ func testPartialRefund(t *testing.T, newHarness NewHarness) {
 	ref := h.Seed(t, status.Captured, amount)
 	part := payments.Money{Minor: 10000, Currency: amount.Currency}
 	ctx := ctxFor(t)
-	res, err := payments.Refund(ctx, h.Provider(), ref, &payments.RefundOptions{Amount: &part})
+	left := payments.Money{Minor: amount.Minor - part.Minor, Currency: amount.Currency}
+	res, err := payments.Refund(ctx, h.Provider(), ref, &payments.RefundOptions{Amount: &part, Cart: cartIfCarts(h.Provider(), left)})
 	if !payments.Supports(h.Provider(), payments.CapPartialRefund) {
 		wantCode(t, err, payments.CodeUnimplemented)
 		if st := mustStatus(t, ctx, h.Provider(), ref).Status; st != status.Captured {

@@ -76,6 +76,7 @@ func Run(t *testing.T, newHarness NewHarness) {
 	t.Run("Notifications", func(t *testing.T) { testNotifications(t, newHarness) })
 	t.Run("Start", func(t *testing.T) { testStart(t, newHarness) })
 	t.Run("Find", func(t *testing.T) { testFind(t, newHarness) })
+	t.Run("Carts", func(t *testing.T) { testCarts(t, newHarness) })
 }
 
 // open builds a harness for one subtest and closes it when the subtest ends.

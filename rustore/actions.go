@@ -51,6 +51,9 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 	if err := refuseAmount(op, o.Amount, "RuStore has no partial capture: leave Amount nil to capture the whole purchase"); err != nil {
 		return nil, err
 	}
+	if err := refuseCart(op, o.Cart); err != nil {
+		return nil, err
+	}
 	return c.run(ctx, driver.NewWrite(Name, op, o.IdempotencyKey), ref, confirmWrite)
 }
 
@@ -86,6 +89,9 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 	if err := refuseAmount(op, o.Amount, "RuStore refunds only whole invoices: leave Amount nil to refund all of it"); err != nil {
 		return nil, err
 	}
+	if err := refuseCart(op, o.Cart); err != nil {
+		return nil, err
+	}
 	return c.run(ctx, driver.NewWrite(Name, op, o.IdempotencyKey), ref, refundWrite)
 }
 
@@ -101,6 +107,17 @@ func refuseAmount(op payments.Operation, amount *payments.Money, why string) err
 		return err
 	}
 	return &payments.Error{Code: payments.CodeUnimplemented, Provider: Name, Op: op, Message: why}
+}
+
+// refuseCart fails an action given a cart: RuStore's confirm and refund
+// take no line items, and dropping the cart silently would let the caller
+// believe the provider recorded it.
+func refuseCart(op payments.Operation, cart *payments.Cart) error {
+	if cart == nil {
+		return nil
+	}
+	return &payments.Error{Code: payments.CodeUnimplemented, Provider: Name, Op: op,
+		Message: "RuStore has no carts: its confirm and refund act on the whole purchase and take no line items; leave Cart nil"}
 }
 
 // rollbackAction is what Rollback does from one state.

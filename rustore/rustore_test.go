@@ -589,6 +589,14 @@ func TestInvalidInputIsRejectedBeforeAnyRequest(t *testing.T) {
 			_, err := e.client.Refund(context.Background(), ref, &payments.RefundOptions{Amount: &payments.Money{Minor: 100, Currency: "RUB"}})
 			return err
 		}, payments.CodeUnimplemented, "only whole invoices"},
+		{"capture with a cart", func() error {
+			_, err := e.client.Capture(context.Background(), ref, &payments.CaptureOptions{Cart: &payments.Cart{}})
+			return err
+		}, payments.CodeUnimplemented, "RuStore has no carts"},
+		{"refund with a cart", func() error {
+			_, err := e.client.Refund(context.Background(), ref, &payments.RefundOptions{Cart: &payments.Cart{}})
+			return err
+		}, payments.CodeUnimplemented, "RuStore has no carts"},
 	}
 	for _, tc := range amounts {
 		t.Run(tc.name, func(t *testing.T) {

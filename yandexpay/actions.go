@@ -16,9 +16,13 @@ import (
 )
 
 // Capture charges an AUTHORIZED order (POST /v1/orders/{id}/capture), or
-// submits a CONFIRMED Split order (POST /v1/orders/{id}/submit). With
-// opts.Amount it captures that much and releases the rest; the order is read
-// first to check the currency, since the wire amount carries none.
+// submits a CONFIRMED Split order (POST /v1/orders/{id}/submit). The order
+// is read first: its paymentStatus picks the endpoint, and its currency is
+// checked against opts.Amount and opts.Cart, since the wire amount carries
+// none. With opts.Amount it captures that much and releases the rest;
+// Yandex Pay's capture page then requires the final cart, so opts.Amount
+// without opts.Cart is refused before any request. opts.Cart alone captures
+// the cart's total.
 func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.CaptureOptions) (res *payments.Result, err error) {
 	o := driver.Options(opts)
 	opts = &o
@@ -36,35 +40,57 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 	}
 	body := captureBody{ExternalOperationID: w.key}
 	w.body = &body
+	if err := captureAmount(&body, opts); err != nil {
+		return nil, err
+	}
+	if opts.Cart != nil {
+		w.amount = &opts.Cart.Total
+	}
+	pay, err := c.readOrder(ctx, payments.OpCapture, ref)
+	if err != nil {
+		return nil, err
+	}
 	if opts.Amount != nil {
-		if err := driver.CheckAmount(Name, payments.OpCapture, "opts.Amount", opts.Amount); err != nil {
-			return nil, err
-		}
-		body.OrderAmount = opts.Amount.Decimal()
-		w.amount = opts.Amount
-		pay, err := c.readOrder(ctx, payments.OpCapture, ref)
-		if err != nil {
-			return nil, err
-		}
 		if err := sameCurrency(payments.OpCapture, opts.Amount, pay); err != nil {
 			return nil, err
 		}
-		if strings.EqualFold(pay.RawStatus, rawConfirmed) {
-			w.path = orderPath("v1", ref.ID, "submit")
-			return c.write(ctx, w)
+	}
+	if opts.Cart != nil {
+		if err := cartCurrency(payments.OpCapture, opts.Cart, pay); err != nil {
+			return nil, err
 		}
 	}
-	res, err = c.write(ctx, w)
-	if err == nil || t.MayHaveActed() || !strings.EqualFold(providerCode(err), reasonWrongStatus) {
-		return res, err
+	w.from = capturable
+	if strings.EqualFold(pay.RawStatus, rawConfirmed) {
+		// A Split order confirmed for payment on delivery is completed by
+		// /submit (Yandex Pay's submit page), with the same key.
+		w.path = orderPath("v1", ref.ID, "submit")
 	}
-	// Yandex Pay refuses /capture for a Split order: only its status tells.
-	pay, rerr := c.readOrder(ctx, payments.OpCapture, ref)
-	if rerr != nil || !strings.EqualFold(pay.RawStatus, rawConfirmed) {
-		return nil, err
-	}
-	w.path = orderPath("v1", ref.ID, "submit")
 	return c.write(ctx, w)
+}
+
+// captureAmount checks opts.Amount and opts.Cart and puts them into body.
+func captureAmount(body *captureBody, opts *payments.CaptureOptions) error {
+	if opts.Amount != nil {
+		if err := driver.CheckAmount(Name, payments.OpCapture, "opts.Amount", opts.Amount); err != nil {
+			return err
+		}
+		if opts.Cart == nil {
+			return driver.InvalidArgument(Name, payments.OpCapture, "opts.Cart is missing: Yandex Pay's capture page requires the final cart (what is actually charged) with a capture amount; pass opts.Cart, or leave opts.Amount nil to capture everything")
+		}
+	}
+	if opts.Cart == nil {
+		return nil
+	}
+	if err := checkCart(payments.OpCapture, "opts.Cart", opts.Cart); err != nil {
+		return err
+	}
+	if opts.Amount != nil && *opts.Amount != opts.Cart.Total {
+		return driver.InvalidArgument(Name, payments.OpCapture, "opts.Amount %s differs from opts.Cart's total %s: the final cart is what is charged", opts.Amount, opts.Cart.Total)
+	}
+	body.OrderAmount = opts.Cart.Total.Decimal()
+	body.Cart = toWireCart(opts.Cart)
+	return nil
 }
 
 // Void releases an AUTHORIZED hold (POST /v1/orders/{id}/cancel). Yandex Pay
@@ -81,22 +107,35 @@ func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.Void
 	if strings.TrimSpace(reason) == "" {
 		reason = DefaultVoidReason
 	}
-	w, err := newWrite(t, ref, "cancel", opTypeVoid)
+	w, err := voidWrite(t, ref, reason)
 	if err != nil {
 		return nil, err
 	}
 	if err := c.keys.Claim(t, driver.WriteParams{Ref: ref}); err != nil {
 		return nil, err
 	}
-	w.body = cancelBody{Reason: reason, ExternalOperationID: w.key}
 	return c.write(ctx, w)
+}
+
+// voidWrite is a cancel of an AUTHORIZED hold, for Void and Rollback.
+func voidWrite(t *driver.Write, ref payments.Ref, reason string) (write, error) {
+	w, err := newWrite(t, ref, "cancel", opTypeVoid)
+	if err != nil {
+		return write{}, err
+	}
+	w.body = cancelBody{Reason: reason, ExternalOperationID: w.key}
+	w.from = voidable
+	return w, nil
 }
 
 // Refund returns captured money (POST /v2/orders/{id}/refund): opts.Amount,
 // or all that remains of the order when it is nil. The order is read first
-// for the remaining amount and its currency. Yandex Pay runs refunds
-// asynchronously, so the Result is usually Pending: settle it with
-// payments.Wait.
+// for the remaining amount and its currency. A partial refund needs the cart
+// that remains afterwards (Yandex Pay's v2 refund page: targetCart), so
+// opts.Amount without opts.Cart is refused before any request, and a cart
+// whose total is not what remains after the refund is refused before the
+// refund is sent. Yandex Pay runs refunds asynchronously, so the Result is
+// usually Pending: settle it with payments.Wait.
 func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.RefundOptions) (res *payments.Result, err error) {
 	o := driver.Options(opts)
 	opts = &o
@@ -105,10 +144,8 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 	if err := c.checkRef(ctx, payments.OpRefund, ref); err != nil {
 		return nil, err
 	}
-	if opts.Amount != nil {
-		if err := driver.CheckAmount(Name, payments.OpRefund, "opts.Amount", opts.Amount); err != nil {
-			return nil, err
-		}
+	if err := checkRefundOptions(opts); err != nil {
+		return nil, err
 	}
 	w, err := newWrite(t, ref, "", opTypeRefund)
 	if err != nil {
@@ -135,26 +172,107 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 		return nil, &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: payments.OpRefund,
 			Message: fmt.Sprintf("order has nothing left to refund (status %s)", c.scrub(pay.RawStatus, 32))}
 	}
-	w.path = orderPath("v2", ref.ID, "refund")
 	w.amount = &amount
-	w.body = refundBody{RefundAmount: amount.Decimal(), ExternalOperationID: w.key}
+	body := refundBody{ExternalOperationID: w.key}
+	if opts.Cart != nil {
+		if err := refundCartFits(opts.Cart, amount, pay); err != nil {
+			// A replay after the refund landed sees less remaining: the
+			// key's operation is the answer, not a cart mismatch.
+			if res, ok := c.replayed(ctx, w); ok {
+				return res, nil
+			}
+			return nil, err
+		}
+		body.TargetCart = targetCart(opts.Cart)
+	}
+	body.RefundAmount = amount.Decimal()
+	w.path = orderPath("v2", ref.ID, "refund")
+	w.body = body
+	w.from = refundable
 	return c.write(ctx, w)
 }
 
-// Rollback makes sure the order ends up not charged (POST
-// /v1/orders/{id}/rollback): Yandex Pay moves it to FAILED from any status,
-// refunding a paid order in full.
+// checkRefundOptions refuses, before any request, a bad amount, a bad cart,
+// and a refund amount without the cart Yandex Pay requires with it.
+func checkRefundOptions(opts *payments.RefundOptions) error {
+	if opts.Amount != nil {
+		if err := driver.CheckAmount(Name, payments.OpRefund, "opts.Amount", opts.Amount); err != nil {
+			return err
+		}
+		if opts.Cart == nil {
+			return driver.InvalidArgument(Name, payments.OpRefund, "opts.Cart is missing: Yandex Pay's v2 refund page requires the cart that remains after a partial refund (targetCart); pass opts.Cart, or leave opts.Amount nil to refund everything")
+		}
+	}
+	if opts.Cart != nil {
+		return checkCart(payments.OpRefund, "opts.Cart", opts.Cart)
+	}
+	return nil
+}
+
+// refundCartFits checks that the cart left after refunding amount is what
+// the order will hold: its total is the order's remaining amount minus the
+// refund, in the order's currency.
+func refundCartFits(cart *payments.Cart, amount payments.Money, pay *payments.Payment) error {
+	if err := cartCurrency(payments.OpRefund, cart, pay); err != nil {
+		return err
+	}
+	if left := pay.Amount.Minor - amount.Minor; cart.Total.Minor != left {
+		return driver.InvalidArgument(Name, payments.OpRefund, "opts.Cart total %s is not what remains after refunding %s of %s (%s): the cart is the order after the refund",
+			cart.Total, amount, pay.Amount, payments.Money{Minor: left, Currency: pay.Amount.Currency})
+	}
+	return nil
+}
+
+// rollbackLeg is what Rollback does from one paymentStatus.
+type rollbackLeg int
+
+const (
+	legRefuse  rollbackLeg = iota // a status this adapter does not know: nothing is sent
+	legNothing                    // already uncharged for good
+	legStop                       // unpaid: POST /rollback annuls the payment link
+	legCancel                     // held: POST /cancel releases it
+	legRefund                     // charged: a v2 refund of what remains
+)
+
+// rollbackPlan composes Rollback from the actions Yandex Pay documents for
+// each status (its rollback page compares /rollback, /refund and /cancel):
+// /rollback only to stop an unpaid order, /cancel for a hold, /refund to
+// return money. A CONFIRMED Split order (to be paid on delivery) is
+// stopped with /rollback, the one action the documentation allows in that
+// status; a null paymentStatus is an order no one has paid yet.
+var rollbackPlan = map[string]rollbackLeg{
+	"":                   legStop,
+	"PENDING":            legStop,
+	rawConfirmed:         legStop,
+	"AUTHORIZED":         legCancel,
+	"CAPTURED":           legRefund,
+	"PARTIALLY_REFUNDED": legRefund,
+	"VOIDED":             legNothing,
+	"REFUNDED":           legNothing,
+	rawFailed:            legNothing,
+}
+
+// rollbackVoidReason is the /cancel reason of a Rollback of a hold.
+const rollbackVoidReason = "rolled back by merchant"
+
+// Rollback makes sure the order ends up not charged, each status by the
+// action Yandex Pay documents for it (see rollbackPlan): an unpaid or
+// CONFIRMED order is stopped (POST /v1/orders/{id}/rollback, FAILED after),
+// a hold is cancelled (VOIDED), a charge is refunded in full through v2
+// with an externalOperationId (REFUNDED; usually Pending, settle it with
+// payments.Wait), and a VOIDED, REFUNDED or FAILED order is left alone
+// (Result.NoOp) — /rollback would rewrite those to FAILED.
 //
-// The order is read first: one already in a final uncharged state (VOIDED,
-// REFUNDED, FAILED) needs nothing, and the Result says NoOp without a
-// request — rolling back a VOIDED or REFUNDED order would otherwise rewrite
-// it to FAILED, a move that tells the caller nothing and breaks the
-// normalized state machine.
+// The cancel and the refund carry opts.IdempotencyKey (or a generated key)
+// as their externalOperationId, with the guarantees of Void and Refund; a
+// repeat with the same key after they landed returns their outcome. If
+// the order moves between the read and the write (a Void or Capture racing
+// this call), Yandex Pay refuses the write and the order is read once more
+// to choose again, so a race with Void ends VOIDED, never FAILED.
 //
-// The endpoint takes no externalOperationId; the request is still retried,
-// because its only effect is "the order ends FAILED" and a FAILED order stays
-// FAILED, so a repeat cannot charge or refund twice. opts.IdempotencyKey is
-// echoed in the Result for the caller's bookkeeping only.
+// /rollback takes no key; it is retried all the same, because its only
+// effect is "the order ends FAILED" and a repeat leaves it FAILED. A lost
+// or 5xx answer is settled by reading the order.
 func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.RollbackOptions) (res *payments.Result, err error) {
 	o := driver.Options(opts)
 	opts = &o
@@ -163,6 +281,11 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 	if err := c.checkRef(ctx, payments.OpRollback, ref); err != nil {
 		return nil, err
 	}
+	if t.Given() {
+		if err := checkSegment(payments.OpRollback, "opts.IdempotencyKey", t.Key()); err != nil {
+			return nil, err
+		}
+	}
 	if err := c.keys.Claim(t, driver.WriteParams{Ref: ref}); err != nil {
 		return nil, err
 	}
@@ -170,10 +293,63 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 	if err != nil {
 		return nil, err
 	}
-	if before.Status.IsFinal() {
-		return &payments.Result{Ref: ref, Provider: Name, Status: before.Status, RawStatus: before.RawStatus,
-			IdempotencyKey: t.Key(), NoOp: true}, nil
+	res, err = c.rollbackFrom(ctx, t, ref, before)
+	if err == nil || payments.CodeOf(err) != payments.CodeFailedPrecondition || t.MayHaveActed() {
+		return res, err
 	}
+	// Refused: the order may have moved since it was read (a Void or a
+	// Capture raced this call). Read it once more and choose again, only if
+	// it did move, so a refusal from an unchanged order is not sent twice.
+	now, rerr := c.readOrder(ctx, payments.OpRollback, ref)
+	if rerr != nil || strings.EqualFold(now.RawStatus, before.RawStatus) {
+		return nil, err
+	}
+	return c.rollbackFrom(ctx, t, ref, now)
+}
+
+// rollbackFrom runs the leg of rollbackPlan for the order as read.
+func (c *Client) rollbackFrom(ctx context.Context, t *driver.Write, ref payments.Ref, pay *payments.Payment) (*payments.Result, error) {
+	leg, known := rollbackPlan[strings.ToUpper(pay.RawStatus)]
+	if !known {
+		return nil, &payments.Error{Code: payments.CodeFailedPrecondition, Provider: Name, Op: payments.OpRollback,
+			Message: fmt.Sprintf("the order is in status %q, which this adapter does not know: nothing was sent", c.scrub(pay.RawStatus, 32))}
+	}
+	switch leg {
+	case legStop:
+		return c.stop(ctx, t, ref)
+	case legCancel:
+		w, err := voidWrite(t, ref, rollbackVoidReason)
+		if err != nil {
+			return nil, err
+		}
+		return c.write(ctx, w)
+	case legRefund:
+		if pay.Amount.Minor > 0 {
+			w, err := newWrite(t, ref, "", opTypeRefund)
+			if err != nil {
+				return nil, err
+			}
+			w.path, w.from, w.amount = orderPath("v2", ref.ID, "refund"), refundable, &pay.Amount
+			w.body = refundBody{RefundAmount: pay.Amount.Decimal(), ExternalOperationID: w.key}
+			return c.write(ctx, w)
+		}
+	}
+	// Nothing is charged. A repeat of this key after its cancel or refund
+	// landed is that operation's outcome, not a no-op.
+	w, err := newWrite(t, ref, "", opTypeVoid, opTypeRefund)
+	if err != nil {
+		return nil, err
+	}
+	if res, ok := c.replayed(ctx, w); ok {
+		return res, nil
+	}
+	return &payments.Result{Ref: ref, Provider: Name, Status: pay.Status, RawStatus: pay.RawStatus,
+		IdempotencyKey: t.Key(), NoOp: true}, nil
+}
+
+// stop annuls an unpaid order's payment (POST /v1/orders/{id}/rollback) and
+// settles an unclear answer by reading the order: FAILED means done.
+func (c *Client) stop(ctx context.Context, t *driver.Write, ref payments.Ref) (*payments.Result, error) {
 	done := &payments.Result{Ref: ref, Provider: Name, Status: status.Failed, RawStatus: rawFailed, IdempotencyKey: t.Key()}
 	ans, err := c.do(ctx, call{op: payments.OpRollback, method: http.MethodPost, path: orderPath("v1", ref.ID, "rollback"), retry: transport.RetrySafe})
 	if err == nil {
@@ -182,10 +358,7 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 	if mayHaveActed(ans, err) {
 		t.Reached()
 	}
-	if !t.MayHaveActed() {
-		return nil, err
-	}
-	if ctx.Err() != nil {
+	if !t.MayHaveActed() || ctx.Err() != nil {
 		return nil, err
 	}
 	// The answer was lost, or a gateway failed after the backend may have
@@ -243,6 +416,7 @@ type write struct {
 	callerKey bool            // the caller chose key, so it may name an earlier operation
 	types     []string        // operation types this write may create
 	amount    *payments.Money // the amount sent, when the write names one
+	from      []string        // raw paymentStatus values the action is documented for
 }
 
 // newWrite prepares a write to ref's action path under t's key. A caller's
@@ -286,6 +460,10 @@ func (c *Client) write(ctx context.Context, w write) (*payments.Result, error) {
 		// An attempt may have acted, whatever the last one was told: only
 		// the operation its key names can say what happened.
 		return c.reconcile(ctx, w, err)
+	case unexplainedRefusal(err):
+		err = c.classifyRefusal(ctx, w, err)
+	}
+	switch {
 	case payments.CodeOf(err) == payments.CodeFailedPrecondition && (w.callerKey || (ans != nil && ans.attempts > 1)):
 		// A repeat (the caller's, or a retry whose first attempt acted) may
 		// find the order already moved by this very key.
@@ -297,6 +475,36 @@ func (c *Client) write(ctx context.Context, w write) (*payments.Result, error) {
 		}
 	}
 	return nil, err
+}
+
+// classifyRefusal decides what a write's 4xx refusal with an undocumented
+// reasonCode means by reading the order, since Yandex Pay publishes no
+// reasonCode for "not allowed in this status": an order whose status the
+// action is not documented for is CodeFailedPrecondition naming that
+// status; otherwise, or when the order cannot be read, the refusal keeps
+// the class of its HTTP status.
+func (c *Client) classifyRefusal(ctx context.Context, w write, refusal error) error {
+	var pe *payments.Error
+	if !errors.As(refusal, &pe) || len(w.from) == 0 || ctx.Err() != nil {
+		return refusal
+	}
+	pay, err := c.readOrder(ctx, w.op, w.ref)
+	if err != nil || slices.Contains(w.from, strings.ToUpper(pay.RawStatus)) {
+		return refusal
+	}
+	e := *pe
+	e.Code = payments.CodeFailedPrecondition
+	e.Message = fmt.Sprintf("the order is in status %s, which does not allow %s (Yandex Pay: %s)",
+		statusName(c.scrub(pay.RawStatus, 32)), w.op, pe.Message)
+	return &e
+}
+
+// statusName shows a raw paymentStatus in a message; null is named so.
+func statusName(raw string) string {
+	if raw == "" {
+		return "null"
+	}
+	return raw
 }
 
 // mayHaveActed reports whether a request that ended with ans and err may have

@@ -67,11 +67,18 @@ func TestWriteAnswered5xxIsSettled(t *testing.T) {
 			return c.Void(ctx, ref, nil)
 		}, status.Voided},
 		{"Refund", "CAPTURED", "/refund", yandexpaytest.ActionRefund, func(ctx context.Context, c *yandexpay.Client, ref payments.Ref) (*payments.Result, error) {
-			return c.Refund(ctx, ref, &payments.RefundOptions{Amount: rub(2000)})
+			return c.Refund(ctx, ref, &payments.RefundOptions{Amount: rub(2000), Cart: cartOf(8000)})
 		}, status.PartiallyRefunded},
-		{"Rollback", "AUTHORIZED", "/rollback", yandexpaytest.ActionRollback, func(ctx context.Context, c *yandexpay.Client, ref payments.Ref) (*payments.Result, error) {
+		// Each leg of the composed Rollback keeps its write's settling.
+		{"RollbackStop", "PENDING", "/rollback", yandexpaytest.ActionRollback, func(ctx context.Context, c *yandexpay.Client, ref payments.Ref) (*payments.Result, error) {
 			return c.Rollback(ctx, ref, nil)
 		}, status.Failed},
+		{"RollbackCancel", "AUTHORIZED", "/cancel", yandexpaytest.ActionCancel, func(ctx context.Context, c *yandexpay.Client, ref payments.Ref) (*payments.Result, error) {
+			return c.Rollback(ctx, ref, nil)
+		}, status.Voided},
+		{"RollbackRefund", "CAPTURED", "/refund", yandexpaytest.ActionRefund, func(ctx context.Context, c *yandexpay.Client, ref payments.Ref) (*payments.Result, error) {
+			return c.Rollback(ctx, ref, nil)
+		}, status.Refunded},
 	}
 	for _, a := range actions {
 		for _, forward := range []bool{true, false} {
@@ -148,6 +155,9 @@ func TestProviderTextNeverCarriesTheKey(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			base := cannedServer(t, func(r *http.Request) (int, string) {
+				if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/orders/") {
+					return 200, orderJSON("o", "AUTHORIZED", "100.00")
+				}
 				if strings.Contains(r.URL.Path, "/operations/") {
 					if strings.Contains(tc.op, `"success"`) {
 						return 200, tc.op
@@ -185,6 +195,9 @@ func TestWriteAnswerForAnotherOperationIsNotSuccess(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			base := cannedServer(t, func(r *http.Request) (int, string) {
+				if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/orders/") {
+					return 200, orderJSON("o", "AUTHORIZED", "100.00")
+				}
 				if strings.Contains(r.URL.Path, "/operations/") {
 					return 404, `{"code":404,"status":"fail","reasonCode":"OPERATION_NOT_FOUND","reason":"no such operation"}`
 				}
@@ -215,7 +228,7 @@ func TestWriteWithUnknownOperationStatusIsOutcomeUnknown(t *testing.T) {
 		return 200, op
 	})
 	c := mustClient(t, yandexpay.Config{APIKey: "unknown-op-status-key-1", HTTPOptions: payments.HTTPOptions{BaseURL: base, MaxRetries: -1}})
-	_, err := c.Refund(ctxT(t), payments.Ref{ID: "o"}, &payments.RefundOptions{Amount: rub(5000), IdempotencyKey: "k-1"})
+	_, err := c.Refund(ctxT(t), payments.Ref{ID: "o"}, &payments.RefundOptions{Amount: rub(5000), Cart: cartOf(5000), IdempotencyKey: "k-1"})
 	pe := wantCode(t, err, payments.CodeOutcomeUnknown)
 	if !strings.Contains(pe.Message, "PROCESSING") {
 		t.Errorf("Message = %q; want it to name the unknown status", pe.Message)
@@ -299,7 +312,9 @@ func FuzzAnswers(f *testing.F) {
 		}{
 			{"Status", func() (any, error) { return c.Status(ctx, ref) }},
 			{"Capture", func() (any, error) { return c.Capture(ctx, ref, &payments.CaptureOptions{IdempotencyKey: "k-1"}) }},
-			{"PartialCapture", func() (any, error) { return c.Capture(ctx, ref, &payments.CaptureOptions{Amount: rub(5000)}) }},
+			{"PartialCapture", func() (any, error) {
+				return c.Capture(ctx, ref, &payments.CaptureOptions{Amount: rub(5000), Cart: cartOf(5000)})
+			}},
 			{"Void", func() (any, error) { return c.Void(ctx, ref, nil) }},
 			{"Refund", func() (any, error) { return c.Refund(ctx, ref, nil) }},
 			{"Rollback", func() (any, error) { return c.Rollback(ctx, ref, nil) }},

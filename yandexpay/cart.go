@@ -2,6 +2,7 @@ package yandexpay
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/regionpay/payments"
 	"github.com/regionpay/payments/driver"
@@ -64,4 +65,40 @@ func toWireCart(c *payments.Cart) *wireCart {
 		w.Items = append(w.Items, wi)
 	}
 	return w
+}
+
+// The v2 refund page takes targetCart, the cart after the refund, as
+// {items[{productId, quantityCount, price}]}: each kept line with its count
+// and unit price.
+type (
+	wireTargetCart struct {
+		Items []wireTargetItem `json:"items"`
+	}
+	wireTargetItem struct {
+		ProductID     string `json:"productId"`
+		QuantityCount string `json:"quantityCount"`
+		Price         string `json:"price"`
+	}
+)
+
+// targetCart is the cart after a refund as the v2 refund page takes it. c
+// has passed checkCart, so every unit price is whole kopecks.
+func targetCart(c *payments.Cart) *wireTargetCart {
+	w := &wireTargetCart{}
+	for _, it := range c.Items {
+		w.Items = append(w.Items, wireTargetItem{
+			ProductID:     it.ID,
+			QuantityCount: strconv.FormatInt(it.Quantity, 10),
+			Price:         payments.Money{Minor: it.Total.Minor / it.Quantity, Currency: it.Total.Currency}.Decimal(),
+		})
+	}
+	return w
+}
+
+// cartCurrency refuses a cart in another currency than the order's.
+func cartCurrency(op payments.Operation, c *payments.Cart, pay *payments.Payment) error {
+	if pay.Amount.Currency != "" && !strings.EqualFold(c.Total.Currency, pay.Amount.Currency) {
+		return driver.InvalidArgument(Name, op, "opts.Cart currency %s does not match the order's currency %s", c.Total.Currency, pay.Amount.Currency)
+	}
+	return nil
 }

@@ -10,42 +10,51 @@ import (
 	"github.com/regionpay/payments"
 	"github.com/regionpay/payments/driver"
 	"github.com/regionpay/payments/internal/transport"
+	"github.com/regionpay/payments/internal/urlcheck"
 )
 
-// Yandex Pay reasonCodes the adapter reacts to beyond classifying them.
-const (
-	// reasonDuplicate answers a write whose externalOperationId already named
-	// a completed operation: the outcome is read from GET /v1/operations/{id}.
-	reasonDuplicate = "DUPLICATE_EXTERNAL_OPERATION_ID"
-	// reasonWrongStatus is how Yandex Pay refuses an action in the order's
-	// current status; a capture refused this way may be a Split order that
-	// needs /submit.
-	reasonWrongStatus = "ORDER_HAS_WRONG_STATUS"
-	// reasonCartData is how Yandex Pay refuses a cart (an unpayable unit
-	// price, a total that is not the sum of its lines); public clients
-	// report it for order creation.
-	reasonCartData = "ORDER_CART_DATA_ERROR"
-)
+// reasonDuplicate answers a write whose externalOperationId already named a
+// completed operation (Yandex Pay's idempotency documentation): the outcome
+// is read from GET /v1/operations/{id}.
+const reasonDuplicate = "DUPLICATE_EXTERNAL_OPERATION_ID"
 
-// reasonCodes is the one table from Yandex Pay's reasonCode to a Code. The
-// provider publishes no full list: DUPLICATE_EXTERNAL_OPERATION_ID,
-// ANOTHER_OPERATION_IN_PROGRESS and BAD_REQUEST are its documented names; the
-// status and not-found names are the ones yandexpaytest answers with (see its
-// package doc). A reasonCode missing here is classified by HTTP status
-// (transport.CodeForStatus), so a new one degrades gracefully.
+// reasonCartData is how Yandex Pay refuses a cart (an unpayable unit price,
+// a total that is not the sum of its lines); public clients report it.
+const reasonCartData = "ORDER_CART_DATA_ERROR"
+
+// reasonCodes is the one table from Yandex Pay's reasonCode to a Code, and
+// it holds only names with a public source: DUPLICATE_EXTERNAL_OPERATION_ID
+// and ANOTHER_OPERATION_IN_PROGRESS (documented), ORDER_CART_DATA_ERROR
+// (cart validation, seen in integrations). Yandex Pay publishes no full
+// list, so any other reasonCode is classified by its HTTP status
+// (transport.CodeForStatus), and a write's 4xx refusal with such a code is
+// first checked against the order's status (classifyRefusal).
 var reasonCodes = map[string]payments.Code{
 	"ANOTHER_OPERATION_IN_PROGRESS": payments.CodeConflict,
 	reasonDuplicate:                 payments.CodeConflict, // reconciled before it reaches a caller
-	reasonWrongStatus:               payments.CodeFailedPrecondition,
-	"ORDER_NOT_FOUND":               payments.CodeNotFound,
-	"OPERATION_NOT_FOUND":           payments.CodeNotFound,
-	"NOT_FOUND":                     payments.CodeNotFound,
-	"BAD_REQUEST":                   payments.CodeInvalidArgument,
-	"INVALID_AMOUNT":                payments.CodeInvalidArgument,
 	reasonCartData:                  payments.CodeInvalidArgument,
-	"AUTHENTICATION_ERROR":          payments.CodeUnauthenticated,
-	"TOO_MANY_REQUESTS":             payments.CodeResourceExhausted,
-	"SERVICE_UNAVAILABLE":           payments.CodeUnavailable,
+}
+
+// explainedStatuses are the HTTP statuses that say all there is to say
+// about a refusal whatever its reasonCode: credentials, a missing order,
+// a rate limit.
+var explainedStatuses = map[int]bool{
+	http.StatusUnauthorized:    true,
+	http.StatusForbidden:       true,
+	http.StatusNotFound:        true,
+	http.StatusTooManyRequests: true,
+}
+
+// unexplainedRefusal reports a 4xx refusal whose reasonCode has no public
+// meaning: whether the order's status forbade the action is then read from
+// the order, not guessed from the code's name.
+func unexplainedRefusal(err error) bool {
+	var e *payments.Error
+	if !errors.As(err, &e) || e.HTTPStatus < 400 || e.HTTPStatus > 499 || explainedStatuses[e.HTTPStatus] || errors.Is(err, errNotAPI) {
+		return false
+	}
+	_, documented := reasonCodes[strings.ToUpper(e.ProviderCode)]
+	return !documented
 }
 
 // authStatuses are the HTTP statuses that override the reasonCode: a 401 or
@@ -68,6 +77,10 @@ func codeFor(statusCode int, reasonCode string) payments.Code {
 	return transport.CodeForStatus(statusCode)
 }
 
+// errNotAPI marks a 404 that did not come from the Merchant API (no
+// envelope): a base URL that points elsewhere.
+var errNotAPI = errors.New("not the Yandex Pay Merchant API")
+
 // apiError builds the error for a non-success answer. env is nil when the
 // body was not a fail envelope; then the redacted excerpt stands in for the
 // provider's reason.
@@ -87,6 +100,14 @@ func (c *Client) apiError(op payments.Operation, reqID string, resp *transport.R
 			// the details do.
 			e.Message = "the cart was refused: " + e.Message + " (details: " + c.scrub(string(env.Details), 256) + ")"
 		}
+	} else if resp.StatusCode == http.StatusNotFound {
+		// Yandex Pay answers in its envelope; a bare 404 comes from
+		// whatever else serves that URL, so the request never reached the
+		// Merchant API and "no such payment" would mislead.
+		e.Code = payments.CodeInvalidArgument
+		e.Message = fmt.Sprintf("no Yandex Pay Merchant API at base URL %s: HTTP 404 without Yandex Pay's answer envelope, so nothing was done; check the base URL (Yandex Pay's ends in /api/merchant, e.g. %s)",
+			urlcheck.Redacted(c.baseURL), ProductionBaseURL)
+		e.Err = errNotAPI
 	} else {
 		e.Code = transport.CodeForStatus(resp.StatusCode)
 		e.Message = fmt.Sprintf("unexpected answer: %s", resp.Excerpt())

@@ -45,7 +45,8 @@ func Example() {
 }
 
 // Refunds are asynchronous at Yandex Pay: the Result is pending until
-// payments.Wait settles it through the operation.
+// payments.Wait settles it through the operation. A partial refund names
+// the cart that remains afterwards, as Yandex Pay requires.
 func ExampleClient_Refund() {
 	srv := yandexpaytest.NewServer(nil)
 	defer srv.Close()
@@ -60,7 +61,14 @@ func ExampleClient_Refund() {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	ref := payments.Ref{ID: "order-2"}
-	res, err := client.Refund(ctx, ref, &payments.RefundOptions{Amount: &payments.Money{Minor: 10000, Currency: "RUB"}})
+	rub := func(minor int64) payments.Money { return payments.Money{Minor: minor, Currency: "RUB"} }
+	// 500.00 was paid for two mugs; one (100.00) comes back, one (400.00) stays.
+	kept := &payments.Cart{
+		Items: []payments.CartItem{{ID: "mug-large", Title: "Large mug", Quantity: 1, Total: rub(40000)}},
+		Total: rub(40000),
+	}
+	refund := rub(10000)
+	res, err := client.Refund(ctx, ref, &payments.RefundOptions{Amount: &refund, Cart: kept})
 	if err != nil {
 		log.Fatal(err)
 	}

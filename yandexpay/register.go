@@ -8,11 +8,11 @@ import (
 // init registers the adapter as "yandexpay", so that importing the package
 // is all a config needs:
 //
-//	"ru-web": {"provider": "yandexpay", "api_key": "${YANDEX_PAY_API_KEY}", "default_timeout": "15s"}
+//	"ru-web": {"provider": "yandexpay", "api_key": "${YANDEX_PAY_API_KEY}", "default_timeout": "10s"}
 //
 // Fields: the API key as api_key ("${ENV_VAR}") or api_key_file (a path) —
 // in the sandbox the key is the merchant id — and default_timeout (a
-// duration, at least 1s), sent as X-Request-Timeout when a call's context has
+// duration, 1s to 10s), sent as X-Request-Timeout when a call's context has
 // no deadline. The common sandbox and base_url fields apply.
 //
 // Webhooks: merchant_id (string) turns on verification of Yandex Pay's

@@ -22,6 +22,15 @@ const (
 	rawFailed    = "FAILED"
 )
 
+// The raw statuses each write is documented for (Yandex Pay's capture,
+// submit, cancel and refund pages). A refusal from any other status is
+// CodeFailedPrecondition.
+var (
+	capturable = []string{"AUTHORIZED", rawConfirmed}
+	voidable   = []string{"AUTHORIZED"}
+	refundable = []string{"CAPTURED", "PARTIALLY_REFUNDED"}
+)
+
 // normalize maps a raw paymentStatus; unknown values give status.Unknown.
 func normalize(raw string) status.Status {
 	st, _ := statusTable.Lookup(raw)

@@ -79,15 +79,17 @@ type operation struct {
 // Request bodies. Amounts are decimal strings, never numbers.
 type (
 	captureBody struct {
-		OrderAmount         string `json:"orderAmount,omitempty"`
-		ExternalOperationID string `json:"externalOperationId"`
+		OrderAmount         string    `json:"orderAmount,omitempty"`
+		Cart                *wireCart `json:"cart,omitempty"`
+		ExternalOperationID string    `json:"externalOperationId"`
 	}
 	cancelBody struct {
 		Reason              string `json:"reason"`
 		ExternalOperationID string `json:"externalOperationId"`
 	}
 	refundBody struct {
-		RefundAmount        string `json:"refundAmount"`
-		ExternalOperationID string `json:"externalOperationId"`
+		RefundAmount        string          `json:"refundAmount"`
+		TargetCart          *wireTargetCart `json:"targetCart,omitempty"`
+		ExternalOperationID string          `json:"externalOperationId"`
 	}
 )

@@ -5,10 +5,14 @@
 // A payments.Ref's ID is the merchant's order_id. The adapter maps actions to
 // endpoints as follows:
 //
-//	Capture   POST /v1/orders/{id}/capture   (a CONFIRMED Split order: POST /v1/orders/{id}/submit)
+//	Capture   POST /v1/orders/{id}/capture   (a CONFIRMED Split order: POST /v1/orders/{id}/submit;
+//	                                          with an amount, the final cart is sent as "cart")
 //	Void      POST /v1/orders/{id}/cancel    (reason defaults to DefaultVoidReason)
-//	Rollback  POST /v1/orders/{id}/rollback
-//	Refund    POST /v2/orders/{id}/refund    (refundAmount; all that remains when no amount is given)
+//	Rollback  by the order's status: PENDING or CONFIRMED → POST /v1/orders/{id}/rollback,
+//	          AUTHORIZED → /cancel, CAPTURED or PARTIALLY_REFUNDED → v2 /refund of what remains,
+//	          VOIDED, REFUNDED, FAILED → nothing (Result.NoOp)
+//	Refund    POST /v2/orders/{id}/refund    (refundAmount, all that remains when no amount is given;
+//	                                          a partial refund sends the remaining cart as "targetCart")
 //	Status    GET  /v1/orders/{id}
 //	Start     GET  /v1/orders/{id} (is the merchant's order id taken?), then POST /v1/orders
 //	Operation GET  /v1/operations/{externalOperationId}
@@ -17,9 +21,23 @@
 //
 // Every request carries "Authorization: Api-Key <key>", a fresh X-Request-Id
 // per logical call (kept on every retry of it), X-Request-Attempt (0, 1, ...)
-// and X-Request-Timeout: the milliseconds left on the context's deadline when
-// the call starts, or Config.DefaultTimeout without one, never below Yandex
-// Pay's minimum of 1000.
+// and X-Request-Timeout, recomputed for each attempt: the milliseconds left
+// on the context's deadline when that attempt is sent, or
+// Config.DefaultTimeout without one, kept within 1000–10000. Yandex Pay's
+// pages disagree on the upper bound (the Russian API page: at most 10 s;
+// the English one recommends 10–20 s), and only 1–10 s satisfies all.
+//
+// # Errors
+//
+// Yandex Pay publishes no table of reasonCodes, so the adapter acts only on
+// the documented ones (DUPLICATE_EXTERNAL_OPERATION_ID,
+// ANOTHER_OPERATION_IN_PROGRESS, ORDER_CART_DATA_ERROR) and classifies the
+// rest by HTTP status. A write refused with a 4xx and any other reasonCode
+// is checked against the order: if its paymentStatus does not allow the
+// action, the error is payments.CodeFailedPrecondition naming that status.
+// A 404 without Yandex Pay's envelope comes from something other than the
+// Merchant API (a base URL without /api/merchant): it is
+// payments.CodeInvalidArgument naming the base URL, not CodeNotFound.
 //
 // # Idempotency
 //
@@ -45,13 +63,14 @@
 // be usable as a path segment (non-empty, not "." or "..", at most 2048
 // characters).
 //
-// Rollback takes no externalOperationId, yet it is retried the same way: a
-// rollback only ever moves an order to FAILED, and rolling back a FAILED
-// order leaves it FAILED, so a repeat cannot move money a second time. A
-// rollback whose answer was lost, or answered with a 5xx, is settled by
-// reading the order (FAILED means done). Rollback reads the order first and sends nothing for one that
-// is already VOIDED, REFUNDED or FAILED (Result.NoOp), since Yandex Pay
-// would rewrite those to FAILED.
+// Rollback's cancel and refund legs carry its key the same way. Its
+// /rollback leg takes no externalOperationId, yet it is retried: a rollback
+// only ever moves an order to FAILED, and rolling back a FAILED order leaves
+// it FAILED, so a repeat cannot move money a second time. A rollback whose
+// answer was lost, or answered with a 5xx, is settled by reading the order
+// (FAILED means done). /rollback is used only where Yandex Pay's rollback
+// page says it belongs, to stop an unpaid order: on a paid order it would
+// refund without an externalOperationId, a refund no one could trace.
 //
 // # Pending operations
 //
@@ -64,11 +83,9 @@
 // # Split orders
 //
 // A CONFIRMED order (Split, paid on delivery) normalizes to
-// status.Authorized but cannot be captured through /capture. Capture learns
-// this either from a read it makes anyway (a partial capture reads the order
-// to check the currency) or from Yandex Pay refusing the capture with
-// ORDER_HAS_WRONG_STATUS; it then reads the order and, when it is CONFIRMED,
-// submits it with the same externalOperationId.
+// status.Authorized but is completed through /submit, not /capture.
+// Capture reads the order before writing (also to check currencies) and
+// routes by its paymentStatus, so no refusal's wording is needed to tell.
 //
 // # Amounts
 //
@@ -127,7 +144,7 @@ const (
 const (
 	// DefaultRequestTimeout is sent as X-Request-Timeout when the context has
 	// no deadline and Config.DefaultTimeout is zero.
-	DefaultRequestTimeout = 15 * time.Second
+	DefaultRequestTimeout = maxRequestTimeout
 	// DefaultVoidReason is sent to /cancel when VoidOptions.Reason is empty:
 	// Yandex Pay requires a reason.
 	DefaultVoidReason = "canceled by merchant"
@@ -135,6 +152,12 @@ const (
 	MaxOrderIDLength = 2048
 	// minRequestTimeout is the smallest X-Request-Timeout Yandex Pay accepts.
 	minRequestTimeout = time.Second
+	// maxRequestTimeout is the largest X-Request-Timeout sent. The Russian
+	// yandex-pay-api page gives 10 s as the maximum, while the English page
+	// recommends 10–20 s: 1–10 s satisfies every version, so a deadline
+	// further away is announced as 10 s (the server may then give up before
+	// the caller does, which costs a retry, never money).
+	maxRequestTimeout = 10 * time.Second
 )
 
 // Config configures a Client. Zero values mean the defaults given.
@@ -148,7 +171,7 @@ type Config struct {
 	// overrides both base URLs, e.g. with an emulator's Server.BaseURL().
 	payments.HTTPOptions
 	// DefaultTimeout is sent as X-Request-Timeout when the context has no
-	// deadline; 0 means DefaultRequestTimeout. Below one second is refused.
+	// deadline; 0 means DefaultRequestTimeout. Outside 1s–10s is refused.
 	DefaultTimeout time.Duration
 
 	// MerchantID turns on webhook verification (ParseNotification): a
@@ -217,6 +240,8 @@ func New(cfg Config) (*Client, error) {
 		return nil, driver.ConfigError(Name, "DefaultTimeout", "negative (%s)", cfg.DefaultTimeout)
 	case cfg.DefaultTimeout > 0 && cfg.DefaultTimeout < minRequestTimeout:
 		return nil, driver.ConfigError(Name, "DefaultTimeout", "%s is below Yandex Pay's minimum of 1s", cfg.DefaultTimeout)
+	case cfg.DefaultTimeout > maxRequestTimeout:
+		return nil, driver.ConfigError(Name, "DefaultTimeout", "%s is above 10s, the maximum X-Request-Timeout of Yandex Pay's Russian API page", cfg.DefaultTimeout)
 	case cfg.JWKSRefreshInterval < 0:
 		return nil, driver.ConfigError(Name, "JWKSRefreshInterval", "negative (%s)", cfg.JWKSRefreshInterval)
 	case cfg.JWKSURL != "" && cfg.MerchantID == "":
@@ -350,7 +375,6 @@ func (c *Client) do(ctx context.Context, k call) (*answer, error) {
 	h := http.Header{}
 	h.Set("Authorization", "Api-Key "+c.apiKey.Reveal())
 	h.Set("X-Request-Id", reqID)
-	h.Set("X-Request-Timeout", strconv.FormatInt(c.requestTimeout(ctx).Milliseconds(), 10))
 	h.Set("Accept", "application/json")
 	var body []byte
 	if k.body != nil {
@@ -360,7 +384,10 @@ func (c *Client) do(ctx context.Context, k call) (*answer, error) {
 		}
 		body = b
 	}
-	resp, err := c.tr.Do(ctx, &transport.Request{Op: k.op, Method: k.method, Path: k.path, Header: h, Body: body, Retry: k.retry})
+	resp, err := c.tr.Do(ctx, &transport.Request{Op: k.op, Method: k.method, Path: k.path, Header: h, Body: body, Retry: k.retry,
+		EachAttempt: func(h http.Header) {
+			h.Set("X-Request-Timeout", strconv.FormatInt(c.requestTimeout(ctx).Milliseconds(), 10))
+		}})
 	if err != nil {
 		var pe *payments.Error
 		if errors.As(err, &pe) && pe.RequestID == "" {
@@ -391,14 +418,15 @@ func (c *Client) do(ctx context.Context, k call) (*answer, error) {
 	return ans, nil
 }
 
-// requestTimeout is what X-Request-Timeout says: the time left on ctx, or
-// the default, never below Yandex Pay's minimum of one second.
+// requestTimeout is what X-Request-Timeout says on the attempt about to be
+// sent: the time left on ctx now (a retry has less than the first attempt
+// had), or the default, within minRequestTimeout and maxRequestTimeout.
 func (c *Client) requestTimeout(ctx context.Context) time.Duration {
 	d := c.defaultTimeout
 	if dl, ok := ctx.Deadline(); ok {
 		d = time.Until(dl)
 	}
-	return max(d, minRequestTimeout)
+	return min(max(d, minRequestTimeout), maxRequestTimeout)
 }
 
 // orderPath is /v1/orders/{id} (or /v2/...) plus an action, with the id

@@ -21,7 +21,20 @@ import (
 )
 
 func TestConformance(t *testing.T) {
-	conformance.Run(t, func(t *testing.T) conformance.Harness { return newHarness(t) })
+	conformance.Run(t, func(t *testing.T) conformance.Harness { return newHarness(t, nil) })
+}
+
+// TestConformanceOtherWording runs the suite again against an emulator that
+// words everything Yandex Pay's documentation leaves open differently
+// (another wrong-status reasonCode and HTTP status, another status for a
+// duplicate key, generic not-found and amount codes, terse reasons): the
+// adapter must depend only on what is documented, so it passes both.
+func TestConformanceOtherWording(t *testing.T) {
+	w := yandexpaytest.AlternateWording()
+	if w == yandexpaytest.DefaultWording() {
+		t.Fatal("AlternateWording equals DefaultWording: the second run would prove nothing")
+	}
+	conformance.Run(t, func(t *testing.T) conformance.Harness { return newHarness(t, &w) })
 }
 
 // harness wires the adapter to a fresh emulator for one conformance subtest.
@@ -34,10 +47,10 @@ type harness struct {
 	logs *testlog.Buffer
 }
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T, wording *yandexpaytest.Wording) *harness {
 	t.Helper()
 	key := "ypk-" + uuid.NewString() // long enough for the suite's leak search
-	srv := yandexpaytest.NewServer(&yandexpaytest.Options{APIKey: key})
+	srv := yandexpaytest.NewServer(&yandexpaytest.Options{APIKey: key, Wording: wording})
 	logger, logs := testlog.New(slog.LevelDebug)
 	h := &harness{t: t, srv: srv, key: key, logs: logs}
 	cfg := testConfig(srv, key, logger)
@@ -113,12 +126,14 @@ func (h *harness) Seed(t testing.TB, st status.Status, amount payments.Money) pa
 }
 
 // appliedActions maps a portable op to the emulator's counted actions; a
-// capture happens through /capture or, for Split orders, /submit.
+// capture happens through /capture or, for Split orders, /submit, and a
+// rollback through whichever of /rollback, /cancel and /refund the order's
+// status calls for.
 var appliedActions = map[conformance.Op][]string{
 	conformance.OpCapture:  {yandexpaytest.ActionCapture, yandexpaytest.ActionSubmit},
 	conformance.OpVoid:     {yandexpaytest.ActionCancel},
 	conformance.OpRefund:   {yandexpaytest.ActionRefund},
-	conformance.OpRollback: {yandexpaytest.ActionRollback},
+	conformance.OpRollback: {yandexpaytest.ActionRollback, yandexpaytest.ActionCancel, yandexpaytest.ActionRefund},
 }
 
 func (h *harness) Applied(ref payments.Ref, op conformance.Op) int {

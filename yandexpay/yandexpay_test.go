@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -265,7 +266,7 @@ func TestPartialCapture(t *testing.T) {
 	o := e.srv.AddOrder(yandexpaytest.Order{Amount: 50000})
 	ref := payments.Ref{ID: o.OrderID}
 	ctx := ctxT(t)
-	res, err := e.c.Capture(ctx, ref, &payments.CaptureOptions{Amount: rub(37655)})
+	res, err := e.c.Capture(ctx, ref, &payments.CaptureOptions{Amount: rub(37655), Cart: cartOf(37655)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,6 +276,26 @@ func TestPartialCapture(t *testing.T) {
 	reqs := posts(e.srv, "/capture")
 	if len(reqs) != 1 || bodyField(t, reqs[0], "orderAmount") != "376.55" {
 		t.Fatalf("capture requests %v; want one with orderAmount \"376.55\"", reqs)
+	}
+	var sent struct {
+		Cart struct {
+			Items []struct {
+				ProductID string `json:"productId"`
+				Quantity  struct {
+					Count string `json:"count"`
+				} `json:"quantity"`
+				Total string `json:"total"`
+			} `json:"items"`
+			Total struct {
+				Amount string `json:"amount"`
+			} `json:"total"`
+		} `json:"cart"`
+	}
+	if err := json.Unmarshal(reqs[0].Body, &sent); err != nil {
+		t.Fatal(err)
+	}
+	if c := sent.Cart; len(c.Items) != 1 || c.Items[0].ProductID != "sku-1" || c.Items[0].Quantity.Count != "1" || c.Items[0].Total != "376.55" || c.Total.Amount != "376.55" {
+		t.Errorf("capture sent cart %+v; want the final cart of one sku-1 line of 376.55", c)
 	}
 	pay, err := e.c.Status(ctx, ref)
 	if err != nil {
@@ -286,7 +307,9 @@ func TestPartialCapture(t *testing.T) {
 
 	t.Run("CurrencyMismatch", func(t *testing.T) {
 		o := e.srv.AddOrder(yandexpaytest.Order{Amount: 50000})
-		_, err := e.c.Capture(ctx, payments.Ref{ID: o.OrderID}, &payments.CaptureOptions{Amount: &payments.Money{Minor: 100, Currency: "USD"}})
+		usd := payments.Money{Minor: 100, Currency: "USD"}
+		cart := &payments.Cart{Items: []payments.CartItem{{ID: "a", Title: "A", Quantity: 1, Total: usd}}, Total: usd}
+		_, err := e.c.Capture(ctx, payments.Ref{ID: o.OrderID}, &payments.CaptureOptions{Amount: &usd, Cart: cart})
 		pe := wantCode(t, err, payments.CodeInvalidArgument)
 		if !strings.Contains(pe.Message, "Currency") {
 			t.Errorf("message %q does not name the currency", pe.Message)
@@ -297,7 +320,7 @@ func TestPartialCapture(t *testing.T) {
 	})
 	t.Run("AboveHold", func(t *testing.T) {
 		o := e.srv.AddOrder(yandexpaytest.Order{Amount: 50000})
-		_, err := e.c.Capture(ctx, payments.Ref{ID: o.OrderID}, &payments.CaptureOptions{Amount: rub(50001)})
+		_, err := e.c.Capture(ctx, payments.Ref{ID: o.OrderID}, &payments.CaptureOptions{Amount: rub(50001), Cart: cartOf(50001)})
 		pe := wantCode(t, err, payments.CodeInvalidArgument)
 		if pe.ProviderCode != yandexpaytest.ReasonInvalidAmount || pe.HTTPStatus != 400 {
 			t.Errorf("error %v; want the provider's INVALID_AMOUNT with http 400", err)
@@ -311,15 +334,20 @@ func TestConfirmedSplitOrderIsSubmitted(t *testing.T) {
 		amount *payments.Money
 		tries  int // POSTs to /capture before /submit
 	}{
-		{"Full", nil, 1},           // learnt from ORDER_HAS_WRONG_STATUS
-		{"Partial", rub(30000), 0}, // learnt from the currency read
+		// Both routed by the order's paymentStatus, read before the write.
+		{"Full", nil, 0},
+		{"Partial", rub(30000), 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, nil)
 			o := e.srv.AddOrder(yandexpaytest.Order{Status: yandexpaytest.StatusConfirmed, Amount: 50000})
 			ref := payments.Ref{ID: o.OrderID}
 			ctx := ctxT(t)
-			res, err := e.c.Capture(ctx, ref, &payments.CaptureOptions{Amount: tc.amount, IdempotencyKey: "split-1"})
+			opts := &payments.CaptureOptions{Amount: tc.amount, IdempotencyKey: "split-1"}
+			if tc.amount != nil {
+				opts.Cart = cartOf(tc.amount.Minor)
+			}
+			res, err := e.c.Capture(ctx, ref, opts)
 			if err != nil {
 				t.Fatalf("Capture of a CONFIRMED order: %v", err)
 			}
@@ -366,7 +394,7 @@ func TestRefund(t *testing.T) {
 		{"RemainderBelowOneRuble", yandexpaytest.Order{Status: "CAPTURED", Amount: 50000},
 			false, []step{{rub(49950), payments.CodeInvalidArgument, yandexpaytest.ReasonInvalidAmount}}, "CAPTURED"},
 		{"MoreThanRemains", yandexpaytest.Order{Status: "CAPTURED", Amount: 50000},
-			false, []step{{rub(50001), payments.CodeInvalidArgument, yandexpaytest.ReasonInvalidAmount}}, "CAPTURED"},
+			false, []step{{rub(50001), payments.CodeInvalidArgument, ""}}, "CAPTURED"}, // no cart can remain: refused locally
 		{"OneAtATime", yandexpaytest.Order{Status: "CAPTURED", Amount: 50000},
 			true, []step{{rub(10000), 0, ""}, {rub(10000), payments.CodeConflict, yandexpaytest.ReasonAnotherOperationInProgress}}, "CAPTURED"},
 		{"NotCaptured", yandexpaytest.Order{Status: "AUTHORIZED", Amount: 50000},
@@ -383,7 +411,14 @@ func TestRefund(t *testing.T) {
 			ref := payments.Ref{ID: o.OrderID}
 			ctx := ctxT(t)
 			for i, s := range tc.steps {
-				res, err := e.c.Refund(ctx, ref, &payments.RefundOptions{Amount: s.amount})
+				opts := &payments.RefundOptions{Amount: s.amount}
+				if s.amount != nil {
+					// The cart that remains after the refund.
+					now, _ := e.srv.Order(o.OrderID)
+					opts.Cart = cartOf(now.Amount - now.RefundedAmount - s.amount.Minor)
+					opts.Cart.Total.Currency, opts.Cart.Items[0].Total.Currency = s.amount.Currency, s.amount.Currency
+				}
+				res, err := e.c.Refund(ctx, ref, opts)
 				if s.code != 0 {
 					pe := wantCode(t, err, s.code)
 					if s.reason != "" && pe.ProviderCode != s.reason {
@@ -459,20 +494,24 @@ func TestRefundReplayAfterFullRefund(t *testing.T) {
 	}
 }
 
+// TestRollback: Rollback is composed from the action Yandex Pay documents
+// for each status, never /rollback on a paid or held order.
 func TestRollback(t *testing.T) {
 	cases := []struct {
 		raw      string
 		wantNoOp bool
 		want     status.Status
-		refunds  int
+		endpoint string // the one POST sent, "" for none
+		counted  string // the emulator action applied once
 	}{
-		{"PENDING", false, status.Failed, 0},
-		{"AUTHORIZED", false, status.Failed, 0},
-		{"CAPTURED", false, status.Failed, 1},
-		{"PARTIALLY_REFUNDED", false, status.Failed, 1},
-		{"VOIDED", true, status.Voided, 0},
-		{"REFUNDED", true, status.Refunded, 0},
-		{"FAILED", true, status.Failed, 0},
+		{"PENDING", false, status.Failed, "/rollback", yandexpaytest.ActionRollback},
+		{"CONFIRMED", false, status.Failed, "/rollback", yandexpaytest.ActionRollback},
+		{"AUTHORIZED", false, status.Voided, "/cancel", yandexpaytest.ActionCancel},
+		{"CAPTURED", false, status.Refunded, "/refund", yandexpaytest.ActionRefund},
+		{"PARTIALLY_REFUNDED", false, status.Refunded, "/refund", yandexpaytest.ActionRefund},
+		{"VOIDED", true, status.Voided, "", ""},
+		{"REFUNDED", true, status.Refunded, "", ""},
+		{"FAILED", true, status.Failed, "", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.raw, func(t *testing.T) {
@@ -485,28 +524,52 @@ func TestRollback(t *testing.T) {
 				o.RefundedAmount = 50000
 			}
 			o = e.srv.AddOrder(o)
-			res, err := e.c.Rollback(ctxT(t), payments.Ref{ID: o.OrderID}, &payments.RollbackOptions{IdempotencyKey: "rb"})
+			ctx := ctxT(t)
+			res, err := e.c.Rollback(ctx, payments.Ref{ID: o.OrderID}, &payments.RollbackOptions{IdempotencyKey: "rb"})
 			if err != nil {
 				t.Fatal(err)
+			}
+			if res.Pending {
+				if res, err = payments.Wait(ctx, e.c, res, &payments.WaitOptions{Interval: 5 * time.Millisecond}); err != nil {
+					t.Fatalf("Wait: %v", err)
+				}
 			}
 			if res.NoOp != tc.wantNoOp || res.Status != tc.want || res.IdempotencyKey != "rb" {
 				t.Errorf("Result = %+v; want NoOp %t, status %s, key echoed", res, tc.wantNoOp, tc.want)
 			}
-			wantPosts := 1
-			if tc.wantNoOp {
-				wantPosts = 0
+			var sent []string
+			for _, r := range e.srv.Requests() {
+				if r.Method == "POST" {
+					sent = append(sent, r.RawPath[strings.LastIndex(r.RawPath, "/"):])
+				}
 			}
-			if n := len(posts(e.srv, "/rollback")); n != wantPosts {
-				t.Errorf("%d rollback requests; want %d", n, wantPosts)
+			if want := []string{tc.endpoint}; (tc.endpoint == "" && len(sent) != 0) || (tc.endpoint != "" && !slices.Equal(sent, want)) {
+				t.Errorf("POSTs %v; want %v", sent, want)
 			}
-			if n := e.srv.Count(o.OrderID, yandexpaytest.ActionRefund); n != tc.refunds {
-				t.Errorf("refunds counted %d; want %d", n, tc.refunds)
+			for _, r := range posts(e.srv, "") {
+				if !strings.HasSuffix(r.RawPath, "/rollback") && bodyField(t, r, "externalOperationId") != "rb" {
+					t.Errorf("%s carries externalOperationId %q; want the rollback's key", r.RawPath, bodyField(t, r, "externalOperationId"))
+				}
+			}
+			if tc.counted != "" {
+				if n := e.srv.Count(o.OrderID, tc.counted); n != 1 {
+					t.Errorf("%s applied %d times; want 1", tc.counted, n)
+				}
+			}
+			// A repeat with the same key reports the same outcome and sends nothing new.
+			before := len(posts(e.srv, ""))
+			again, err := e.c.Rollback(ctx, payments.Ref{ID: o.OrderID}, &payments.RollbackOptions{IdempotencyKey: "rb"})
+			if err != nil {
+				t.Fatalf("repeat: %v", err)
+			}
+			if again.Status != tc.want || len(posts(e.srv, "")) != before {
+				t.Errorf("repeat: %+v after %d more POSTs; want status %s and none", again, len(posts(e.srv, ""))-before, tc.want)
 			}
 		})
 	}
 	t.Run("LostAnswerSettledByStatus", func(t *testing.T) {
 		e := newEnv(t, nil)
-		o := e.srv.AddOrder(yandexpaytest.Order{Status: "CAPTURED"})
+		o := e.srv.AddOrder(yandexpaytest.Order{Status: "PENDING"})
 		e.srv.InjectFault(fault.Fault{Kind: fault.OversizedBody, Action: yandexpaytest.ActionRollback})
 		res, err := e.c.Rollback(ctxT(t), payments.Ref{ID: o.OrderID}, nil)
 		if err != nil {
@@ -701,9 +764,10 @@ func TestRequestTimeoutHeader(t *testing.T) {
 		def      time.Duration
 		min, max int64
 	}{
-		{"NoDeadlineDefault", 0, 0, 15000, 15000},
+		{"NoDeadlineDefault", 0, 0, 10000, 10000},
 		{"NoDeadlineConfigured", 0, 3 * time.Second, 3000, 3000},
 		{"FromDeadline", 8 * time.Second, 0, 1000, 8000},
+		{"FarDeadlineCappedAtDocumentedMaximum", time.Hour, 0, 10000, 10000},
 		{"ShortDeadlineRaisedToMinimum", 200 * time.Millisecond, 0, 1000, 1000},
 	}
 	for _, tc := range cases {
@@ -743,6 +807,7 @@ func TestNew(t *testing.T) {
 		{"KeyWithNewline", yandexpay.Config{APIKey: "a\nb"}, "APIKey", "line break"},
 		{"NegativeTimeout", yandexpay.Config{APIKey: "k", DefaultTimeout: -time.Second}, "DefaultTimeout", "negative"},
 		{"TimeoutBelowMinimum", yandexpay.Config{APIKey: "k", DefaultTimeout: 500 * time.Millisecond}, "DefaultTimeout", "minimum"},
+		{"TimeoutAboveDocumentedMaximum", yandexpay.Config{APIKey: "k", DefaultTimeout: 15 * time.Second}, "DefaultTimeout", "above 10s"},
 		{"PlainHTTPElsewhere", yandexpay.Config{APIKey: "k", HTTPOptions: payments.HTTPOptions{BaseURL: "http://example.com/api/merchant"}}, "BaseURL", "loopback"},
 		{"NegativeRetries", yandexpay.Config{APIKey: "k", HTTPOptions: payments.HTTPOptions{RetryWaitMax: -time.Second}}, "RetryWaitMax", "negative"},
 		{"Production", yandexpay.Config{APIKey: "k"}, "", ""},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -42,10 +43,10 @@ Usage:
 
 Commands:
   status     read a payment
-  capture    charge an authorized payment (all of it, or -amount)
+  capture    charge an authorized payment (all of it, or -amount with -cart)
   void       release an authorized payment
   rollback   make sure a payment ends up not charged
-  refund     give captured money back (all of it, or -amount)
+  refund     give captured money back (all of it, or -amount with -cart)
   start      create a payment (a Yandex Pay order) and print its payment URL
   list       list one app user's payments (RuStore purchases)
   find       find a payment's full ref (RuStore invoiceId) from its id
@@ -225,7 +226,7 @@ var actions = map[string]*action{
 	"status": {name: "status", summary: "read a payment", do: doStatus},
 	"capture": {name: "capture", summary: "charge an authorized payment: all of it, or -amount", write: true, amount: true,
 		do: func(ctx context.Context, p payments.Provider, ref payments.Ref, f *actionFlags) (*output, error) {
-			res, err := p.Capture(ctx, ref, &payments.CaptureOptions{Amount: f.money, IdempotencyKey: f.key})
+			res, err := p.Capture(ctx, ref, &payments.CaptureOptions{Amount: f.money, Cart: f.cart, IdempotencyKey: f.key})
 			return settle(ctx, p, res, err, f)
 		}},
 	"void": {name: "void", summary: "release an authorized payment without charging it", write: true, reason: true,
@@ -240,7 +241,7 @@ var actions = map[string]*action{
 		}},
 	"refund": {name: "refund", summary: "give captured money back: all of it, or -amount", write: true, amount: true,
 		do: func(ctx context.Context, p payments.Provider, ref payments.Ref, f *actionFlags) (*output, error) {
-			res, err := payments.Refund(ctx, p, ref, &payments.RefundOptions{Amount: f.money, IdempotencyKey: f.key})
+			res, err := payments.Refund(ctx, p, ref, &payments.RefundOptions{Amount: f.money, Cart: f.cart, IdempotencyKey: f.key})
 			return settle(ctx, p, res, err, f)
 		}},
 }
@@ -249,10 +250,12 @@ var actions = map[string]*action{
 type actionFlags struct {
 	config, region, id, invoice string
 	amount, currency, reason    string
+	cartFile                    string
 	key                         string
 	json, verbose               bool
 	timeout, wait               time.Duration
 	money                       *payments.Money
+	cart                        *payments.Cart
 }
 
 func actionCommand(ctx context.Context, a *action, configPath string, args []string, stdout, stderr io.Writer) error {
@@ -265,7 +268,7 @@ func actionCommand(ctx context.Context, a *action, configPath string, args []str
 	}
 	fs.StringVar(&f.config, "config", configPath, "payments config `file` (default $PAYCTL_CONFIG)")
 	fs.StringVar(&f.region, "region", "", "`region` of the config (default: its default_region)")
-	fs.StringVar(&f.id, "id", "", "payment `id`: RuStore purchaseId, Yandex Pay order_id (required)")
+	fs.StringVar(&f.id, "id", "", "payment `id`: RuStore purchaseId, Yandex Pay order_id (RuStore status and refund need only -invoice)")
 	fs.StringVar(&f.invoice, "invoice", "", "RuStore invoiceId (`digits`): needed by RuStore status, refund and rollback")
 	fs.BoolVar(&f.json, "json", false, "print the result as one JSON object")
 	fs.BoolVar(&f.verbose, "v", false, "log each HTTP attempt to stderr (never headers, bodies or keys)")
@@ -277,6 +280,7 @@ func actionCommand(ctx context.Context, a *action, configPath string, args []str
 	if a.amount {
 		fs.StringVar(&f.amount, "amount", "", "`decimal` amount like 123.45 (default: the whole payment)")
 		fs.StringVar(&f.currency, "currency", "RUB", "ISO 4217 `code` of -amount")
+		fs.StringVar(&f.cartFile, "cart", "", "JSON `file` holding the cart after the action ({\"items\":[{\"id\",\"title\",\"quantity\",\"total\":{\"minor\",\"currency\"}}],\"total\":{...}}); Yandex Pay requires it with -amount")
 	}
 	if a.reason {
 		fs.StringVar(&f.reason, "reason", "", "`text` shown to the provider (default: the adapter's)")
@@ -354,8 +358,8 @@ func openProvider(ctx context.Context, configPath, region string, verbose bool, 
 // "I mean to repeat this action" (RuStore treats a repeated capture as done),
 // so only the user may say that.
 func (f *actionFlags) check(a *action) error {
-	if strings.TrimSpace(f.id) == "" {
-		return usagef("-id is required")
+	if strings.TrimSpace(f.id) == "" && strings.TrimSpace(f.invoice) == "" {
+		return usagef("-id (or, for RuStore, -invoice) is required")
 	}
 	if f.timeout < 0 {
 		return usagef("-timeout must not be negative, got %s", f.timeout)
@@ -373,7 +377,36 @@ func (f *actionFlags) check(a *action) error {
 		}
 		f.money = &m
 	}
+	if f.cartFile != "" {
+		cart, err := readCart(f.cartFile)
+		if err != nil {
+			return usagef("-cart: %v", err)
+		}
+		f.cart = cart
+	}
 	return nil
+}
+
+// readCart reads a payments.Cart from a JSON file and validates it, so a
+// mistyped cart is refused before anything is sent.
+func readCart(path string) (*payments.Cart, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var cart payments.Cart
+	if err := dec.Decode(&cart); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%s: more than one JSON value", path)
+	}
+	if err := cart.Validate(); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return &cart, nil
 }
 
 // output is what a payment subcommand prints: what is known, and nothing

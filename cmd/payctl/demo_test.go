@@ -26,7 +26,7 @@ func TestRunDemoRows(t *testing.T) {
 		{"rustore", "rustore-ru", "refund", status.Captured, status.Refunded, "confirmed", "refunded"},
 		{"yandexpay", "yandexpay-ru", "capture", status.Authorized, status.Captured, "AUTHORIZED", "CAPTURED"},
 		{"yandexpay", "yandexpay-ru", "void", status.Authorized, status.Voided, "AUTHORIZED", "VOIDED"},
-		{"yandexpay", "yandexpay-ru", "rollback", status.Captured, status.Failed, "CAPTURED", "FAILED"},
+		{"yandexpay", "yandexpay-ru", "rollback", status.Captured, status.Refunded, "CAPTURED", "REFUNDED"},
 		{"yandexpay", "yandexpay-ru", "refund", status.Captured, status.Refunded, "CAPTURED", "REFUNDED"},
 	}
 	assert.Equal(t, want, rows)
@@ -47,7 +47,7 @@ rustore    rollback  Captured    Refunded  confirmed -> refunded
 rustore    refund    Captured    Refunded  confirmed -> refunded
 yandexpay  capture   Authorized  Captured  AUTHORIZED -> CAPTURED
 yandexpay  void      Authorized  Voided    AUTHORIZED -> VOIDED
-yandexpay  rollback  Captured    Failed    CAPTURED -> FAILED
+yandexpay  rollback  Captured    Refunded  CAPTURED -> REFUNDED
 yandexpay  refund    Captured    Refunded  CAPTURED -> REFUNDED
 `, stdout.String())
 }

@@ -241,6 +241,15 @@ func TestPayctlAgainstEmulate(t *testing.T) {
 		return append(append(append([]string{}, cfg...), cmd, "-region", "yandexpay-ru", "-id", o["order_id"], "-json"), extra...)
 	}
 
+	// Carts for the partial actions: what stays charged afterwards.
+	cartFile := func(name string, minor int) string {
+		path := filepath.Join(t.TempDir(), name)
+		c := fmt.Sprintf(`{"items":[{"id":"sku-1","title":"Mug","quantity":1,"total":{"minor":%d,"currency":"RUB"}}],"total":{"minor":%d,"currency":"RUB"}}`, minor, minor)
+		require.NoError(t, os.WriteFile(path, []byte(c), 0o600))
+		return path
+	}
+	captureCart, refundCart := cartFile("capture.json", 2000), cartFile("refund.json", 5000)
+
 	steps := []step{
 		{name: "rustore status", args: rs("status", rsCapture), want: map[string]any{
 			"provider": "rustore", "id": rsCapture["purchase_id"], "invoice_id": rsCapture["invoice_id"],
@@ -256,18 +265,22 @@ func TestPayctlAgainstEmulate(t *testing.T) {
 		{name: "rustore rollback again does nothing", args: rs("rollback", rsRollback), want: map[string]any{"status": "Refunded", "no_op": true}},
 		{name: "rustore refund", args: rs("refund", rsRefund), want: map[string]any{"status": "Refunded"}},
 		{name: "rustore partial refund is unimplemented", args: rs("refund", rsVoid, "-amount", "1.00"), wantCode: 1, wantErr: "code: Unimplemented"},
+		{name: "rustore status needs only the invoice", args: append(append([]string{}, cfg...), "status", "-region", "rustore-ru", "-invoice", rsRefund["invoice_id"], "-json"),
+			want: map[string]any{"status": "Refunded", "invoice_id": rsRefund["invoice_id"]}},
+		{name: "rustore refuses a cart", args: rs("refund", rsVoid, "-cart", refundCart), wantCode: 1, wantErr: "RuStore has no carts"},
 		{name: "rustore unknown invoice", args: rs("status", map[string]string{"purchase_id": rsVoid["purchase_id"], "invoice_id": "999999"}), wantCode: 1, wantErr: "code: NotFound"},
 
 		{name: "yandexpay status", args: yp("status", ypCapture), want: map[string]any{
 			"provider": "yandexpay", "id": ypCapture["order_id"],
 			"status": "Authorized", "raw_status": "AUTHORIZED", "amount": "50.00", "currency": "RUB", "pending": false}},
-		{name: "yandexpay partial capture", args: yp("capture", ypCapture, "-amount", "20.00", "-idempotency-key", "yp-cap-1"), want: map[string]any{
+		{name: "yandexpay partial capture without a cart", args: yp("capture", ypCapture, "-amount", "20.00"), wantCode: 1, wantErr: "opts.Cart is missing"},
+		{name: "yandexpay partial capture", args: yp("capture", ypCapture, "-amount", "20.00", "-cart", captureCart, "-idempotency-key", "yp-cap-1"), want: map[string]any{
 			"status": "Captured", "raw_status": "CAPTURED", "pending": false, "idempotency_key": "yp-cap-1"}},
 		{name: "yandexpay status after partial capture", args: yp("status", ypCapture), want: map[string]any{"status": "Captured", "amount": "20.00"}},
 		{name: "yandexpay capture of a captured order", args: yp("capture", ypCapture), wantCode: 1, wantErr: "code: FailedPrecondition"},
 		{name: "yandexpay void", args: yp("void", ypVoid, "-reason", "out of stock"), want: map[string]any{"status": "Voided"}},
-		{name: "yandexpay rollback", args: yp("rollback", ypRollback), want: map[string]any{"status": "Failed"}},
-		{name: "yandexpay refund waits", args: yp("refund", ypRefund, "-amount", "30.00", "-wait", "30s"), want: map[string]any{
+		{name: "yandexpay rollback refunds a capture", args: yp("rollback", ypRollback, "-wait", "30s"), want: map[string]any{"status": "Refunded"}},
+		{name: "yandexpay refund waits", args: yp("refund", ypRefund, "-amount", "30.00", "-cart", refundCart, "-wait", "30s"), want: map[string]any{
 			"status": "PartiallyRefunded", "pending": false}},
 		{name: "yandexpay status after refund", args: yp("status", ypRefund), want: map[string]any{"status": "PartiallyRefunded", "amount": "50.00"}},
 		{name: "yandexpay refund left pending", args: yp("refund", ypPending), want: map[string]any{"pending": true}},
@@ -342,6 +355,8 @@ func TestPayctlUsageErrors(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.json")
 	require.NoError(t, os.WriteFile(good, []byte(`{"regions": {"web": {"provider": "yandexpay", "base_url": "http://127.0.0.1:1", "api_key": "${PAYCTL_TEST_UNSET_KEY}"}}}`), 0o600))
+	badCart := filepath.Join(dir, "cart.json")
+	require.NoError(t, os.WriteFile(badCart, []byte(`{"items":[{"id":"a","title":"A","quantity":1,"total":{"minor":100,"currency":"RUB"}}],"total":{"minor":101,"currency":"RUB"}}`), 0o600))
 	bad := filepath.Join(dir, "bad.json")
 	require.NoError(t, os.WriteFile(bad, []byte("{\n  \"regions\": {\n    \"ru\": {\"provider\": \"rustore\",}\n  }\n}\n"), 0o600))
 	cases := []struct {
@@ -352,7 +367,9 @@ func TestPayctlUsageErrors(t *testing.T) {
 		{"no command", nil, "Commands:"},
 		{"unknown command", []string{"charge"}, `unknown command "charge"`},
 		{"unknown global flag", []string{"-colour", "status"}, "flag provided but not defined: -colour"},
-		{"no id", []string{"-config", good, "status"}, "-id is required"},
+		{"no id", []string{"-config", good, "status"}, "-id (or, for RuStore, -invoice) is required"},
+		{"cart file missing", []string{"-config", good, "capture", "-id", "x", "-cart", filepath.Join(dir, "absent-cart.json")}, "-cart: open"},
+		{"cart not summing", []string{"-config", good, "capture", "-id", "x", "-cart", badCart}, "-cart: " + badCart + ": cart total 1.01 RUB is not the sum of its items (1.00 RUB)"},
 		{"flag of another command", []string{"-config", good, "status", "-id", "x", "-amount", "1.00"}, "flag provided but not defined: -amount"},
 		{"positional argument", []string{"-config", good, "void", "-id", "x", "now"}, `unexpected argument "now"`},
 		{"bad amount", []string{"-config", good, "capture", "-id", "x", "-amount", "12,50"}, "-amount:"},

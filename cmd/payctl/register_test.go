@@ -55,6 +55,8 @@ func TestRegisterFieldErrors(t *testing.T) {
 			`field "api_key": missing: set api_key to "${ENV_VAR}" or api_key_file to a file path`},
 		{"yandexpay timeout too short", `"provider": "yandexpay", "api_key": "${YP_KEY}", "default_timeout": "500ms"`,
 			`field "default_timeout": 500ms is below Yandex Pay's minimum of 1s`},
+		{"yandexpay timeout above the documented maximum", `"provider": "yandexpay", "api_key": "${YP_KEY}", "default_timeout": "15s"`,
+			`field "default_timeout": 15s is above 10s, the maximum X-Request-Timeout of Yandex Pay's Russian API page`},
 		{"yandexpay api_key with a line break", `"provider": "yandexpay", "api_key": "${BAD_NL}"`,
 			`field "api_key": contains a line break`},
 		{"yandexpay timeout not a duration", `"provider": "yandexpay", "api_key": "${YP_KEY}", "default_timeout": 15`,
@@ -89,7 +91,7 @@ func TestRegisteredAdaptersWork(t *testing.T) {
 		"regions": {
 			"ru-pem":   {"provider": "rustore", "base_url": %q, "key_id": %q, "app_id": %d, "private_key_file": "rustore.pem"},
 			"ru-b64":   {"provider": "rustore", "base_url": %q, "key_id": %q, "app_id": %d, "private_key": "${RS_KEY}", "sandbox": true},
-			"web":      {"provider": "yandexpay", "base_url": %q, "api_key": "${YP_KEY}", "default_timeout": "20s"}
+			"web":      {"provider": "yandexpay", "base_url": %q, "api_key": "${YP_KEY}", "default_timeout": "10s"}
 		}
 	}`, rs.URL, rs.KeyID(), rs.AppID(), rs.URL, rs.KeyID(), rs.AppID(), ys.BaseURL())
 	path := filepath.Join(dir, "payments.json")

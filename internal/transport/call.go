@@ -138,6 +138,9 @@ func (cl *call) header(i int) http.Header {
 			h[c.attemptHeader] = []string{strconv.Itoa(i)}
 		}
 	}
+	if req.EachAttempt != nil {
+		req.EachAttempt(h)
+	}
 	return h
 }
 

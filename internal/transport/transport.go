@@ -137,6 +137,11 @@ type Request struct {
 	Body []byte
 	// Retry is the retry class.
 	Retry Retry
+	// EachAttempt, when set, is called before every attempt with that
+	// attempt's own copy of Header, for a header whose value must be
+	// recomputed per attempt (Yandex Pay's X-Request-Timeout: the time left
+	// now, not when the call began).
+	EachAttempt func(h http.Header)
 	// NoEffect marks a non-GET request that changes nothing a caller must
 	// track, such as a token request: like a read, its unanswered failure is
 	// CodeUnavailable (or the context's code), never CodeOutcomeUnknown.
