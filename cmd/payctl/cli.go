@@ -415,7 +415,7 @@ func readCart(path string) (*payments.Cart, error) {
 // human output, never printed as "" or null.
 type output struct {
 	Provider       string  `json:"provider"`
-	ID             string  `json:"id"`
+	ID             string  `json:"id,omitempty"` // absent for a RuStore read by -invoice alone
 	InvoiceID      string  `json:"invoice_id,omitempty"`
 	Status         string  `json:"status,omitempty"`
 	RawStatus      string  `json:"raw_status,omitempty"`

@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -60,6 +62,9 @@ func TestExitStatusRule(t *testing.T) {
 	captured := p.em.ys.AddOrder(yandexpaytest.Order{Status: "CAPTURED", Amount: 5000})
 	authorized := p.em.ys.AddOrder(yandexpaytest.Order{Status: "AUTHORIZED", Amount: 5000})
 
+	usdCart := filepath.Join(t.TempDir(), "usd.json")
+	require.NoError(t, os.WriteFile(usdCart, []byte(`{"items":[{"id":"a","title":"A","quantity":1,"total":{"minor":100,"currency":"USD"}}],"total":{"minor":100,"currency":"USD"}}`), 0o600))
+
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer busy.Close()
@@ -75,7 +80,8 @@ func TestExitStatusRule(t *testing.T) {
 		{"no such payment", []string{"status", "-region", "yandexpay-ru", "-id", "no-such-order"}, 1, "code: NotFound"},
 		{"malformed id, refused before sending", []string{"status", "-id", "not a uuid", "-invoice", invoice}, 2, "code: InvalidArgument"},
 		{"missing -invoice, refused before sending", []string{"status", "-id", paid.PurchaseID}, 2, "Ref.InvoiceID is empty"},
-		{"currency mismatch", []string{"capture", "-region", "yandexpay-ru", "-id", authorized.OrderID, "-amount", "1.00", "-currency", "USD"}, 2, "does not match the order's currency"},
+		{"currency mismatch", []string{"capture", "-region", "yandexpay-ru", "-id", authorized.OrderID, "-amount", "1.00", "-currency", "USD", "-cart", usdCart}, 2, "does not match the order's currency"},
+		{"partial capture without a cart, refused before sending", []string{"capture", "-region", "yandexpay-ru", "-id", authorized.OrderID, "-amount", "1.00"}, 2, "opts.Cart is missing"},
 		{"bad -amount", []string{"capture", "-id", paid.PurchaseID, "-amount", "1,00"}, 2, "-amount:"},
 		{"negative -timeout", []string{"status", "-id", paid.PurchaseID, "-timeout", "-1s"}, 2, "-timeout must not be negative"},
 		{"unknown region", []string{"status", "-region", "kz", "-id", "x"}, 2, `region "kz": unknown region`},
@@ -98,25 +104,25 @@ func TestExitStatusRule(t *testing.T) {
 // TestExitStatusOutcomeUnknown: a write whose answer never comes exits 1 and
 // says the action may have happened, never 2.
 func TestExitStatusOutcomeUnknown(t *testing.T) {
-	// A server that takes each request and hangs up without answering.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				buf := make([]byte, 4096)
-				_, _ = c.Read(buf)
-				c.Close()
-			}()
+	// A server that answers reads (the order is on hold) and hangs up on
+	// every write without answering.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/orders/") {
+			_, _ = w.Write([]byte(`{"code":200,"status":"success","data":{"order":{"orderId":"order-1","orderAmount":"10.00","currencyCode":"RUB","paymentStatus":"AUTHORIZED"}}}`))
+			return
 		}
-	}()
+		if r.Method == http.MethodGet {
+			http.NotFound(w, r)
+			return
+		}
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			_ = conn.Close()
+		}
+	}))
+	defer srv.Close()
 	p := startInProcess(t, func(cfg emulateConfig) {
-		cfg.Regions[emulateRegionYaPa]["base_url"] = "http://" + ln.Addr().String() + "/api/merchant"
+		cfg.Regions[emulateRegionYaPa]["base_url"] = srv.URL + "/api/merchant"
 	})
 	r := p.run(t, "capture", "-region", "yandexpay-ru", "-id", "order-1", "-idempotency-key", "k-1", "-timeout", "3s")
 	assert.Equal(t, 1, r.code, r.stderr)
@@ -161,10 +167,15 @@ func TestPayctlHonoursDefaultTimeout(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, 7000, lastTimeout(), "default_timeout of the config")
 
-	r = p.run(t, "status", "-region", "yandexpay-ru", "-id", o.OrderID, "-timeout", "20s")
+	r = p.run(t, "status", "-region", "yandexpay-ru", "-id", o.OrderID, "-timeout", "5s")
 	require.Equal(t, 0, r.code, r.stderr)
 	ms := lastTimeout()
-	assert.True(t, ms > 15000 && ms <= 20000, "-timeout 20s sent as %d ms", ms)
+	assert.True(t, ms > 3000 && ms <= 5000, "-timeout 5s sent as %d ms", ms)
+
+	// Yandex Pay's Russian API page caps X-Request-Timeout at 10 s.
+	r = p.run(t, "status", "-region", "yandexpay-ru", "-id", o.OrderID, "-timeout", "20s")
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, 10000, lastTimeout(), "-timeout 20s is announced as the documented maximum")
 }
 
 // TestPayctlPrintsWhatIsKnown: a pending refund says "pending", and no
@@ -172,7 +183,9 @@ func TestPayctlHonoursDefaultTimeout(t *testing.T) {
 func TestPayctlPrintsWhatIsKnown(t *testing.T) {
 	p := startInProcess(t, nil)
 	o := p.em.ys.AddOrder(yandexpaytest.Order{Status: "CAPTURED", Amount: 5000})
-	r := p.run(t, "refund", "-region", "yandexpay-ru", "-id", o.OrderID, "-amount", "10.00")
+	kept := filepath.Join(t.TempDir(), "kept.json")
+	require.NoError(t, os.WriteFile(kept, []byte(`{"items":[{"id":"a","title":"A","quantity":1,"total":{"minor":4000,"currency":"RUB"}}],"total":{"minor":4000,"currency":"RUB"}}`), 0o600))
+	r := p.run(t, "refund", "-region", "yandexpay-ru", "-id", o.OrderID, "-amount", "10.00", "-cart", kept)
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "status:          pending")
 	assert.Contains(t, r.stdout, "pending:         true")
