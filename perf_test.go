@@ -288,7 +288,7 @@ func yandexHeader() http.Header {
 	return http.Header{
 		"Authorization":     {"Api-Key " + perfAPIKey},
 		"X-Request-Id":      {uuid.NewString()},
-		"X-Request-Timeout": {"15000"},
+		"X-Request-Timeout": {"10000"},
 		"X-Request-Attempt": {"0"},
 		"Accept":            {"application/json"},
 	}

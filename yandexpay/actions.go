@@ -176,10 +176,16 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 	body := refundBody{ExternalOperationID: w.key}
 	if opts.Cart != nil {
 		if err := refundCartFits(opts.Cart, amount, pay); err != nil {
-			// A replay after the refund landed sees less remaining: the
-			// key's operation is the answer, not a cart mismatch.
-			if res, ok := c.replayed(ctx, w); ok {
-				return res, nil
+			// A repeat after the refund landed sees less remaining: the
+			// key's operation is the answer (its outcome, or a key reused
+			// for another refund), not a cart mismatch.
+			if w.callerKey {
+				if o, rerr := c.readOperation(ctx, w.op, w.key); rerr == nil {
+					if diff := w.differs(o); diff != "" {
+						return nil, driver.Proven(c.keyReused(w, diff))
+					}
+					return c.writeOutcome(ctx, w, o)
+				}
 			}
 			return nil, err
 		}

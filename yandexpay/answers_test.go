@@ -355,11 +355,14 @@ func TestReusedKeyOtherAmountRefusedByOperationRecord(t *testing.T) {
 			ctx := ctxT(t)
 			const key = "refund-reused-7"
 			first := mustClient(t, testConfig(srv, srv.APIKey(), nil))
-			if _, err := first.Refund(ctx, ref, &payments.RefundOptions{Amount: rub(3000), IdempotencyKey: key}); err != nil {
+			if _, err := first.Refund(ctx, ref, &payments.RefundOptions{Amount: rub(3000), Cart: cartOf(47000), IdempotencyKey: key}); err != nil {
 				t.Fatalf("first refund: %v", err)
 			}
 			second := mustClient(t, testConfig(srv, srv.APIKey(), nil))
-			res, err := second.Refund(ctx, ref, &payments.RefundOptions{Amount: rub(5000), IdempotencyKey: key})
+			// The cart fits what the second client will read as remaining,
+			// so only the key's record can refuse the refund.
+			now, _ := srv.Order(o.OrderID)
+			res, err := second.Refund(ctx, ref, &payments.RefundOptions{Amount: rub(5000), Cart: cartOf(now.Amount - now.RefundedAmount - 5000), IdempotencyKey: key})
 			if err == nil {
 				t.Fatalf("a refund of 50.00 under the key of a 30.00 refund succeeded: %+v", res)
 			}
