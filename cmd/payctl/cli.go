@@ -546,7 +546,7 @@ func printOutput(w io.Writer, out *output, asJSON bool) error {
 }
 
 // repeatCommand returns how to spell this write again with a given key:
-// the same region, payment, amount and reason, so that a repeat is the same
+// the same region, payment, amount, cart and reason, so that a repeat is the same
 // action and acts at most once; the config file is named, whether it came
 // from -config or $PAYCTL_CONFIG.
 func (f *actionFlags) repeatCommand(a *action) func(key string) string {
@@ -568,6 +568,7 @@ func (f *actionFlags) repeatCommand(a *action) func(key string) string {
 			add("-amount", f.amount)
 			add("-currency", f.currency)
 		}
+		add("-cart", f.cartFile)
 		add("-reason", f.reason)
 		add("-idempotency-key", key)
 		return strings.Join(args, " ")

@@ -141,7 +141,7 @@ func TestPayctlUnknownWritePrintsKeyAndRepeatCommand(t *testing.T) {
 	cfg := asyncYandexConfig(t, ys)
 
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"-config", cfg, "refund", "-id", order.OrderID, "-amount", "30.00"}, nil, &stdout, &stderr)
+	code := run(context.Background(), []string{"-config", cfg, "refund", "-id", order.OrderID, "-amount", "30.00", "-cart", keptCart(t, 47000)}, nil, &stdout, &stderr)
 	require.Equal(t, exitPayment, code, "stdout %q stderr %q", stdout.String(), stderr.String())
 	errText := stderr.String()
 	assert.Contains(t, errText, "code: OutcomeUnknown")
@@ -184,11 +184,23 @@ func TestPayctlRefundLostThenTooManyRequests(t *testing.T) {
 	cfg := asyncYandexConfig(t, ys)
 
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"-config", cfg, "refund", "-id", order.OrderID, "-amount", "30.00", "-json"}, nil, &stdout, &stderr)
+	code := run(context.Background(), []string{"-config", cfg, "refund", "-id", order.OrderID, "-amount", "30.00", "-cart", keptCart(t, 47000), "-json"}, nil, &stdout, &stderr)
 	require.Equal(t, exitOK, code, "stdout %q stderr %q", stdout.String(), stderr.String())
 	assert.NotContains(t, stderr.String(), "ResourceExhausted")
 	var out map[string]any
 	require.NoError(t, json.Unmarshal(stdout.Bytes(), &out), stdout.String())
 	assert.NotEmpty(t, out["idempotency_key"])
 	assert.Len(t, ys.Operations(order.OrderID), 1)
+}
+
+// keptCart writes a one-line cart of minor kopecks, what stays charged after
+// a partial refund, and returns its path for -cart.
+func keptCart(t *testing.T, minor int64) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "kept.json")
+	body := fmt.Sprintf(`{"items":[{"id":"a","title":"A","quantity":1,"total":{"minor":%d,"currency":"RUB"}}],"total":{"minor":%d,"currency":"RUB"}}`, minor, minor)
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
