@@ -540,15 +540,15 @@ func TestRollback(t *testing.T) {
 			var sent []string
 			for _, r := range e.srv.Requests() {
 				if r.Method == "POST" {
-					sent = append(sent, r.RawPath[strings.LastIndex(r.RawPath, "/"):])
+					sent = append(sent, r.Path[strings.LastIndex(r.Path, "/"):])
 				}
 			}
 			if want := []string{tc.endpoint}; (tc.endpoint == "" && len(sent) != 0) || (tc.endpoint != "" && !slices.Equal(sent, want)) {
 				t.Errorf("POSTs %v; want %v", sent, want)
 			}
 			for _, r := range posts(e.srv, "") {
-				if !strings.HasSuffix(r.RawPath, "/rollback") && bodyField(t, r, "externalOperationId") != "rb" {
-					t.Errorf("%s carries externalOperationId %q; want the rollback's key", r.RawPath, bodyField(t, r, "externalOperationId"))
+				if !strings.HasSuffix(r.Path, "/rollback") && bodyField(t, r, "externalOperationId") != "rb" {
+					t.Errorf("%s carries externalOperationId %q; want the rollback's key", r.Path, bodyField(t, r, "externalOperationId"))
 				}
 			}
 			if tc.counted != "" {
