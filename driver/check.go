@@ -62,3 +62,15 @@ func CheckAmount(provider string, op payments.Operation, field string, m *paymen
 	}
 	return nil
 }
+
+// RefuseCart fails an action given a cart by a provider that keeps none
+// (payments.CapCarts absent): dropping the cart silently would let the
+// caller believe the provider recorded the line items. why says what the
+// provider acts on instead.
+func RefuseCart(provider string, op payments.Operation, cart *payments.Cart, why string) error {
+	if cart == nil {
+		return nil
+	}
+	return &payments.Error{Code: payments.CodeUnimplemented, Provider: provider, Op: op,
+		Message: "this provider has no carts: " + why + "; leave Cart nil"}
+}

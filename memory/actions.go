@@ -55,6 +55,9 @@ func rawStatus(st status.Status) string {
 // Capture charges an authorized payment: all of it, or opts.Amount.
 func (p *Provider) Capture(ctx context.Context, ref payments.Ref, opts *payments.CaptureOptions) (*payments.Result, error) {
 	o := driver.Options(opts)
+	if err := driver.RefuseCart(Name, payments.OpCapture, o.Cart, memoryNoCarts); err != nil {
+		return nil, err
+	}
 	return p.write(ctx, payments.OpCapture, ref, o.IdempotencyKey, o.Amount, func(pay *payment, amount payments.Money) (status.Status, error) {
 		if pay.status != status.Authorized {
 			return 0, refused(payments.OpCapture, pay)
@@ -66,6 +69,9 @@ func (p *Provider) Capture(ctx context.Context, ref payments.Ref, opts *payments
 		return status.Captured, nil
 	})
 }
+
+// memoryNoCarts says why the in-memory provider refuses a cart.
+const memoryNoCarts = "the in-memory provider keeps amounts only"
 
 // Void releases an authorized hold.
 func (p *Provider) Void(ctx context.Context, ref payments.Ref, opts *payments.VoidOptions) (*payments.Result, error) {
@@ -81,6 +87,9 @@ func (p *Provider) Void(ctx context.Context, ref payments.Ref, opts *payments.Vo
 // Refund returns charged money: all that is left, or opts.Amount.
 func (p *Provider) Refund(ctx context.Context, ref payments.Ref, opts *payments.RefundOptions) (*payments.Result, error) {
 	o := driver.Options(opts)
+	if err := driver.RefuseCart(Name, payments.OpRefund, o.Cart, memoryNoCarts); err != nil {
+		return nil, err
+	}
 	return p.write(ctx, payments.OpRefund, ref, o.IdempotencyKey, o.Amount, refund)
 }
 

@@ -51,7 +51,7 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 	if err := refuseAmount(op, o.Amount, "RuStore has no partial capture: leave Amount nil to capture the whole purchase"); err != nil {
 		return nil, err
 	}
-	if err := refuseCart(op, o.Cart); err != nil {
+	if err := driver.RefuseCart(Name, op, o.Cart, rustoreNoCarts); err != nil {
 		return nil, err
 	}
 	return c.run(ctx, driver.NewWrite(Name, op, o.IdempotencyKey), ref, confirmWrite)
@@ -89,7 +89,7 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 	if err := refuseAmount(op, o.Amount, "RuStore refunds only whole invoices: leave Amount nil to refund all of it"); err != nil {
 		return nil, err
 	}
-	if err := refuseCart(op, o.Cart); err != nil {
+	if err := driver.RefuseCart(Name, op, o.Cart, rustoreNoCarts); err != nil {
 		return nil, err
 	}
 	return c.run(ctx, driver.NewWrite(Name, op, o.IdempotencyKey), ref, refundWrite)
@@ -109,16 +109,8 @@ func refuseAmount(op payments.Operation, amount *payments.Money, why string) err
 	return &payments.Error{Code: payments.CodeUnimplemented, Provider: Name, Op: op, Message: why}
 }
 
-// refuseCart fails an action given a cart: RuStore's confirm and refund
-// take no line items, and dropping the cart silently would let the caller
-// believe the provider recorded it.
-func refuseCart(op payments.Operation, cart *payments.Cart) error {
-	if cart == nil {
-		return nil
-	}
-	return &payments.Error{Code: payments.CodeUnimplemented, Provider: Name, Op: op,
-		Message: "RuStore has no carts: its confirm and refund act on the whole purchase and take no line items; leave Cart nil"}
-}
+// rustoreNoCarts says why RuStore refuses a cart.
+const rustoreNoCarts = "RuStore has no carts: its confirm and refund act on the whole purchase and take no line items"
 
 // rollbackAction is what Rollback does from one state.
 type rollbackAction int

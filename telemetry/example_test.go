@@ -59,6 +59,9 @@ func Example() {
 		}
 		fmt.Println()
 	}
+	// A Yandex Pay capture reads the order (which picks /capture or, for a
+	// Split order, /submit) and then writes: two HTTP requests.
+
 	// Output:
-	// payments.capture payments.provider=yandexpay payments.region=ru-web payments.result_code=OK payments.http.attempts=1 http.response.status_code=200
+	// payments.capture payments.provider=yandexpay payments.region=ru-web payments.result_code=OK payments.http.attempts=2 http.response.status_code=200
 }

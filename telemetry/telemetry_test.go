@@ -172,7 +172,9 @@ func TestSpanAndMetricsPerCall(t *testing.T) {
 	require.NoError(t, err)
 	_, err = p.Void(ctx, ref, nil) // a captured order cannot be voided
 	require.Error(t, err)
-	res, err := payments.Refund(ctx, p, ref, &payments.RefundOptions{Amount: &payments.Money{Minor: 1000, Currency: "RUB"}})
+	kept := payments.Money{Minor: 4000, Currency: "RUB"} // what stays charged after refunding 10.00 of 50.00
+	cart := &payments.Cart{Items: []payments.CartItem{{ID: "a", Title: "A", Quantity: 1, Total: kept}}, Total: kept}
+	res, err := payments.Refund(ctx, p, ref, &payments.RefundOptions{Amount: &payments.Money{Minor: 1000, Currency: "RUB"}, Cart: cart})
 	require.NoError(t, err)
 	require.True(t, res.Pending, "Yandex Pay refunds run asynchronously")
 	_, err = payments.Wait(ctx, p, res, &payments.WaitOptions{Interval: 5 * time.Millisecond})
