@@ -19,8 +19,25 @@
 // like this:
 //
 //	func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.CaptureOptions) (*payments.Result, error) {
-//		w := driver.NewWrite(Name, payments.OpCapture, opts.IdempotencyKey)
+//		o := driver.Options(opts)
+//		if err := driver.Check(ctx, Name, payments.OpCapture, c != nil && c.tr != nil); err != nil {
+//			return nil, err
+//		}
+//		w := driver.NewWrite(Name, payments.OpCapture, o.IdempotencyKey)
 //		res, err := c.capture(ctx, w, ref) // calls w.Reached() whenever an attempt may have acted
 //		return w.Finish(res, err)
 //	}
+//
+// # What an adapter writes
+//
+// Only what is its provider's own: a Config embedding payments.HTTPOptions
+// and a New that refuses a field with [ConfigError]; the wire format and the
+// table from the provider's error and status values to payments.Code and
+// status.Status; the actions, which settle a write whose answer was lost by
+// reading the provider's own record of it; Capabilities; and a registry
+// entry whose errors [OpenError] maps to config fields. The HTTP exchange
+// (retries, limits, redaction) is the module's internal transport, an
+// emulator's plumbing is internal/emukit, and the behaviour every provider
+// must show is package conformance. The in-memory provider (package memory)
+// is a whole provider written this way.
 package driver
