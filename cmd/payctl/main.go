@@ -10,8 +10,14 @@
 //	payctl -config FILE rollback -region R -id ID [-invoice N] [-idempotency-key K] [-json]
 //	payctl -config FILE refund   -region R -id ID [-invoice N] [-amount 123.45] [-idempotency-key K] [-json]
 //
-// Exit status: 0 on success, 1 when the provider or the payment refused (the
-// code and message go to stderr), 2 on a usage or config error.
+// Install it from a clone with "go install ./cmd/payctl" (it lands in
+// $(go env GOPATH)/bin). Only the region a command acts on is opened. Without
+// -timeout a command has no overall deadline: each request is bounded by the
+// region's settings (Yandex Pay's default_timeout) and the HTTP limit.
+//
+// Exit status, one rule for every command: 0 success; 1 the provider refused
+// or the outcome is unknown (the code and message go to stderr); 2 bad usage,
+// config or input, found before any money could move.
 package main
 
 import (
