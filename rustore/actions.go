@@ -151,12 +151,21 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 		return nil, err
 	}
 	// A second round covers a purchase that changed between the read and
-	// the write (captured by another worker just before the cancel).
+	// the write (captured by another worker just before the cancel). One
+	// that reads as before was refused for itself, not for a race: its
+	// refusal stands, and the write is not sent again (a CONSUMED purchase
+	// whose refund RuStore refuses would otherwise be refunded twice).
+	var first *payments.Payment
+	var refused error
 	for round := 0; ; round++ {
 		p, err := c.status(ctx, op, ref)
 		if err != nil {
 			return nil, err
 		}
+		if first != nil && strings.EqualFold(strings.TrimSpace(p.RawStatus), strings.TrimSpace(first.RawStatus)) {
+			return nil, refused
+		}
+		first = p
 		action := rollbackPlan[p.Status]
 		if refundWrite.reached(p) {
 			// REFUNDING is Captured, but RuStore already runs the refund
@@ -179,6 +188,7 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 		if err == nil || round > 0 || payments.CodeOf(err) != payments.CodeFailedPrecondition {
 			return res, err
 		}
+		refused = err
 	}
 }
 

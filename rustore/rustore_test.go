@@ -12,8 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -799,4 +801,38 @@ func TestRefundResultSaysWhatWasRead(t *testing.T) {
 			assert.Equal(t, 1, e.srv.Count(ref.ID, "refund"))
 		})
 	}
+}
+
+// TestRollbackOfRefusedConsumedSendsRefundOnce: RuStore documents refunds of
+// CONFIRMED invoices only, so a server may refuse the refund of a CONSUMED
+// one. Rollback must report that refusal after one refund request, not
+// read the unchanged purchase and send the refund a second time.
+func TestRollbackOfRefusedConsumedSendsRefundOnce(t *testing.T) {
+	srv := rustoretest.NewServer(nil)
+	t.Cleanup(srv.Close)
+	var patches atomic.Int32
+	h := srv.Handler()
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPatch {
+			h.ServeHTTP(w, r)
+			return
+		}
+		patches.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"code":"ERROR","message":"Invoice status must be CONFIRMED","body":null,"timestamp":"2025-04-01T15:02:09.427Z"}`))
+	}))
+	t.Cleanup(front.Close)
+	cfg := configFor(srv, &testlog.Buffer{})
+	cfg.BaseURL = front.URL
+	c, err := rustore.New(cfg)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	ref := refOf(srv.AddPurchase(rustoretest.Purchase{Status: "consumed"}))
+
+	_, err = c.Rollback(context.Background(), ref, nil)
+	pe := asError(t, err)
+	assert.Equal(t, payments.CodeFailedPrecondition, pe.Code)
+	assert.Contains(t, pe.Message, "Invoice status must be CONFIRMED")
+	assert.Equal(t, int32(1), patches.Load(), "the refund was sent more than once")
 }
