@@ -22,7 +22,7 @@ import (
 const notifyConfig = `{
   "default_region": "ru-android",
   "regions": {
-    "ru-android": {"provider": "rustore", "key_id": "rustoretest-key", "app_id": 1704024,
+    "ru-android": {"provider": "rustore", "key_id": "3741629", "app_id": 1704024,
                    "private_key": "${RUSTORE_PRIVATE_KEY}",
                    "notification_key": "${RUSTORE_NOTIFICATION_KEY}"},
     "ru-web":     {"provider": "yandexpay", "api_key": "${YANDEX_PAY_API_KEY}",

@@ -221,3 +221,18 @@ func TestEmulateMountsEmulators(t *testing.T) {
 	closed = true
 	assert.Error(t, <-errc, "a held request ends when the emulators close")
 }
+
+// TestEmulateKeyIDIsDigits: the printed config's RuStore key_id looks like a
+// console key id (digits), so clients that type it as a number work too.
+func TestEmulateKeyIDIsDigits(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	em, err := startEmulators(ln)
+	require.NoError(t, err)
+	defer em.close()
+	id, _ := em.config().Regions[emulateRegionRu]["key_id"].(string)
+	require.NotEmpty(t, id)
+	for _, r := range id {
+		require.True(t, r >= '0' && r <= '9', "key_id %q is not digits", id)
+	}
+}

@@ -45,6 +45,9 @@ func TestAuth(t *testing.T) {
 		{name: "future timestamp", path: "/public/auth", body: signed(s.KeyID(), now.Add(2*time.Minute).Format(tsLayout)), status: 401, code: "ERROR", message: "Range timestamp not valid"},
 		{name: "unknown key", path: "/public/auth", body: signed("someone-else", good), status: 401, code: "ERROR", message: "Key not found"},
 		{name: "timestamp without offset", path: "/public/auth", body: signed(s.KeyID(), now.Format("2006-01-02T15:04:05")), status: 400, code: "BAD_REQUEST", message: "timestamp must be ISO 8601 with an offset, e.g. 2006-01-02T15:04:05.000+03:00"},
+		// The npm RuStore client sends keyId as a JSON number; its digits are what was signed.
+		{name: "ok keyId as a number", path: "/public/auth", body: []byte(fmt.Sprintf(`{"keyId":%s,"timestamp":%q,"signature":%q}`, s.KeyID(), good, sign(t, key, s.KeyID()+good))), status: 200, code: "OK", wantsJWE: true},
+		{name: "keyId neither string nor number", path: "/public/auth", body: []byte(`{"keyId":{"id":1},"timestamp":"t","signature":"s"}`), status: 400, code: "BAD_REQUEST", message: "keyId must be a string or a number"},
 		{name: "missing fields", path: "/public/auth", body: []byte(`{"keyId":"k"}`), status: 400, code: "BAD_REQUEST", message: "missing timestamp, signature"},
 		{name: "not json", path: "/public/auth", body: []byte(`keyId=k`), status: 400, code: "BAD_REQUEST", message: "Request body must be a JSON object with keyId, timestamp and signature"},
 		{name: "wrong content type", path: "/public/auth", ctype: "text/plain", body: signed(s.KeyID(), good), status: 415, code: "BAD_REQUEST", message: "Content type must be application/json"},

@@ -1,12 +1,14 @@
 package rustoretest
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha512"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"mime"
 	"net/http"
 	"net/url"
@@ -484,10 +486,41 @@ func (s *Server) status(rt route, kind fault.Kind) reply {
 
 // authRequest is the body of POST /public/auth.
 type authRequest struct {
-	KeyID     string `json:"keyId"`
+	KeyID     keyID  `json:"keyId"`
 	Timestamp string `json:"timestamp"`
 	Signature string `json:"signature"`
 }
+
+// keyID is the auth body's keyId: a JSON string, or a JSON number (a
+// third-party npm client types it as one, and a Jackson-based server
+// coerces it), kept as its literal digits, which is also what was signed.
+type keyID string
+
+// UnmarshalJSON takes a string, a number (as its literal text) or null.
+func (k *keyID) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case bytes.Equal(b, []byte("null")):
+		*k = ""
+		return nil
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*k = keyID(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return errKeyIDType
+	}
+	*k = keyID(n.String())
+	return nil
+}
+
+// errKeyIDType refuses a keyId that is neither a string nor a number.
+var errKeyIDType = errors.New("keyId must be a string or a number")
 
 // auth verifies a signed auth request and issues a token.
 func (s *Server) auth(r *http.Request, body []byte) reply {
@@ -496,6 +529,9 @@ func (s *Server) auth(r *http.Request, body []byte) reply {
 	}
 	var req authRequest
 	if err := json.Unmarshal(body, &req); err != nil {
+		if errors.Is(err, errKeyIDType) {
+			return errReply(http.StatusBadRequest, codeBadRequest, errKeyIDType.Error())
+		}
 		return errReply(http.StatusBadRequest, codeBadRequest, msgBadAuthBody)
 	}
 	if req.Signature != "" {
@@ -505,7 +541,7 @@ func (s *Server) auth(r *http.Request, body []byte) reply {
 	}
 	var missing []string
 	for _, f := range []struct{ name, value string }{
-		{"keyId", req.KeyID}, {"timestamp", req.Timestamp}, {"signature", req.Signature},
+		{"keyId", string(req.KeyID)}, {"timestamp", req.Timestamp}, {"signature", req.Signature},
 	} {
 		if f.value == "" {
 			missing = append(missing, f.name)
@@ -514,7 +550,7 @@ func (s *Server) auth(r *http.Request, body []byte) reply {
 	if len(missing) > 0 {
 		return errReply(http.StatusBadRequest, codeBadRequest, "missing "+strings.Join(missing, ", "))
 	}
-	if req.KeyID != s.keyID {
+	if string(req.KeyID) != s.keyID {
 		return errReply(http.StatusUnauthorized, codeError, msgUnknownKey)
 	}
 	ts, err := time.Parse(time.RFC3339Nano, req.Timestamp)
@@ -525,7 +561,7 @@ func (s *Server) auth(r *http.Request, body []byte) reply {
 	if err != nil {
 		return errReply(http.StatusUnauthorized, codeError, msgBadSignature)
 	}
-	digest := sha512.Sum512([]byte(req.KeyID + req.Timestamp))
+	digest := sha512.Sum512([]byte(string(req.KeyID) + req.Timestamp))
 	if rsa.VerifyPKCS1v15(s.pub, crypto.SHA512, digest[:], sig) != nil {
 		return errReply(http.StatusUnauthorized, codeError, msgBadSignature)
 	}

@@ -23,7 +23,8 @@ import (
 
 // Defaults used when Options leaves a field empty.
 const (
-	DefaultKeyID     = "rustoretest-key"
+	// DefaultKeyID is digits, as the RuStore console shows key ids.
+	DefaultKeyID     = "3741629"
 	DefaultAppID     = int64(1704024)
 	DefaultOwnerCode = int64(4384191)
 	DefaultTokenTTL  = 900 * time.Second
@@ -38,7 +39,8 @@ const (
 // Options configure a Server. The zero value (or a nil *Options) gives a
 // working emulator with a cached test key.
 type Options struct {
-	// KeyID is the key id the app authenticates with; default "rustoretest-key".
+	// KeyID is the key id the app authenticates with; default DefaultKeyID,
+	// digits like a key id from the RuStore console.
 	KeyID string
 	// PrivateKey is the key the app signs with; the emulator verifies with its
 	// public half. Default: a 2048-bit key generated once per process.
