@@ -6,6 +6,8 @@ import (
 	"iter"
 	"strings"
 
+	"github.com/google/uuid"
+
 	"github.com/regionpay/payments/status"
 )
 
@@ -73,7 +75,8 @@ func Find(ctx context.Context, p Provider, q FindQuery) iter.Seq2[*FoundPayment,
 	return f.Find(ctx, q)
 }
 
-// FindRef finds the payment whose Ref.ID is id among those q selects and
+// FindRef finds the payment whose Ref.ID is id (exactly; a UUID in any
+// letter case) among those q selects and
 // returns its full Ref: for RuStore, the invoiceId that Status and Refund
 // need, from the purchaseId the app or a support ticket gave. It stops
 // fetching pages once the payment is found, and fails with CodeNotFound when
@@ -91,12 +94,28 @@ func FindRef(ctx context.Context, p Provider, q FindQuery, id string) (Ref, erro
 		if err != nil {
 			return Ref{}, err
 		}
-		if strings.EqualFold(fp.Ref.ID, want) {
+		if sameID(fp.Ref.ID, want) {
 			return fp.Ref, nil
 		}
 	}
 	return Ref{}, &Error{Code: CodeNotFound, Provider: name, Op: OpFind,
 		Message: "no payment " + want + " among the payments of app user " + q.AppUserID}
+}
+
+// sameID compares payment ids exactly, except that two UUIDs (RuStore's
+// purchaseId) match whatever their letter case, as RFC 4122 reads them: a
+// support ticket may carry one in upper case. Other ids may be
+// case-sensitive, and a near match must never pick another payment.
+func sameID(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if len(a) != 36 || len(b) != 36 || !strings.EqualFold(a, b) {
+		return false
+	}
+	_, errA := uuid.Parse(a)
+	_, errB := uuid.Parse(b)
+	return errA == nil && errB == nil
 }
 
 // failed is a sequence of one error.

@@ -3,6 +3,7 @@ package payments_test
 import (
 	"context"
 	"iter"
+	"strings"
 	"testing"
 
 	"github.com/regionpay/payments"
@@ -86,7 +87,7 @@ func TestFindRefStopsAtTheMatch(t *testing.T) {
 	if !payments.Supports(p, payments.CapFind) {
 		t.Fatal("a Finder without Capabilities must be seen as finding")
 	}
-	ref, err := payments.FindRef(context.Background(), p, payments.FindQuery{AppUserID: "u"}, "C")
+	ref, err := payments.FindRef(context.Background(), p, payments.FindQuery{AppUserID: "u"}, "c")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,5 +110,17 @@ func TestFindRefNotFound(t *testing.T) {
 	}
 	if _, err := payments.FindRef(context.Background(), p, payments.FindQuery{AppUserID: "u"}, " "); payments.CodeOf(err) != payments.CodeInvalidArgument {
 		t.Fatalf("empty id: got %v, want InvalidArgument", err)
+	}
+}
+
+func TestFindRefMatchesIDsExactlyExceptUUIDCase(t *testing.T) {
+	const id = "3aa0c7bd-964e-4562-b218-fe365adb4ae3"
+	p := &listingProvider{ids: []string{"order-a", id}}
+	if _, err := payments.FindRef(context.Background(), p, payments.FindQuery{AppUserID: "u"}, "ORDER-A"); payments.CodeOf(err) != payments.CodeNotFound {
+		t.Fatalf("an id differing in case matched: %v", err)
+	}
+	ref, err := payments.FindRef(context.Background(), p, payments.FindQuery{AppUserID: "u"}, strings.ToUpper(id))
+	if err != nil || ref.ID != id {
+		t.Fatalf("an upper-case UUID: %v, %v; want %s", ref, err, id)
 	}
 }
