@@ -8,6 +8,7 @@ import (
 	"github.com/regionpay/payments"
 	"github.com/regionpay/payments/driver"
 	"github.com/regionpay/payments/fault"
+	"github.com/regionpay/payments/internal/faultinject"
 	"github.com/regionpay/payments/internal/transport"
 )
 
@@ -77,17 +78,22 @@ func gateway(f fault.Fault, op payments.Operation) *payments.Error {
 func exchange[T any](ctx context.Context, s *store, op payments.Operation, w *driver.Write, act func(fault.Kind) (T, error)) (T, error) {
 	var zero T
 	var last error
+	reached := func() {
+		if w != nil {
+			w.Reached()
+		}
+	}
 	for try := 0; try <= s.retries; try++ {
 		if err := driver.ContextError(ctx, Name, op); err != nil {
 			return zero, ended(ctx, op, w, err)
 		}
 		f, _ := s.faults.Take(string(op))
 		b := behaviours[f.Kind]
-		if b.slow && w != nil {
-			w.Reached() // the request is with the service while it waits
-		}
-		if b.slow && !wait(ctx, f.Delay) {
-			return zero, ended(ctx, op, w, ctx.Err())
+		if b.slow {
+			reached() // the request is with the service while it waits
+			if !faultinject.Wait(ctx, nil, f.Delay) {
+				return zero, ended(ctx, op, w, ctx.Err())
+			}
 		}
 		if b.later {
 			time.AfterFunc(f.Delay, func() { _, _ = act(0) })
@@ -97,24 +103,33 @@ func exchange[T any](ctx context.Context, s *store, op payments.Operation, w *dr
 		if b.act {
 			out, err = act(f.Kind)
 		}
-		switch {
-		case b.answer != nil:
-			last = b.answer(f, op)
-			if !b.retried {
-				return zero, last
-			}
-		case b.lost && op == payments.OpStatus && f.Kind == fault.OversizedBody:
-			return zero, driver.Malformed(Name, op, http.StatusOK, "", "answer over the size limit", "")
-		case b.lost:
-			last = &payments.Error{Code: payments.CodeUnavailable, Provider: Name, Op: op, Message: "the answer was lost"}
-		default:
+		failed, again := b.failure(f, op)
+		if failed == nil {
 			return out, err
 		}
-		if w != nil {
-			w.Reached()
+		if !again {
+			return zero, failed
 		}
+		last = failed
+		reached()
 	}
 	return zero, last
+}
+
+// failure is the error an attempt ends in when the service's own answer
+// does not reach the caller, and whether the call is tried again: a lost
+// answer and a 5xx are, a refusal is not, and an oversized answer to a read
+// is an error, never a guess. It is nil when the act's own result stands.
+func (b behaviour) failure(f fault.Fault, op payments.Operation) (err error, again bool) {
+	switch {
+	case b.answer != nil:
+		return b.answer(f, op), b.retried
+	case b.lost && op == payments.OpStatus && f.Kind == fault.OversizedBody:
+		return driver.Malformed(Name, op, http.StatusOK, "", "answer over the size limit", ""), false
+	case b.lost:
+		return &payments.Error{Code: payments.CodeUnavailable, Provider: Name, Op: op, Message: "the answer was lost"}, true
+	}
+	return nil, false
 }
 
 // ended is the error of a call whose context ended: for a write that may
@@ -124,16 +139,4 @@ func ended(ctx context.Context, op payments.Operation, w *driver.Write, cause er
 		return driver.CanceledAfterSend(ctx, Name, op, cause)
 	}
 	return driver.ContextError(ctx, Name, op)
-}
-
-// wait sleeps d, or reports false when ctx ends first.
-func wait(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }

@@ -213,3 +213,65 @@ func (s *Sender) Close() {
 		close(s.stop)
 	}
 }
+
+// Callback is an emulator's switchable notification endpoint: the URL a
+// test sets, and the Sender delivering to it. The zero value is off; it is
+// safe for concurrent use.
+type Callback struct {
+	// Delays are the redelivery pauses of every Sender it makes (see New).
+	Delays []time.Duration
+
+	mu     sync.Mutex
+	sender *Sender
+}
+
+// Set sends to url from now on, or turns notifications off with "";
+// notifications queued for an earlier URL are dropped.
+func (c *Callback) Set(url string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sender != nil {
+		c.sender.Close()
+		c.sender = nil
+	}
+	if url != "" {
+		c.sender = New(url, nil, c.Delays)
+	}
+}
+
+// On reports whether a URL is set.
+func (c *Callback) On() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sender != nil
+}
+
+// Send queues a notification (see Sender.Send); it does nothing while off.
+func (c *Callback) Send(kind string, retry bool, build Build) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sender != nil {
+		c.sender.Send(kind, retry, build)
+	}
+}
+
+// Wait blocks until every queued notification was delivered or given up.
+func (c *Callback) Wait() {
+	if s := c.current(); s != nil {
+		s.Wait()
+	}
+}
+
+// Attempts lists the delivery attempts made to the current URL.
+func (c *Callback) Attempts() []Attempt {
+	if s := c.current(); s != nil {
+		return s.Attempts()
+	}
+	return nil
+}
+
+func (c *Callback) current() *Sender {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.sender
+}

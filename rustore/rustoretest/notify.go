@@ -35,49 +35,24 @@ func (s *Server) NotificationKeyBase64() string {
 
 // SetCallbackURL turns notifications on, sent to url (or off, with "").
 // Notifications queued for an earlier URL are dropped.
-func (s *Server) SetCallbackURL(url string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.sender != nil {
-		s.sender.Close()
-		s.sender = nil
-	}
-	if url != "" {
-		s.sender = notifysend.New(url, nil, s.retryDelays)
-	}
-}
+func (s *Server) SetCallbackURL(url string) { s.callback.Set(url) }
 
 // WaitNotifications blocks until every queued notification was accepted
 // or given up.
-func (s *Server) WaitNotifications() {
-	s.mu.Lock()
-	sender := s.sender
-	s.mu.Unlock()
-	if sender != nil {
-		sender.Wait()
-	}
-}
+func (s *Server) WaitNotifications() { s.callback.Wait() }
 
 // NotificationAttempt is one delivery attempt of a notification.
 type NotificationAttempt = notifysend.Attempt
 
 // NotificationAttempts lists the delivery attempts made to the current callback URL.
-func (s *Server) NotificationAttempts() []NotificationAttempt {
-	s.mu.Lock()
-	sender := s.sender
-	s.mu.Unlock()
-	if sender == nil {
-		return nil
-	}
-	return sender.Attempts()
-}
+func (s *Server) NotificationAttempts() []NotificationAttempt { return s.callback.Attempts() }
 
 // SendTestNotification sends a TEST_EVENT (TEST_EVENT_SANDBOX with sandbox
 // set), as the console's "check" button does: once, never retried.
 func (s *Server) SendTestNotification(sandbox bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.sender == nil {
+	if !s.callback.On() {
 		return fmt.Errorf("rustoretest: SendTestNotification: no callback URL set")
 	}
 	s.notify("TEST_EVENT", sandbox, false, map[string]any{"test": "rustoretest check"})
@@ -100,7 +75,7 @@ func (s *Server) statusChanged(ps *purchaseState, old string, now time.Time) {
 
 // notify queues one notification; the caller holds s.mu.
 func (s *Server) notify(typ string, sandbox, retry bool, data map[string]any) {
-	if s.sender == nil {
+	if !s.callback.On() {
 		return
 	}
 	if sandbox {
@@ -115,7 +90,7 @@ func (s *Server) notify(typ string, sandbox, retry bool, data map[string]any) {
 		return
 	}
 	id := uuid.NewString()
-	s.sender.Send(typ, retry, func(int) ([]byte, http.Header, error) {
+	s.callback.Send(typ, retry, func(int) ([]byte, http.Header, error) {
 		payload, err := s.seal(plain)
 		if err != nil {
 			return nil, nil, err

@@ -202,9 +202,8 @@ type Server struct {
 	refundsPending bool
 
 	// Notifications (notify.go).
-	notifyKey   []byte
-	sender      *notifysend.Sender
-	retryDelays []time.Duration
+	notifyKey []byte
+	callback  notifysend.Callback
 }
 
 var (
@@ -279,7 +278,7 @@ func NewServer(opts *Options) *Server {
 		tokens:      map[string]time.Time{},
 		faults:      faultinject.NewInjector(faultConfig),
 		notifyKey:   make([]byte, 32),
-		retryDelays: o.NotificationRetryDelays,
+		callback:    notifysend.Callback{Delays: o.NotificationRetryDelays},
 	}
 	if _, err := rand.Read(s.notifyKey); err != nil {
 		panic(fmt.Sprintf("rustoretest: generating the notification key: %v", err))

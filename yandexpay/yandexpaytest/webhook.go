@@ -59,15 +59,10 @@ func (s *Server) JWKSURL() string { return s.URL + jwksPath }
 // SetCallbackURL turns webhooks on, sent to url + "/v1/webhook" (or off, with
 // ""). Webhooks queued for an earlier URL are dropped.
 func (s *Server) SetCallbackURL(url string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.sender != nil {
-		s.sender.Close()
-		s.sender = nil
-	}
 	if url != "" {
-		s.sender = notifysend.New(strings.TrimRight(url, "/")+WebhookPath, nil, s.retryDelays)
+		url = strings.TrimRight(url, "/") + WebhookPath
 	}
+	s.callback.Set(url)
 }
 
 // RotateWebhookKey makes a new signing key current and returns its kid. The
@@ -101,34 +96,19 @@ func (s *Server) JWKSFetches() int {
 }
 
 // WaitWebhooks blocks until every queued webhook was accepted or given up.
-func (s *Server) WaitWebhooks() {
-	s.mu.Lock()
-	sender := s.sender
-	s.mu.Unlock()
-	if sender != nil {
-		sender.Wait()
-	}
-}
+func (s *Server) WaitWebhooks() { s.callback.Wait() }
 
 // WebhookAttempt is one delivery attempt of a webhook.
 type WebhookAttempt = notifysend.Attempt
 
 // WebhookAttempts lists the delivery attempts made to the current callback URL.
-func (s *Server) WebhookAttempts() []WebhookAttempt {
-	s.mu.Lock()
-	sender := s.sender
-	s.mu.Unlock()
-	if sender == nil {
-		return nil
-	}
-	return sender.Attempts()
-}
+func (s *Server) WebhookAttempts() []WebhookAttempt { return s.callback.Attempts() }
 
 // SendTestWebhook sends a webhook of event EventTest, signed like the others.
 func (s *Server) SendTestWebhook() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.sender == nil {
+	if !s.callback.On() {
 		return fmt.Errorf("yandexpaytest: SendTestWebhook: no callback URL set")
 	}
 	s.sendWebhook(map[string]any{"merchantId": s.merchantID, "event": EventTest,
@@ -205,7 +185,7 @@ func (s *Server) operationEnded(op *opState, now time.Time) {
 // sendWebhook queues one webhook; each attempt is signed anew with the key
 // current at that moment. The caller holds s.mu.
 func (s *Server) sendWebhook(payload map[string]any) {
-	if s.sender == nil {
+	if !s.callback.On() {
 		return
 	}
 	body, err := json.Marshal(payload)
@@ -213,7 +193,7 @@ func (s *Server) sendWebhook(payload map[string]any) {
 		return
 	}
 	event, _ := payload["event"].(string)
-	s.sender.Send(event, true, func(int) ([]byte, http.Header, error) {
+	s.callback.Send(event, true, func(int) ([]byte, http.Header, error) {
 		s.mu.Lock()
 		k := s.keys[len(s.keys)-1]
 		s.mu.Unlock()

@@ -117,8 +117,7 @@ type Server struct {
 	statusChanges []StatusChange
 	// Webhooks (webhook.go).
 	keys        []signingKey // the last one signs
-	sender      *notifysend.Sender
-	retryDelays []time.Duration
+	callback    notifysend.Callback
 	jwksFetches int
 }
 
@@ -219,19 +218,19 @@ func NewServer(opts *Options) *Server {
 		wording = *o.Wording
 	}
 	s := &Server{
-		wording:     wording.withDefaults(),
-		apiKey:      o.APIKey,
-		merchantID:  o.MerchantID,
-		async:       o.Async,
-		orders:      map[string]*Order{},
-		byOpID:      map[string]*opState{},
-		byExtID:     map[string]*opState{},
-		orderOps:    map[string][]*opState{},
-		faults:      faultinject.NewInjector(faultConfig),
-		oneStage:    o.OneStage,
-		pageTokens:  map[string]string{},
-		created:     map[string]createdReply{},
-		retryDelays: o.WebhookRetryDelays,
+		wording:    wording.withDefaults(),
+		apiKey:     o.APIKey,
+		merchantID: o.MerchantID,
+		async:      o.Async,
+		orders:     map[string]*Order{},
+		byOpID:     map[string]*opState{},
+		byExtID:    map[string]*opState{},
+		orderOps:   map[string][]*opState{},
+		faults:     faultinject.NewInjector(faultConfig),
+		oneStage:   o.OneStage,
+		pageTokens: map[string]string{},
+		created:    map[string]createdReply{},
+		callback:   notifysend.Callback{Delays: o.WebhookRetryDelays},
 	}
 	k, err := newSigningKey()
 	if err != nil {
