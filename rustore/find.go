@@ -71,12 +71,14 @@ type listItem struct {
 // RuStore's documentation does not name the field the next page's token
 // comes back in. Find takes it from continuationToken, continuation,
 // nextContinuationToken, nextContinuation, nextPageToken or nextToken, then
-// from any string field named like a continuation or a next token. If a
-// full page comes back with none of those but with another string field
-// that might be one, Find yields the purchases read so far and then a
-// payments.CodeUnknown error saying the list may go on: it never reports a
-// listing as complete when it could not tell. A token repeated from an
-// earlier page ends the listing the same way, instead of looping.
+// from any string field named like a continuation or a next token. A page
+// shorter than asked for, without a token, is the last. A full page
+// without a token Find recognises may not be: Find yields the purchases
+// read so far and then a payments.CodeUnknown error saying the list may go
+// on (naming a field that might be the token), so a listing is never
+// reported complete when it could not tell; the one false alarm is a last
+// page that happens to be exactly full. A token repeated from an earlier
+// page ends the listing the same way, instead of looping.
 func (c *Client) Find(ctx context.Context, q payments.FindQuery) iter.Seq2[*payments.FoundPayment, error] {
 	return func(yield func(*payments.FoundPayment, error) bool) {
 		limit, err := c.checkFind(q)
@@ -105,9 +107,13 @@ func (c *Client) Find(ctx context.Context, q payments.FindQuery) iter.Seq2[*paym
 				}
 			}
 			switch {
-			case pg.next == "" && pg.suspect != "":
-				yield(nil, &payments.Error{Code: payments.CodeUnknown, Provider: Name, Op: payments.OpFind,
-					Message: fmt.Sprintf("RuStore returned a full page of %d purchases with no continuation token this adapter recognises; its field %q may be one: the list may go on past the purchases listed", pg.count, pg.suspect)})
+			case pg.next == "" && pg.full:
+				msg := fmt.Sprintf("RuStore returned a full page of %d purchases and no continuation token this adapter recognises", pg.count)
+				if pg.suspect != "" {
+					msg += fmt.Sprintf(" (its field %q may be one)", pg.suspect)
+				}
+				msg += ": the list may go on past the purchases listed; a larger FindQuery.PageSize (at most 500) may fit it in one page"
+				yield(nil, &payments.Error{Code: payments.CodeUnknown, Provider: Name, Op: payments.OpFind, Message: msg})
 				return
 			case pg.next == "":
 				return
@@ -150,6 +156,7 @@ type page struct {
 	items   []*payments.FoundPayment
 	count   int    // items on the page before the status check
 	next    string // the next page's token, "" for none
+	full    bool   // the page holds as many purchases as asked for
 	suspect string // for a full page without a token: a field that may be one
 }
 
@@ -190,9 +197,7 @@ func (c *Client) listPage(ctx context.Context, q payments.FindQuery, token strin
 		pg.items = append(pg.items, fp)
 	}
 	pg.next, pg.suspect = nextToken(fields)
-	if pg.next != "" || len(raws) < limit {
-		pg.suspect = ""
-	}
+	pg.full = len(raws) >= limit
 	return pg, nil
 }
 

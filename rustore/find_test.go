@@ -186,6 +186,8 @@ func TestFindListShapes(t *testing.T) {
 		says   string
 	}{
 		{"bare array", []string{`[` + itemA + `,` + itemB + `]`}, 2, 0, ""},
+		{"full bare array", []string{`[` + itemA + `,` + itemB + `]`}, -2, payments.CodeUnknown, "may go on"},
+		{"full page, no token", []string{`{"purchases":[` + itemA + `,` + itemB + `]}`}, -2, payments.CodeUnknown, "may go on"},
 		{"items field", []string{`{"items":[` + itemA + `],"nextToken":"t1"}`, `{"items":[` + itemB + `]}`}, 2, 0, ""},
 		{"unnamed array field", []string{`{"records":[` + itemA + `,` + itemB + `]}`}, 2, 0, ""},
 		{"empty body", []string{`null`}, 0, 0, ""},
@@ -200,8 +202,15 @@ func TestFindListShapes(t *testing.T) {
 				answers = append(answers, listAnswer(b))
 			}
 			f := newFakeAPI(t, answers...)
-			got, err := collect(t, f.client(t, &testlog.Buffer{}).Find(context.Background(), payments.FindQuery{AppUserID: "u"}))
-			require.Len(t, got, tc.want)
+			q := payments.FindQuery{AppUserID: "u"}
+			want := tc.want
+			if want < 0 {
+				// A negative count asks for pages of exactly that many.
+				want = -want
+				q.PageSize = want
+			}
+			got, err := collect(t, f.client(t, &testlog.Buffer{}).Find(context.Background(), q))
+			require.Len(t, got, want)
 			if tc.says == "" {
 				require.NoError(t, err)
 				return
