@@ -93,3 +93,13 @@ func freeLoopbackAddr(t *testing.T) string {
 	require.NoError(t, ln.Close())
 	return addr
 }
+
+// TestREADMEDemoOutput: the table the README shows for "payctl demo" is what
+// the demo prints.
+func TestREADMEDemoOutput(t *testing.T) {
+	want := readmetest.MustBlock(filepath.Join("..", "..", "README.md"), "demo")
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"demo"}, nil, &stdout, &stderr)
+	require.Equal(t, 0, code, stderr.String())
+	assert.Equal(t, want, stdout.String(), "README.md's demo table differs from what payctl demo prints")
+}
