@@ -48,29 +48,16 @@ func (c *Cart) Validate() error {
 	seen := make(map[string]bool, len(c.Items))
 	var sum int64
 	for i, it := range c.Items {
-		where := fmt.Sprintf("cart item %d (id %q)", i, it.ID)
-		switch {
-		case it.ID == "":
+		if it.ID == "" {
 			return fmt.Errorf("cart item %d: id is empty", i)
-		case seen[it.ID]:
+		}
+		where := fmt.Sprintf("cart item %d (id %q)", i, it.ID)
+		if seen[it.ID] {
 			return fmt.Errorf("%s: id appears twice", where)
-		case it.Title == "":
-			return fmt.Errorf("%s: title is empty", where)
-		case it.Quantity < 1:
-			return fmt.Errorf("%s: quantity must be at least 1, got %d", where, it.Quantity)
 		}
 		seen[it.ID] = true
-		if err := it.Total.Validate(); err != nil {
-			return fmt.Errorf("%s total: %w", where, err)
-		}
-		if it.Total.Currency != c.Total.Currency {
-			return fmt.Errorf("%s: currency %s differs from the cart's %s", where, it.Total.Currency, c.Total.Currency)
-		}
-		if it.UnitPrice != (Money{}) && it.UnitPrice.Currency != c.Total.Currency {
-			return fmt.Errorf("%s: unit price currency %s differs from the cart's %s", where, it.UnitPrice.Currency, c.Total.Currency)
-		}
-		if it.UnitPrice.Minor < 0 {
-			return fmt.Errorf("%s: unit price is negative", where)
+		if err := it.check(c.Total.Currency); err != nil {
+			return fmt.Errorf("%s%w", where, err)
 		}
 		if sum > (1<<63-1)-it.Total.Minor {
 			return fmt.Errorf("%s: the cart's sum overflows", where)
@@ -79,6 +66,29 @@ func (c *Cart) Validate() error {
 	}
 	if sum != c.Total.Minor {
 		return fmt.Errorf("cart total %s is not the sum of its items (%s)", c.Total, Money{Minor: sum, Currency: c.Total.Currency})
+	}
+	return nil
+}
+
+// check reports what is wrong with one line of a cart in currency, as a
+// suffix to the line's name.
+func (it CartItem) check(currency string) error {
+	switch {
+	case it.Title == "":
+		return errors.New(": title is empty")
+	case it.Quantity < 1:
+		return fmt.Errorf(": quantity must be at least 1, got %d", it.Quantity)
+	}
+	if err := it.Total.Validate(); err != nil {
+		return fmt.Errorf(" total: %w", err)
+	}
+	switch {
+	case it.Total.Currency != currency:
+		return fmt.Errorf(": currency %s differs from the cart's %s", it.Total.Currency, currency)
+	case it.UnitPrice != (Money{}) && it.UnitPrice.Currency != currency:
+		return fmt.Errorf(": unit price currency %s differs from the cart's %s", it.UnitPrice.Currency, currency)
+	case it.UnitPrice.Minor < 0:
+		return errors.New(": unit price is negative")
 	}
 	return nil
 }

@@ -26,41 +26,25 @@ type WaitOptions struct {
 // CodeCanceled or CodeDeadlineExceeded error when ctx ends: give it a deadline.
 func Wait(ctx context.Context, p Provider, res *Result, opts *WaitOptions) (*Result, error) {
 	if p == nil {
-		return nil, invalidArgument("", "wait", "nil Provider")
+		return nil, invalidArgument("", OpWait, "nil Provider")
 	}
 	if ctx == nil {
-		return nil, invalidArgument(p.Name(), "wait", "nil context")
+		return nil, invalidArgument(p.Name(), OpWait, "nil context")
 	}
 	if res == nil {
-		return nil, invalidArgument(p.Name(), "wait", "nil Result")
+		return nil, invalidArgument(p.Name(), OpWait, "nil Result")
 	}
 	if !res.Pending {
 		return res, nil
 	}
-	interval, maxInterval := 500*time.Millisecond, 10*time.Second
-	if opts != nil && opts.Interval > 0 {
-		interval = opts.Interval
-	}
-	if opts != nil && opts.MaxInterval > 0 {
-		maxInterval = opts.MaxInterval
-	}
-	if interval > maxInterval {
-		interval = maxInterval
-	}
-	poll := pollStatus(p, res)
-	// A wrapper (telemetry) implements OperationChecker for every provider;
-	// the capability says whether the provider behind it has operations.
-	if oc, ok := p.(OperationChecker); ok && res.OperationID != "" && Supports(p, CapAsyncOperations) {
-		poll = func(ctx context.Context) (*Result, error) {
-			return oc.Operation(ctx, res.Ref, res.OperationID)
-		}
-	}
+	interval, maxInterval := opts.intervals()
+	poll := pollFor(p, res)
 	timer := time.NewTimer(interval)
 	defer timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return nil, contextError(ctx, p.Name(), "wait")
+			return nil, contextError(ctx, p.Name(), OpWait)
 		case <-timer.C:
 		}
 		next, err := poll(ctx)
@@ -70,18 +54,41 @@ func Wait(ctx context.Context, p Provider, res *Result, opts *WaitOptions) (*Res
 		if next == nil {
 			// A provider bug, but the action was accepted: say so rather
 			// than report it failed or crash the caller.
-			return nil, &Error{Code: CodeOutcomeUnknown, Provider: p.Name(), Op: "wait",
+			return nil, &Error{Code: CodeOutcomeUnknown, Provider: p.Name(), Op: OpWait,
 				Message: "the provider answered the poll with neither a result nor an error; the action was accepted and may still finish: check Status"}
 		}
 		if !next.Pending {
 			return next, nil
 		}
-		interval *= 2
-		if interval > maxInterval {
-			interval = maxInterval
-		}
+		interval = min(interval*2, maxInterval)
 		timer.Reset(interval)
 	}
+}
+
+// intervals are the first and the longest pause between polls: the
+// options', or 500 ms and 10 s.
+func (o *WaitOptions) intervals() (first, longest time.Duration) {
+	first, longest = 500*time.Millisecond, 10*time.Second
+	if o != nil && o.Interval > 0 {
+		first = o.Interval
+	}
+	if o != nil && o.MaxInterval > 0 {
+		longest = o.MaxInterval
+	}
+	return min(first, longest), longest
+}
+
+// pollFor reads res's outcome: through the provider's operation record
+// where it has one, else by reading the payment.
+func pollFor(p Provider, res *Result) func(context.Context) (*Result, error) {
+	// A wrapper (telemetry) implements OperationChecker for every provider;
+	// the capability says whether the provider behind it has operations.
+	if oc, ok := p.(OperationChecker); ok && res.OperationID != "" && Supports(p, CapAsyncOperations) {
+		return func(ctx context.Context) (*Result, error) {
+			return oc.Operation(ctx, res.Ref, res.OperationID)
+		}
+	}
+	return pollStatus(p, res)
 }
 
 // pollStatus reads the payment and reports it pending while it is status.Pending.

@@ -189,6 +189,30 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, r *http.Request, i int) {
 	cl.start = time.Now()
 }
 
+// takeBody reads the answer's body into the call, within the size cap. An
+// oversized answer ends the call (cl.oversized): it may say the write acted,
+// and no retry may repeat what it did.
+func (c *Client) takeBody(cl *call, resp *http.Response) error {
+	cl.status = resp.StatusCode
+	b, rerr := readCapped(resp.Body, resp.ContentLength, c.maxBody)
+	// Do takes the bytes from the call; retryablehttp may only close it.
+	resp.Body = http.NoBody
+	switch {
+	case rerr != nil:
+		return fmt.Errorf("reading response body: %w", rerr)
+	case int64(len(b)) > c.maxBody:
+		cl.oversized = true
+		cl.mayHaveActed = true
+		err := fmt.Errorf("response body exceeds %d bytes", c.maxBody)
+		cl.lastErr = err
+		cl.logAttempt(err)
+		return err
+	}
+	cl.complete = true
+	cl.body = b
+	return nil
+}
+
 // checkRetry is retryablehttp's CheckRetry. It reads and caps the body here,
 // so that a body cut short is retried like a reset connection, and decides by
 // the request's Retry class.
@@ -205,25 +229,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	sent := a.mayHaveSent()
 	if err == nil && resp != nil {
 		sent = true
-		cl.status = resp.StatusCode
-		b, rerr := readCapped(resp.Body, resp.ContentLength, c.maxBody)
-		switch {
-		case rerr != nil:
-			err = fmt.Errorf("reading response body: %w", rerr)
-			resp.Body = http.NoBody
-		case int64(len(b)) > c.maxBody:
-			cl.oversized = true
-			cl.mayHaveActed = true
-			resp.Body = http.NoBody
-			err = fmt.Errorf("response body exceeds %d bytes", c.maxBody)
-			cl.lastErr = err
-			cl.logAttempt(err)
+		if err = c.takeBody(cl, resp); cl.oversized {
 			return false, err
-		default:
-			cl.complete = true
-			cl.body = b
-			// Do takes the bytes from the call; retryablehttp may only close it.
-			resp.Body = http.NoBody
 		}
 	} else if resp != nil {
 		// net/http returns a response with an error only for redirect

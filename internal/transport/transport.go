@@ -211,6 +211,26 @@ func New(cfg Config) (*Client, error) {
 		secrets:       cfg.Secrets,
 		now:           time.Now,
 	}
+	if err := c.applyLimits(); err != nil {
+		return nil, err
+	}
+	if err := c.applyHeaders(cfg.UserAgent); err != nil {
+		return nil, err
+	}
+	if c.log == nil {
+		c.log = slog.New(discardHandler{})
+	}
+	hc, err := httpClient(cfg.HTTPClient, cfg.MaxIdleConns)
+	if err != nil {
+		return nil, err
+	}
+	c.http = hc
+	c.retry = c.newRetryClient()
+	return c, nil
+}
+
+// applyLimits checks the retry and size limits and fills in the defaults.
+func (c *Client) applyLimits() error {
 	durations := []struct {
 		name string
 		v    *time.Duration
@@ -222,14 +242,14 @@ func New(cfg Config) (*Client, error) {
 	}
 	for _, d := range durations {
 		if *d.v < 0 {
-			return nil, fmt.Errorf("transport: %s must not be negative, got %s", d.name, *d.v)
+			return fmt.Errorf("transport: %s must not be negative, got %s", d.name, *d.v)
 		}
 		if *d.v == 0 {
 			*d.v = d.def
 		}
 	}
 	if c.waitMin > c.waitMax {
-		return nil, fmt.Errorf("transport: RetryWaitMin (%s) must not exceed RetryWaitMax (%s)", c.waitMin, c.waitMax)
+		return fmt.Errorf("transport: RetryWaitMin (%s) must not exceed RetryWaitMax (%s)", c.waitMin, c.waitMax)
 	}
 	switch {
 	case c.maxRetries == 0:
@@ -239,40 +259,51 @@ func New(cfg Config) (*Client, error) {
 	}
 	switch {
 	case c.maxBody < 0:
-		return nil, fmt.Errorf("transport: MaxResponseBytes must not be negative, got %d", c.maxBody)
+		return fmt.Errorf("transport: MaxResponseBytes must not be negative, got %d", c.maxBody)
 	case c.maxBody == 0:
 		c.maxBody = DefaultMaxResponseBytes
 	}
-	if cfg.UserAgent == "" {
+	return nil
+}
+
+// applyHeaders checks the User-Agent and the attempt header, and prepares
+// the attempt numbers every retry sends. It runs after applyLimits, which
+// settles how many attempts there are.
+func (c *Client) applyHeaders(userAgent string) error {
+	if userAgent == "" {
 		c.userAgent = []string{UserAgent(nil)}
 	}
 	if !validHeaderValue(c.userAgent[0]) {
-		return nil, errors.New("transport: UserAgent holds a control character")
+		return errors.New("transport: UserAgent holds a control character")
 	}
-	if c.attemptHeader != "" && !validHeaderName(c.attemptHeader) {
-		return nil, fmt.Errorf("transport: AttemptHeader %q is not a valid header name", c.attemptHeader)
+	if c.attemptHeader == "" {
+		return nil
 	}
-	if c.attemptHeader != "" {
-		c.attemptHeader = textproto.CanonicalMIMEHeaderKey(c.attemptHeader)
-		for i := 0; i <= c.maxRetries; i++ {
-			c.attemptValues = append(c.attemptValues, []string{strconv.Itoa(i)})
-		}
+	if !validHeaderName(c.attemptHeader) {
+		return fmt.Errorf("transport: AttemptHeader %q is not a valid header name", c.attemptHeader)
 	}
-	pool := cfg.MaxIdleConns
+	c.attemptHeader = textproto.CanonicalMIMEHeaderKey(c.attemptHeader)
+	for i := 0; i <= c.maxRetries; i++ {
+		c.attemptValues = append(c.attemptValues, []string{strconv.Itoa(i)})
+	}
+	return nil
+}
+
+// httpClient is the copy of the caller's client (or a pooled one of
+// maxIdle idle connections) the Client sends with: every attempt bounded,
+// no redirect followed.
+func httpClient(given *http.Client, maxIdle int) (*http.Client, error) {
 	switch {
-	case pool < 0:
-		return nil, fmt.Errorf("transport: MaxIdleConns must not be negative, got %d", pool)
-	case pool == 0:
-		pool = DefaultMaxIdleConns
-	}
-	if c.log == nil {
-		c.log = slog.New(discardHandler{})
+	case maxIdle < 0:
+		return nil, fmt.Errorf("transport: MaxIdleConns must not be negative, got %d", maxIdle)
+	case maxIdle == 0:
+		maxIdle = DefaultMaxIdleConns
 	}
 	var hc http.Client
-	if cfg.HTTPClient != nil {
-		hc = *cfg.HTTPClient
+	if given != nil {
+		hc = *given
 	} else {
-		hc = http.Client{Transport: newPooledTransport(pool), Timeout: attemptBound}
+		hc = http.Client{Transport: newPooledTransport(maxIdle), Timeout: attemptBound}
 	}
 	if hc.Timeout <= 0 {
 		// A caller's client without a timeout, and a context without a
@@ -284,9 +315,7 @@ func New(cfg Config) (*Client, error) {
 	// A redirect could carry the auth headers to another host: hand the 3xx
 	// back to the adapter instead.
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	c.http = &hc
-	c.retry = c.newRetryClient()
-	return c, nil
+	return &hc, nil
 }
 
 // attemptBound is DefaultTimeout; a variable only so that a test can prove
