@@ -266,3 +266,32 @@ func BenchmarkVerifyNotification(b *testing.B) {
 		}
 	}
 }
+
+// FuzzParseNotification: no body makes verification panic, and only a body
+// sealed with the key yields an event, always a complete one.
+func FuzzParseNotification(f *testing.F) {
+	srv := rustoretest.NewServer(nil)
+	defer srv.Close()
+	cfg := configFor(srv, nil)
+	cfg.NotificationKey = payments.Secret(srv.NotificationKeyBase64())
+	c, err := rustore.New(cfg)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(sealNotification(f, srv.NotificationKeyBase64(), invoiceInner(srv.AppID(), "INVOICE_STATUS", "paid", "confirmed")))
+	f.Add([]byte(`{"id":"1","timestamp":"2025-11-18T10:38:58.619Z","payload":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}`))
+	f.Add([]byte(`{"payload":null}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		ev, err := payments.ParseNotification(context.Background(), c, nil, body)
+		if err != nil {
+			if ev != nil {
+				t.Fatalf("an event with an error: %+v", ev)
+			}
+			return
+		}
+		if ev.ID == "" || ev.Provider != rustore.Name || ev.Kind == "" {
+			t.Fatalf("incomplete event: %+v", ev)
+		}
+	})
+}

@@ -357,3 +357,31 @@ func BenchmarkVerifyNotification(b *testing.B) {
 		}
 	}
 }
+
+// FuzzParseNotification: no body makes verification panic, and only a
+// token the emulator signed yields an event, always a complete one.
+func FuzzParseNotification(f *testing.F) {
+	srv := yandexpaytest.NewServer(nil)
+	defer srv.Close()
+	c := notifyClient(f, srv, time.Hour)
+	good, err := srv.SignWebhook([]byte(orderPayload(srv.MerchantID(), "o-1", "CAPTURED")), time.Now())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte(good))
+	f.Add([]byte(good[:len(good)/2]))
+	f.Add([]byte("e30.e30."))
+	f.Add([]byte(`{"payload":"x","signatures":[]}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		ev, err := payments.ParseNotification(context.Background(), c, nil, body)
+		if err != nil {
+			if ev != nil {
+				t.Fatalf("an event with an error: %+v", ev)
+			}
+			return
+		}
+		if ev.ID == "" || ev.Provider != yandexpay.Name || ev.Kind == "" {
+			t.Fatalf("incomplete event: %+v", ev)
+		}
+	})
+}
