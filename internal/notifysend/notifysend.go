@@ -7,6 +7,11 @@
 //
 // Deliveries run one at a time, in the order they were queued, so an app
 // sees a payment's changes in order unless one of them is being retried.
+//
+// Pauses are measured on the emulator's clock (Options.Now): a test that
+// advances the clock calls Kick, and a redelivery that is due goes out at
+// once, so a provider's real schedule (RuStoreSchedule, YandexPaySchedule)
+// can be walked through in no time.
 package notifysend
 
 import (
@@ -19,11 +24,58 @@ import (
 )
 
 // DefaultDelays are the pauses before each redelivery: the providers' own
-// schedules (10 fast tries, then minutes, over a day or more) compressed so
-// that a test sees every retry within a second.
+// schedules (below) compressed so that a test sees every retry within a
+// second without touching the clock.
 var DefaultDelays = []time.Duration{
 	5 * time.Millisecond, 5 * time.Millisecond, 10 * time.Millisecond, 20 * time.Millisecond,
 	40 * time.Millisecond, 80 * time.Millisecond, 160 * time.Millisecond, 320 * time.Millisecond,
+}
+
+// RuStoreSchedule is RuStore's redelivery as its payment-callback page
+// describes it: 16 more attempts at growing intervals over about 36 hours.
+// The page gives the count and the span, not the intervals; these are a
+// plausible spread of them.
+var RuStoreSchedule = []time.Duration{
+	time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 20 * time.Minute, 30 * time.Minute,
+	time.Hour, time.Hour, 2 * time.Hour, 2 * time.Hour, 3 * time.Hour, 3 * time.Hour,
+	4 * time.Hour, 5 * time.Hour, 6 * time.Hour, 7 * time.Hour,
+}
+
+// YandexPaySchedule is Yandex Pay's webhook redelivery as integration notes
+// quote its webhook page: 10 tries 5 ms apart, then growing intervals up to
+// 15 minutes, then every 15 minutes, 24 hours in all.
+var YandexPaySchedule = yandexPaySchedule()
+
+func yandexPaySchedule() []time.Duration {
+	var out []time.Duration
+	var total time.Duration
+	for i := 0; i < 9; i++ {
+		out, total = append(out, 5*time.Millisecond), total+5*time.Millisecond
+	}
+	for _, d := range []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute} {
+		out, total = append(out, d), total+d
+	}
+	for total+15*time.Minute <= 24*time.Hour {
+		out, total = append(out, 15*time.Minute), total+15*time.Minute
+	}
+	return out
+}
+
+// pollEvery bounds how long a pause sleeps in real time before it looks at
+// the emulator's clock again (which real time may or may not move).
+const pollEvery = 20 * time.Millisecond
+
+// Options tune a Sender; the zero value means the defaults given.
+type Options struct {
+	// Client posts the notifications; nil means a client with a 5-second
+	// timeout, RuStore's limit for an answer.
+	Client *http.Client
+	// Delays are the pauses before each redelivery; nil means
+	// DefaultDelays, empty means no redelivery.
+	Delays []time.Duration
+	// Now is the emulator's clock the pauses are measured on; nil means
+	// time.Now.
+	Now func() time.Time
 }
 
 // Build returns the body and headers of one attempt (0 first, then 1, 2, ...).
@@ -49,6 +101,8 @@ type Sender struct {
 	url    string
 	client *http.Client
 	delays []time.Duration
+	now    func() time.Time
+	kick   chan struct{}
 
 	mu       sync.Mutex
 	queue    []job
@@ -66,17 +120,19 @@ type job struct {
 	build Build
 }
 
-// New returns a Sender posting to url with client (nil: a client with a
-// 5-second timeout, RuStore's limit for an answer) and the given pauses
-// before redeliveries (nil: DefaultDelays; empty: no redelivery).
-func New(url string, client *http.Client, delays []time.Duration) *Sender {
-	if client == nil {
-		client = &http.Client{Timeout: 5 * time.Second}
+// New returns a Sender posting to url.
+func New(url string, o Options) *Sender {
+	if o.Client == nil {
+		o.Client = &http.Client{Timeout: 5 * time.Second}
 	}
-	if delays == nil {
-		delays = DefaultDelays
+	if o.Delays == nil {
+		o.Delays = DefaultDelays
 	}
-	s := &Sender{url: url, client: client, delays: append([]time.Duration(nil), delays...), stop: make(chan struct{})}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	s := &Sender{url: url, client: o.Client, delays: append([]time.Duration(nil), o.Delays...), now: o.Now,
+		kick: make(chan struct{}, 1), stop: make(chan struct{})}
 	s.idle = sync.NewCond(&s.mu)
 	return s
 }
@@ -136,12 +192,8 @@ func (s *Sender) run() {
 // deliver tries one notification until it is accepted or the pauses run out.
 func (s *Sender) deliver(j job) {
 	for n := 0; n <= len(s.delays); n++ {
-		if n > 0 {
-			select {
-			case <-time.After(s.delays[n-1]):
-			case <-s.stop:
-				return
-			}
+		if n > 0 && !s.pause(s.delays[n-1]) {
+			return
 		}
 		body, header, err := j.build(n)
 		if err != nil {
@@ -154,6 +206,35 @@ func (s *Sender) deliver(j job) {
 		if status == http.StatusOK {
 			return
 		}
+	}
+}
+
+// pause waits d on the emulator's clock; false when the Sender closed first.
+func (s *Sender) pause(d time.Duration) bool {
+	due := s.now().Add(d)
+	for {
+		left := due.Sub(s.now())
+		if left <= 0 {
+			return true
+		}
+		t := time.NewTimer(min(left, pollEvery))
+		select {
+		case <-t.C:
+		case <-s.kick:
+			t.Stop()
+		case <-s.stop:
+			t.Stop()
+			return false
+		}
+	}
+}
+
+// Kick makes a pause look at the clock now: emulators call it when their
+// clock jumps forward.
+func (s *Sender) Kick() {
+	select {
+	case s.kick <- struct{}{}:
+	default:
 	}
 }
 
@@ -218,8 +299,10 @@ func (s *Sender) Close() {
 // test sets, and the Sender delivering to it. The zero value is off; it is
 // safe for concurrent use.
 type Callback struct {
-	// Delays are the redelivery pauses of every Sender it makes (see New).
+	// Delays are the redelivery pauses of every Sender it makes (see Options).
 	Delays []time.Duration
+	// Now is the emulator's clock the pauses are measured on (see Options).
+	Now func() time.Time
 
 	mu     sync.Mutex
 	sender *Sender
@@ -235,7 +318,7 @@ func (c *Callback) Set(url string) {
 		c.sender = nil
 	}
 	if url != "" {
-		c.sender = New(url, nil, c.Delays)
+		c.sender = New(url, Options{Delays: c.Delays, Now: c.Now})
 	}
 }
 
@@ -252,6 +335,13 @@ func (c *Callback) Send(kind string, retry bool, build Build) {
 	defer c.mu.Unlock()
 	if c.sender != nil {
 		c.sender.Send(kind, retry, build)
+	}
+}
+
+// Kick makes a pending redelivery look at the clock now (see Sender.Kick).
+func (c *Callback) Kick() {
+	if s := c.current(); s != nil {
+		s.Kick()
 	}
 }
 

@@ -25,7 +25,10 @@ import (
 // document inside a string. Types are INVOICE_STATUS, or
 // INVOICE_STATUS_SANDBOX for sandbox purchases. Any answer but 200 is
 // retried, each attempt encrypted with a fresh IV and the same id, a
-// bounded number of times (notifysend.DefaultDelays, compressed in time).
+// bounded number of times: by default within a second
+// (notifysend.DefaultDelays); with Options.NotificationRetryDelays set to
+// notifysend.RuStoreSchedule, on RuStore's own schedule, measured on the
+// emulator's clock (Advance brings a redelivery due at once).
 
 // NotificationKeyBase64 is the notification key as the RuStore console
 // shows it: base64 of 32 bytes. Put it in a config as notification_key.

@@ -280,6 +280,7 @@ func NewServer(opts *Options) *Server {
 		notifyKey:   make([]byte, 32),
 		callback:    notifysend.Callback{Delays: o.NotificationRetryDelays},
 	}
+	s.callback.Now = s.Now // redeliveries wait on the emulator clock
 	if _, err := rand.Read(s.notifyKey); err != nil {
 		panic(fmt.Sprintf("rustoretest: generating the notification key: %v", err))
 	}
@@ -358,6 +359,7 @@ func (s *Server) Advance(d time.Duration) {
 	s.mu.Lock()
 	s.advanced += d
 	s.mu.Unlock()
+	s.callback.Kick()
 }
 
 var (

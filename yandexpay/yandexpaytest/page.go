@@ -62,6 +62,7 @@ func (s *Server) Advance(d time.Duration) {
 	for _, o := range s.orders {
 		s.expire(o, now)
 	}
+	s.callback.Kick()
 }
 
 // SetOneStage switches the merchant between two-stage payment (the buyer's

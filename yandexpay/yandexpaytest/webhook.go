@@ -24,7 +24,10 @@ import (
 // ES256, kid, typ JWT, and iat and exp (UNIX seconds as strings) in the JOSE
 // header. The public keys are served at /api/jwks, beside /api/merchant.
 // Any answer but 200 is retried with a freshly signed token, a bounded number
-// of times (notifysend.DefaultDelays, compressed in time).
+// of times: by default within a second (notifysend.DefaultDelays); with
+// Options.WebhookRetryDelays set to notifysend.YandexPaySchedule, on Yandex
+// Pay's own schedule, measured on the emulator's clock (Advance brings a
+// redelivery due at once).
 
 const (
 	// jwksPath is where the emulator serves its signing keys.

@@ -232,6 +232,7 @@ func NewServer(opts *Options) *Server {
 		created:    map[string]createdReply{},
 		callback:   notifysend.Callback{Delays: o.WebhookRetryDelays},
 	}
+	s.callback.Now = s.Now // redeliveries wait on the emulator clock
 	k, err := newSigningKey()
 	if err != nil {
 		// crypto/rand failing leaves nothing sensible to run.
