@@ -22,6 +22,7 @@
 //	POST /v1/orders/{order_id}/cancel          AUTHORIZED → VOIDED (reason required)
 //	POST /v1/orders/{order_id}/submit          CONFIRMED → CAPTURED (Split; externalOperationId required)
 //	POST /v2/orders/{order_id}/refund          CAPTURED/PARTIALLY_REFUNDED → PARTIALLY_REFUNDED/REFUNDED, answered PENDING
+//	POST /v1/orders/{order_id}/refund          the same, v1: refundAmount, orderAmount and the final cart required; done at once
 //	POST /v1/orders/{order_id}/rollback        any status → FAILED; a paid order is refunded in full; data {}
 //	GET  /v1/operations/{external_operation_id}
 //
@@ -68,9 +69,24 @@
 // # Operations and idempotency
 //
 // capture, cancel, submit and refund create an operation named by its
-// externalOperationId (generated when the request has none). With
-// Options.Async false, capture, cancel and submit succeed at once and a refund
-// answers PENDING and succeeds at the next read of its order or operation.
+// externalOperationId; a request without one gets an operation whose
+// externalOperationId is null (the field is the merchant's own key), which
+// GET /v1/operations cannot find. Operations carry params: what their
+// request asked for (orderAmount, refundAmount, reason). With
+// Options.Async false, capture, cancel, submit and a v1 refund succeed at
+// once and a v2 refund answers PENDING and succeeds at the next read of its
+// order or operation.
+//
+// # Carts
+//
+// Order reads carry the order's cart; an order added without one shows a
+// single line of what it holds, and takes the first cart a write sends as
+// it is. As Yandex Pay's pages require, a capture below the hold needs the
+// final "cart" (a capture with a cart and no orderAmount captures its
+// total), a partial v2 refund needs "targetCart" (the lines kept) or
+// "refundCart" (the lines given back), and a v1 refund needs the final
+// "cart" with orderAmount; a cart that does not add up is refused with
+// ORDER_CART_DATA_ERROR.
 // With Async true every operation stays PENDING until
 // [Server.CompleteOperation]. The order changes, and [Server.Count] counts,
 // only when an operation succeeds; if the order has meanwhile left the status

@@ -11,8 +11,8 @@ import (
 	"github.com/regionpay/payments/yandexpay/yandexpaytest"
 )
 
-// An offline checkout test: hold a payment, capture part of it with an
-// idempotency key, lose the answer to a connection reset, retry with the same
+// An offline checkout test: hold a payment, capture part of it (with the
+// final cart, as Yandex Pay requires) under an idempotency key, lose the answer to a connection reset, retry with the same
 // key, and prove the money was captured exactly once.
 func Example() {
 	srv := yandexpaytest.NewServer(nil)
@@ -20,7 +20,8 @@ func Example() {
 	order := srv.AddOrder(yandexpaytest.Order{OrderID: "order/42", Amount: 15000})
 
 	capture := func() (int, string) {
-		body := strings.NewReader(`{"orderAmount":"120.00","externalOperationId":"capture-42"}`)
+		body := strings.NewReader(`{"orderAmount":"120.00","externalOperationId":"capture-42",` +
+			`"cart":{"items":[{"productId":"tea","title":"Tea","quantity":{"count":"1"},"total":"120.00"}],"total":{"amount":"120.00"}}}`)
 		req, _ := http.NewRequest(http.MethodPost,
 			srv.BaseURL()+"/v1/orders/"+url.PathEscape(order.OrderID)+"/capture", body)
 		req.Header.Set("Authorization", "Api-Key "+srv.APIKey())

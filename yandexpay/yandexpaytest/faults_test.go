@@ -111,7 +111,7 @@ func TestFaults(t *testing.T) {
 			fc.fault.Action = "capture"
 			s.InjectFault(fc.fault)
 			// A request of another action does not use the fault up.
-			if op := c.post(bystander.OrderID, "refund", `{"refundAmount":"10.00"}`).operation(t); op.Status != "PENDING" {
+			if op := c.post(bystander.OrderID, "refund", `{"refundAmount":"10.00","targetCart":{"items":[{"productId":"item-1","price":"90.00"}]}}`).operation(t); op.Status != "PENDING" {
 				t.Fatalf("bystander refund: %+v", op)
 			}
 			a, err := c.send(req{method: http.MethodPost, path: orderPath(o.OrderID, "capture"), body: `{"externalOperationId":"cap-1"}`})
@@ -238,7 +238,7 @@ func TestConcurrency(t *testing.T) {
 				return
 			}
 			results <- a
-			if _, err := c.send(req{method: http.MethodPost, path: "/v2/orders/" + paid.OrderID + "/refund", body: `{"refundAmount":"10.00"}`}); err != nil {
+			if _, err := c.send(req{method: http.MethodPost, path: "/v2/orders/" + paid.OrderID + "/refund", body: `{"refundAmount":"10.00","targetCart":{"items":[{"productId":"item-1","price":"90.00"}]}}`}); err != nil {
 				errs <- err
 			}
 			if _, err := c.send(req{method: http.MethodGet, path: orderPath(paid.OrderID, "")}); err != nil {

@@ -81,7 +81,7 @@ func TestFaultValidate(t *testing.T) {
 		{fault.Fault{Kind: fault.UnknownStatus}, ""},
 		{fault.Fault{Kind: fault.UnknownStatus, Action: yandexpaytest.ActionOrder}, ""},
 		{fault.Fault{}, "yandexpaytest: fault kind 0 is not defined"},
-		{fault.Fault{Kind: fault.ServerError, Action: "confirm"}, `yandexpaytest: fault action "confirm" is not one of create, capture, cancel, refund, rollback, submit, order, operation`},
+		{fault.Fault{Kind: fault.ServerError, Action: "confirm"}, `yandexpaytest: fault action "confirm" is not one of create, capture, cancel, refund, refund_v1, rollback, submit, order, operation`},
 		{fault.Fault{Kind: fault.UnknownStatus, Action: yandexpaytest.ActionOperation}, `yandexpaytest: fault.UnknownStatus applies to order reads only, not "operation"`},
 		{fault.Fault{Kind: fault.ServerError, Times: -1}, "yandexpaytest: fault times -1 is negative"},
 	}

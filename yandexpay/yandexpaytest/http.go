@@ -49,6 +49,7 @@ var routes = []route{
 	{"v1", "orders", "submit", http.MethodPost, ActionSubmit},
 	{"v1", "orders", "rollback", http.MethodPost, ActionRollback},
 	{"v2", "orders", "refund", http.MethodPost, ActionRefund},
+	{"v1", "orders", "refund", http.MethodPost, ActionRefundV1},
 	{"v1", "operations", "", http.MethodGet, ActionOperation},
 }
 

@@ -179,7 +179,7 @@ func TestPartialCapture(t *testing.T) {
 	if n := s.Count(o.OrderID, "capture"); n != 0 {
 		t.Fatalf("bad captures applied %d times", n)
 	}
-	op := c.post(o.OrderID, "capture", `{"orderAmount":"60.5"}`).operation(t)
+	op := c.post(o.OrderID, "capture", `{"orderAmount":"60.5","cart":{"items":[{"productId":"a","title":"A","quantity":{"count":"1"},"total":"60.50"}],"total":{"amount":"60.50"}}}`).operation(t)
 	if op.Status != "SUCCESS" || op.Amount != "60.50" || op.OperationType != "CAPTURE" {
 		t.Fatalf("partial capture: %+v", op)
 	}
@@ -208,11 +208,11 @@ func TestRefundRules(t *testing.T) {
 			expectFail(t, c.post(o.OrderID, "refund", r.body), http.StatusBadRequest, r.reason)
 		})
 	}
-	first := c.post(o.OrderID, "refund", `{"refundAmount":"30.00","externalOperationId":"r1"}`).operation(t)
+	first := c.post(o.OrderID, "refund", `{"refundAmount":"30.00","externalOperationId":"r1","targetCart":{"items":[{"productId":"item-1","price":"70.00"}]}}`).operation(t)
 	if first.Status != "PENDING" {
 		t.Fatalf("v2 refund answers PENDING, got %+v", first)
 	}
-	a := c.post(o.OrderID, "refund", `{"refundAmount":"10.00","externalOperationId":"r2"}`)
+	a := c.post(o.OrderID, "refund", `{"refundAmount":"10.00","externalOperationId":"r2","targetCart":{"items":[{"productId":"item-1","price":"60.00"}]}}`)
 	expectFail(t, a, http.StatusConflict, yandexpaytest.ReasonAnotherOperationInProgress)
 	if s.Count(o.OrderID, "refund") != 0 {
 		t.Fatal("refund applied before it completed")
@@ -272,16 +272,18 @@ func TestExternalOperationIDRepeat(t *testing.T) {
 			t.Fatal("a duplicate changed state")
 		}
 	})
-	t.Run("generated when absent", func(t *testing.T) {
+	t.Run("null when absent", func(t *testing.T) {
+		// The documentation defines externalOperationId as the merchant's
+		// own key: a request without one gets null, never an invented id.
 		s, c := newClient(t, nil)
 		o := s.AddOrder(yandexpaytest.Order{})
 		op := c.post(o.OrderID, "cancel", `{"reason":"out of stock"}`).operation(t)
-		if op.ExternalOperationID == nil || len(*op.ExternalOperationID) != 36 {
-			t.Fatalf("no generated externalOperationId: %+v", op)
+		if op.ExternalOperationID != nil {
+			t.Fatalf("externalOperationId %q made up for a request that sent none", *op.ExternalOperationID)
 		}
-		stored, ok := s.Operation(*op.ExternalOperationID)
-		if !ok || stored.OperationID != op.OperationID || stored.Type != "VOID" || stored.Status != "SUCCESS" {
-			t.Fatalf("stored operation: %+v %v", stored, ok)
+		ops := s.Operations(o.OrderID)
+		if len(ops) != 1 || ops[0].OperationID != op.OperationID || ops[0].Type != "VOID" || ops[0].Status != "SUCCESS" || ops[0].ExternalOperationID != "" {
+			t.Fatalf("stored operations: %+v", ops)
 		}
 		if got := mustOrder(t, s, o.OrderID); got.Status != "VOIDED" || got.Reason != "out of stock" {
 			t.Fatalf("cancelled order: %+v", got)
@@ -292,7 +294,7 @@ func TestExternalOperationIDRepeat(t *testing.T) {
 func TestAsyncCompletion(t *testing.T) {
 	s, c := newClient(t, &yandexpaytest.Options{Async: true})
 	o := s.AddOrder(yandexpaytest.Order{Status: "CAPTURED"})
-	op := c.post(o.OrderID, "refund", `{"refundAmount":"40.00","externalOperationId":"ref-1"}`).operation(t)
+	op := c.post(o.OrderID, "refund", `{"refundAmount":"40.00","externalOperationId":"ref-1","targetCart":{"items":[{"productId":"item-1","price":"60.00"}]}}`).operation(t)
 	c.getOrder(o.OrderID)
 	if got := c.getOperation("ref-1").operation(t); got.Status != "PENDING" {
 		t.Fatalf("async operations stay PENDING on reads, got %+v", got)
@@ -312,7 +314,7 @@ func TestAsyncCompletion(t *testing.T) {
 	}
 
 	// An operation whose order moved away meanwhile fails on success.
-	c.post(o.OrderID, "refund", `{"refundAmount":"40.00","externalOperationId":"ref-2"}`)
+	c.post(o.OrderID, "refund", `{"refundAmount":"40.00","externalOperationId":"ref-2","targetCart":{"items":[{"productId":"item-1","price":"60.00"}]}}`)
 	if err := s.SetStatus(o.OrderID, "FAILED"); err != nil {
 		t.Fatal(err)
 	}
@@ -368,7 +370,7 @@ func TestRollback(t *testing.T) {
 	}
 
 	busy := s.AddOrder(yandexpaytest.Order{Status: "CAPTURED"})
-	c.post(busy.OrderID, "refund", `{"refundAmount":"10.00"}`)
+	c.post(busy.OrderID, "refund", `{"refundAmount":"10.00","targetCart":{"items":[{"productId":"item-1","price":"90.00"}]}}`)
 	expectFail(t, c.post(busy.OrderID, "rollback", ""), http.StatusConflict, yandexpaytest.ReasonAnotherOperationInProgress)
 }
 
@@ -388,7 +390,7 @@ func TestNotFoundAndRoutes(t *testing.T) {
 		{http.MethodGet, "/v1/orders", 405, yandexpaytest.ReasonMethodNotAllowed}, // POST creates orders
 		{http.MethodGet, "/v1/orders/", 404, yandexpaytest.ReasonNotFound},
 		{http.MethodPost, orderPath(o.OrderID, "explode"), 404, yandexpaytest.ReasonNotFound},
-		{http.MethodPost, "/v1/orders/" + o.OrderID + "/refund", 404, yandexpaytest.ReasonNotFound},
+		{http.MethodGet, "/v1/orders/" + o.OrderID + "/refund", 405, yandexpaytest.ReasonMethodNotAllowed},
 		{http.MethodPost, "/v3/orders/" + o.OrderID + "/capture", 404, yandexpaytest.ReasonNotFound},
 		{http.MethodGet, orderPath(o.OrderID, "capture"), 405, yandexpaytest.ReasonMethodNotAllowed},
 		{http.MethodDelete, orderPath(o.OrderID, ""), 405, yandexpaytest.ReasonMethodNotAllowed},

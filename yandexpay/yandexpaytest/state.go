@@ -24,6 +24,9 @@ type transition struct {
 
 func capture(o *Order, op *opState) {
 	o.Status, o.Amount, o.CapturedAmount = StatusCaptured, op.Amount, op.Amount
+	if op.cart != nil {
+		o.Cart = op.cart
+	}
 }
 
 var transitions = map[string]transition{
@@ -34,6 +37,9 @@ var transitions = map[string]transition{
 	}},
 	OperationRefund: {ActionRefund, []string{StatusCaptured, StatusPartiallyRefunded}, func(o *Order, op *opState) {
 		o.RefundedAmount += op.Amount
+		if op.cart != nil {
+			o.Cart = op.cart
+		}
 		o.Status = StatusPartiallyRefunded
 		if o.RefundedAmount >= o.Amount {
 			o.Status = StatusRefunded
@@ -43,10 +49,11 @@ var transitions = map[string]transition{
 
 // actionOperation names the operation type each write creates.
 var actionOperation = map[string]string{
-	ActionCapture: OperationCapture,
-	ActionSubmit:  OperationSubmit,
-	ActionCancel:  OperationVoid,
-	ActionRefund:  OperationRefund,
+	ActionCapture:  OperationCapture,
+	ActionSubmit:   OperationSubmit,
+	ActionCancel:   OperationVoid,
+	ActionRefund:   OperationRefund,
+	ActionRefundV1: OperationRefund,
 }
 
 func allowed(t transition, status string) bool {
@@ -119,6 +126,9 @@ type writeRequest struct {
 	OrderAmount         json.RawMessage `json:"orderAmount"`
 	RefundAmount        json.RawMessage `json:"refundAmount"`
 	Reason              *string         `json:"reason"`
+	Cart                json.RawMessage `json:"cart"`
+	TargetCart          *cartChange     `json:"targetCart"`
+	RefundCart          *cartChange     `json:"refundCart"`
 }
 
 // amountField reads an optional decimal-string amount; set is false when it
@@ -172,7 +182,13 @@ func decodeWrite(action string, body []byte) (writeRequest, writeAmounts, string
 	if am.refund, am.refundSet, msg = amountField("refundAmount", req.RefundAmount); msg != "" {
 		return req, am, msg
 	}
-	return req, am, requiredFields(action, req, am.refundSet)
+	if msg := requiredFields(action, req, am.refundSet); msg != "" {
+		return req, am, msg
+	}
+	if action == ActionRefundV1 && (!am.orderSet || len(req.Cart) == 0) {
+		return req, am, "orderAmount and cart (the order after the refund) are required"
+	}
+	return req, am, ""
 }
 
 // write handles capture, cancel, submit and refund: checks, idempotency,
@@ -204,20 +220,24 @@ func (s *Server) write(action, id string, body []byte, now time.Time) reply {
 	if !ok {
 		return rep
 	}
-	if extID == "" {
-		extID = newUUID()
+	cart, amount, rep, ok := s.writeCart(action, o, req, am, amount)
+	if !ok {
+		return rep
 	}
+	// Without an externalOperationId the operation has none: the field is
+	// the merchant's own key, never one the server makes up.
 	op := &opState{Operation: Operation{
 		OperationID: newUUID(), ExternalOperationID: extID, OrderID: id, Type: typ,
 		Status: OperationPending, Amount: amount, Created: now, Updated: now,
-	}}
+		Params: writeParams(action, amount, req),
+	}, cart: cart}
 	if req.Reason != nil {
 		op.voidReason = *req.Reason
 	}
 	s.record(op)
 	switch {
 	case s.async:
-	case typ == OperationRefund:
+	case action == ActionRefund: // v2 refunds run asynchronously
 		op.completeOnRead = true
 	default:
 		s.complete(op, true, now)
@@ -245,7 +265,7 @@ func (s *Server) repeated(extID, id, typ string) (reply, bool) {
 // order does not allow.
 func (s *Server) writeAmount(action string, o *Order, am writeAmounts) (int64, reply, bool) {
 	switch {
-	case action == ActionRefund:
+	case action == ActionRefund, action == ActionRefundV1:
 		if rep, bad := s.refundRefusal(o, am.refund); bad {
 			return 0, rep, false
 		}
@@ -283,7 +303,7 @@ func requiredFields(action string, req writeRequest, refundAmountSet bool) strin
 		return "reason is required"
 	case action == ActionSubmit && (req.ExternalOperationID == nil || *req.ExternalOperationID == ""):
 		return "externalOperationId is required"
-	case action == ActionRefund && !refundAmountSet:
+	case (action == ActionRefund || action == ActionRefundV1) && !refundAmountSet:
 		return "refundAmount is required"
 	case req.ExternalOperationID != nil && *req.ExternalOperationID == "":
 		return "externalOperationId must not be empty when present"
@@ -405,11 +425,29 @@ func (s *Server) orderJSON(o *Order) map[string]any {
 	}
 	if o.Cart != nil {
 		out["cart"] = cartJSON(o.Cart)
+	} else {
+		out["cart"] = cartJSON(defaultCart(o))
 	}
 	if o.PaymentURL != "" {
 		out["paymentUrl"] = o.PaymentURL
 	}
 	return out
+}
+
+// writeParams are an operation's params: what its request asked for.
+func writeParams(action string, amount int64, req writeRequest) map[string]string {
+	p := map[string]string{}
+	switch action {
+	case ActionCapture, ActionSubmit:
+		p["orderAmount"] = formatAmount(amount)
+	case ActionRefund, ActionRefundV1:
+		p["refundAmount"] = formatAmount(amount)
+	case ActionCancel:
+		if req.Reason != nil {
+			p["reason"] = *req.Reason
+		}
+	}
+	return p
 }
 
 func operationJSON(op Operation) map[string]any {
@@ -420,6 +458,10 @@ func operationJSON(op Operation) map[string]any {
 	if op.ExternalOperationID != "" {
 		ext = op.ExternalOperationID
 	}
+	params := map[string]string{}
+	for k, v := range op.Params {
+		params[k] = v
+	}
 	return map[string]any{
 		"operationId":         op.OperationID,
 		"orderId":             op.OrderID,
@@ -428,6 +470,7 @@ func operationJSON(op Operation) map[string]any {
 		"status":              op.Status,
 		"externalOperationId": ext,
 		"reason":              reason,
+		"params":              params,
 		"created":             op.Created.UTC().Format(timeLayout),
 		"updated":             op.Updated.UTC().Format(timeLayout),
 	}

@@ -60,6 +60,7 @@ const (
 	ActionCapture   = "capture"
 	ActionCancel    = "cancel"
 	ActionRefund    = "refund"
+	ActionRefundV1  = "refund_v1" // POST /v1/orders/{id}/refund; counted as ActionRefund
 	ActionRollback  = "rollback"
 	ActionSubmit    = "submit"
 	ActionOrder     = "order"     // order reads (faults only)
@@ -128,6 +129,8 @@ type opState struct {
 	completeOnRead bool
 	// voidReason is the cancel request's reason, given to the order on success.
 	voidReason string
+	// cart is the order's cart once the operation succeeds; nil leaves it.
+	cart *Cart
 }
 
 // Order is an order's state as the emulator holds it.
@@ -173,8 +176,9 @@ type Order struct {
 type Operation struct {
 	// OperationID is the emulator's id (a uuid).
 	OperationID string
-	// ExternalOperationID is the caller's idempotency key (generated when
-	// absent; empty only for the refund a rollback makes).
+	// ExternalOperationID is the caller's idempotency key; empty (null on
+	// the wire) when the request carried none, and for the refund a
+	// rollback makes.
 	ExternalOperationID string
 	// OrderID names the order the operation acts on.
 	OrderID string
@@ -186,6 +190,9 @@ type Operation struct {
 	Reason string
 	// Amount is the operation's amount in minor units.
 	Amount int64
+	// Params are the operation's params as order and operation reads show
+	// them: what its request asked for (orderAmount, refundAmount, reason).
+	Params map[string]string
 	// Created and Updated are when it started and last changed.
 	Created, Updated time.Time
 }
@@ -197,7 +204,7 @@ type Request = emukit.Request
 // faultConfig is what the shared fault queue needs to know of Yandex Pay.
 var faultConfig = faultinject.Config{
 	Name:         "yandexpaytest",
-	Actions:      []string{ActionCreate, ActionCapture, ActionCancel, ActionRefund, ActionRollback, ActionSubmit, ActionOrder, ActionOperation},
+	Actions:      []string{ActionCreate, ActionCapture, ActionCancel, ActionRefund, ActionRefundV1, ActionRollback, ActionSubmit, ActionOrder, ActionOperation},
 	StatusAction: ActionOrder,
 }
 
