@@ -20,7 +20,7 @@ func Example() {
 	err := srv.TryInjectFault(fault.Fault{Kind: fault.ServerError, Action: "confirm"})
 	fmt.Println(err)
 	// Output:
-	// yandexpaytest: fault action "confirm" is not one of create, capture, cancel, refund, rollback, submit, order, operation
+	// yandexpaytest: fault action "confirm" is not one of create, capture, cancel, refund, refund_v1, rollback, submit, order, operation
 }
 
 func ExampleFault_Validate() {
