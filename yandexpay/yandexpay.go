@@ -224,31 +224,40 @@ var (
 	_ payments.Starter          = (*Client)(nil)
 )
 
-// New checks cfg and returns a Client. It sends nothing.
-func New(cfg Config) (*Client, error) {
+// check refuses a Config field New cannot use, naming it.
+func (cfg Config) check() error {
 	key := cfg.APIKey.Reveal()
 	switch {
 	case key == "":
-		return nil, driver.ConfigError(Name, "APIKey", "empty")
+		return driver.ConfigError(Name, "APIKey", "empty")
 	case strings.ContainsAny(key, "\r\n"):
-		return nil, driver.ConfigError(Name, "APIKey", "contains a line break")
+		return driver.ConfigError(Name, "APIKey", "contains a line break")
 	case key != strings.TrimSpace(key):
 		// net/http trims the header value on the wire, so the provider
 		// sees (and may echo) a key the redaction would not recognize.
-		return nil, driver.ConfigError(Name, "APIKey", "has leading or trailing whitespace: remove it (a key read from a file is trimmed already)")
+		return driver.ConfigError(Name, "APIKey", "has leading or trailing whitespace: remove it (a key read from a file is trimmed already)")
 	case cfg.DefaultTimeout < 0:
-		return nil, driver.ConfigError(Name, "DefaultTimeout", "negative (%s)", cfg.DefaultTimeout)
+		return driver.ConfigError(Name, "DefaultTimeout", "negative (%s)", cfg.DefaultTimeout)
 	case cfg.DefaultTimeout > 0 && cfg.DefaultTimeout < minRequestTimeout:
-		return nil, driver.ConfigError(Name, "DefaultTimeout", "%s is below Yandex Pay's minimum of 1s", cfg.DefaultTimeout)
+		return driver.ConfigError(Name, "DefaultTimeout", "%s is below Yandex Pay's minimum of 1s", cfg.DefaultTimeout)
 	case cfg.DefaultTimeout > maxRequestTimeout:
-		return nil, driver.ConfigError(Name, "DefaultTimeout", "%s is above 10s, the maximum X-Request-Timeout of Yandex Pay's Russian API page", cfg.DefaultTimeout)
+		return driver.ConfigError(Name, "DefaultTimeout", "%s is above 10s, the maximum X-Request-Timeout of Yandex Pay's Russian API page", cfg.DefaultTimeout)
 	case cfg.JWKSRefreshInterval < 0:
-		return nil, driver.ConfigError(Name, "JWKSRefreshInterval", "negative (%s)", cfg.JWKSRefreshInterval)
+		return driver.ConfigError(Name, "JWKSRefreshInterval", "negative (%s)", cfg.JWKSRefreshInterval)
 	case cfg.JWKSURL != "" && cfg.MerchantID == "":
-		return nil, driver.ConfigError(Name, "JWKSURL", "set without MerchantID: webhooks are verified only for a merchant id")
+		return driver.ConfigError(Name, "JWKSURL", "set without MerchantID: webhooks are verified only for a merchant id")
 	case cfg.MerchantID != strings.TrimSpace(cfg.MerchantID) || strings.ContainsFunc(cfg.MerchantID, unicode.IsControl):
-		return nil, driver.ConfigError(Name, "MerchantID", "has surrounding spaces or control characters")
+		return driver.ConfigError(Name, "MerchantID", "has surrounding spaces or control characters")
 	}
+	return nil
+}
+
+// New checks cfg and returns a Client. It sends nothing.
+func New(cfg Config) (*Client, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	key := cfg.APIKey.Reveal()
 	base := ProductionBaseURL
 	if cfg.Sandbox {
 		base = SandboxBaseURL
@@ -396,26 +405,33 @@ func (c *Client) do(ctx context.Context, k call) (*answer, error) {
 		return nil, err
 	}
 	ans := &answer{resp: resp, reqID: reqID, attempts: resp.Attempts}
+	data, err := c.unwrap(k.op, reqID, resp)
+	ans.data = data
+	return ans, err
+}
+
+// unwrap reads the envelope of an answer: its data on success, else the
+// error the answer says, or a malformed-answer error.
+func (c *Client) unwrap(op payments.Operation, reqID string, resp *transport.Response) (json.RawMessage, error) {
 	var env envelope
 	decErr := json.Unmarshal(resp.Body, &env)
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		if decErr != nil || !strings.EqualFold(env.Status, "fail") {
-			return ans, c.apiError(k.op, reqID, resp, nil)
-		}
-		return ans, c.apiError(k.op, reqID, resp, &env)
-	}
+	failed := decErr == nil && strings.EqualFold(env.Status, "fail")
 	switch {
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		if !failed {
+			return nil, c.apiError(op, reqID, resp, nil)
+		}
+		return nil, c.apiError(op, reqID, resp, &env)
 	case decErr != nil:
-		return ans, c.malformed(k.op, reqID, resp, "not JSON")
-	case strings.EqualFold(env.Status, "fail"):
-		return ans, c.apiError(k.op, reqID, resp, &env)
+		return nil, c.malformed(op, reqID, resp, "not JSON")
+	case failed:
+		return nil, c.apiError(op, reqID, resp, &env)
 	case env.Status != envelopeSuccess:
-		return ans, c.malformed(k.op, reqID, resp, "status is not success")
+		return nil, c.malformed(op, reqID, resp, "status is not success")
 	case len(env.Data) == 0 || string(env.Data) == "null":
-		return ans, c.malformed(k.op, reqID, resp, "no data")
+		return nil, c.malformed(op, reqID, resp, "no data")
 	}
-	ans.data = env.Data
-	return ans, nil
+	return env.Data, nil
 }
 
 // requestTimeout is what X-Request-Timeout says on the attempt about to be
