@@ -59,42 +59,46 @@ func testFaults(t *testing.T, newHarness NewHarness) {
 				if lacks(h, a.needs) {
 					t.Skipf("provider declares no %s capability", a.name)
 				}
-				ref := h.Seed(t, w.from, amount)
-				f := c.fault
-				f.Op = w.op
-				h.InjectFault(f)
-				ctx := ctxFor(t)
-				res, err := a.call(ctx, h.Provider(), ref)
-				if err == nil && res != nil && res.Pending {
-					res, err = payments.Wait(ctx, h.Provider(), res, &payments.WaitOptions{Interval: 10 * time.Millisecond})
-				}
-				code := success
-				if err != nil {
-					code = payments.CodeOf(err)
-				}
-				if !oneOfCode(code, c.ok) {
-					t.Fatalf("%s under %s: err = %v (code %s); want one of %v", w.op, c.name, err, code, codeNames(c.ok))
-				}
-				var pe *payments.Error
-				if err != nil && (!errors.As(err, &pe) || pe.IdempotencyKey == "") {
-					t.Errorf("the error of a write carries no idempotency key to repeat it with: %v", err)
-				}
-				n := h.Applied(ref, w.op)
-				checkFaultApplied(t, w.op, c.name, c.applied, n, err)
-				if code == payments.CodeResourceExhausted && payments.RetryAfterOf(err) <= 0 {
-					t.Errorf("ResourceExhausted without RetryAfter: %v", err)
-				}
-				if err == nil && res.Status != status.Unknown && res.Status != w.to {
-					t.Errorf("%s under %s: settled Result.Status = %s; want %s", w.op, c.name, res.Status, w.to)
-				}
-				pay := mustStatus(t, ctx, h.Provider(), ref)
-				if want := map[bool]status.Status{true: w.to, false: w.from}[n == 1]; pay.Status != want {
-					t.Errorf("status after %s under %s = %s with %d applied; want %s", w.op, c.name, pay.Status, n, want)
-				}
+				testFaultedWrite(t, h, a, w.from, w.to, c.name, c.fault, c.ok, c.applied)
 			})
 		}
 	}
 	testStatusFaults(t, newHarness)
+}
+
+// testFaultedWrite runs action a from a payment in from under fault f: the
+// outcome is one of ok, the write applied as often as applied says (-1: 0
+// or 1), the error carries the key, and the payment reads to when applied.
+func testFaultedWrite(t *testing.T, h Harness, a actionCase, from, to status.Status, name string, f Fault, ok []payments.Code, applied int) {
+	ref := h.Seed(t, from, amount)
+	f.Op = a.op
+	h.InjectFault(f)
+	ctx := ctxFor(t)
+	res, err := a.call(ctx, h.Provider(), ref)
+	res, err = waitPending(ctx, h.Provider(), res, err)
+	code := success
+	if err != nil {
+		code = payments.CodeOf(err)
+	}
+	if !oneOfCode(code, ok) {
+		t.Fatalf("%s under %s: err = %v (code %s); want one of %v", a.op, name, err, code, codeNames(ok))
+	}
+	var pe *payments.Error
+	if err != nil && (!errors.As(err, &pe) || pe.IdempotencyKey == "") {
+		t.Errorf("the error of a write carries no idempotency key to repeat it with: %v", err)
+	}
+	n := h.Applied(ref, a.op)
+	checkFaultApplied(t, a.op, name, applied, n, err)
+	if code == payments.CodeResourceExhausted && payments.RetryAfterOf(err) <= 0 {
+		t.Errorf("ResourceExhausted without RetryAfter: %v", err)
+	}
+	if err == nil && res.Status != status.Unknown && res.Status != to {
+		t.Errorf("%s under %s: settled Result.Status = %s; want %s", a.op, name, res.Status, to)
+	}
+	pay := mustStatus(t, ctx, h.Provider(), ref)
+	if want := map[bool]status.Status{true: to, false: from}[n == 1]; pay.Status != want {
+		t.Errorf("status after %s under %s = %s with %d applied; want %s", a.op, name, pay.Status, n, want)
+	}
 }
 
 // checkFaultApplied checks how often a faulted write was applied: as the
