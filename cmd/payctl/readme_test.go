@@ -103,3 +103,37 @@ func TestREADMEDemoOutput(t *testing.T) {
 	require.Equal(t, 0, code, stderr.String())
 	assert.Equal(t, want, stdout.String(), "README.md's demo table differs from what payctl demo prints")
 }
+
+// TestEmulateAsBackgroundJob runs the walk-through's first lines, which start
+// "payctl emulate ... &", in an interactive bash on a pseudo-terminal (made
+// by script(1)), where a background job that reads the terminal is stopped
+// by the shell. The emulators must keep running until they are killed.
+func TestEmulateAsBackgroundJob(t *testing.T) {
+	scriptCmd, err := exec.LookPath("script")
+	if err != nil {
+		t.Fatal("this test needs script(1) to give bash a terminal (Debian: bsdutils, always installed)")
+	}
+	walk := readmetest.MustBlock(filepath.Join("..", "..", "README.md"), "walkthrough")
+	start, _, _ := strings.Cut(walk, "\n\n") // the lines up to the first blank one start the emulators
+	require.Contains(t, start, "payctl emulate", "the walk-through no longer starts with payctl emulate")
+	start = strings.ReplaceAll(start, readmeAddr, freeLoopbackAddr(t))
+
+	bin := buildPayctl(t)
+	dir := t.TempDir()
+	// kill -CONT lets a job the shell stopped take its SIGTERM and end, so
+	// nothing is left behind when this test fails.
+	shell := "PATH=" + filepath.Dir(bin) + ":$PATH\n" + start + "sleep 0.5\njobs -l\nkill %1\nkill -CONT %1 2>/dev/null\nwait\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "walk.sh"), []byte(shell), 0o600))
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, scriptCmd, "-qec", "bash --norc --noprofile -i walk.sh", "/dev/null")
+	cmd.Dir = dir
+	cmd.Env = payctlEnv()
+	cmd.Stdin = nil // script gives bash its own terminal
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Contains(t, string(out), "Running", "jobs -l shows the emulators running:\n%s", out)
+	assert.NotContains(t, string(out), "Stopped", "the shell stopped the emulators for reading the terminal:\n%s", out)
+}
