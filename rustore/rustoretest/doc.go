@@ -106,6 +106,18 @@
 // and the conformance suite use too, so a fault means the same thing on
 // either emulator.
 //
+// # Server notifications
+//
+// [Server.SetCallbackURL] (or Options.CallbackURL) turns on RuStore's server
+// notifications: every status change of a purchase (a confirm, cancel or
+// refund, or [Server.SetStatus]) is sent to the URL as INVOICE_STATUS
+// (INVOICE_STATUS_SANDBOX for sandbox purchases), AES-256-GCM encrypted
+// with the key [Server.NotificationKeyBase64] returns, and sent again while
+// the app answers anything but 200, a bounded number of times, on the
+// emulator clock. [Server.SendTestNotification] sends a TEST_EVENT;
+// [Server.WaitNotifications] and [Server.NotificationAttempts] let a test
+// see what went out.
+//
 // [Server.Handler] is the emulator's handler, for mounting it in a server
 // of your own (payctl emulate serves it under /rustore).
 //

@@ -162,6 +162,20 @@
 // the client goes away or the server closes. The fault kinds are those of
 // package fault, which the RuStore emulator and the conformance suite use too.
 //
+// # Webhooks
+//
+// [Server.SetCallbackURL] (or Options.CallbackURL) turns on Yandex Pay's
+// webhooks: every change of an order's paymentStatus (ORDER_STATUS_UPDATED)
+// and every operation that ends (OPERATION_STATUS_UPDATED) is POSTed to
+// URL + "/v1/webhook" as an ES256-signed JWS with kid, iat and exp in the
+// header, and signed anew and sent again while the app answers anything but
+// 200, a bounded number of times, on the emulator clock. The public keys are
+// served at /api/jwks beside /api/merchant ([Server.JWKSURL]);
+// [Server.RotateWebhookKey] signs with a new key from then on.
+// [Server.SendTestWebhook], [Server.WaitWebhooks] and
+// [Server.WebhookAttempts] help tests; [Server.SignWebhook] signs a payload
+// of the test's own.
+//
 // [Server.Handler] is the emulator's handler, for mounting it in a server of
 // your own (payctl emulate serves it under /yandexpay).
 package yandexpaytest
