@@ -42,6 +42,16 @@
 // Secrets are never written in the file: a secret field is an "${ENV_VAR}"
 // reference, or its "_file" twin names a file. See [Config].
 //
+// # Notifications
+//
+// Providers push every change of a payment to the app. [NotificationHandler]
+// (one provider) and [Regions.NotificationHandler] (every region, routed by
+// the first path segment) verify each notification with the region's keys
+// (RuStore: AES-256-GCM with the console's notification key; Yandex Pay: an
+// ES256 JWT checked against its JWKS) and give the app one normalized
+// [Event], whose ID stays the same across the provider's redeliveries.
+// [ParseNotification] does the same for apps with their own HTTP stack.
+//
 // # Testing
 //
 // Each adapter has an emulator beside it (rustore/rustoretest,
