@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -177,4 +178,23 @@ func TestRegionsNotificationHandlerRoutesByRegion(t *testing.T) {
 	require.Len(t, got, 2)
 	assert.Equal(t, "b", got[0].Region)
 	assert.Equal(t, "a", got[1].Region)
+}
+
+func TestNotificationFuncGetsTheHandlerDeadline(t *testing.T) {
+	var left time.Duration
+	var hasDeadline bool
+	h, err := payments.NotificationHandler(notifyFake{name: "fake"}, func(ctx context.Context, _ payments.Event) error {
+		var d time.Time
+		d, hasDeadline = ctx.Deadline()
+		left = time.Until(d)
+		return nil
+	}, &payments.NotificationHandlerOptions{Timeout: 300 * time.Millisecond})
+	require.NoError(t, err)
+	assert.Equal(t, 200, post(t, h, "/", "ok:1").Code)
+	assert.True(t, hasDeadline)
+	assert.True(t, left > 0 && left <= 300*time.Millisecond, "deadline %s away", left)
+
+	//lint:ignore SA1012 a nil context is what this checks
+	_, err = payments.ParseNotification(nil, notifyFake{name: "fake"}, nil, []byte("ok:1")) //nolint:staticcheck
+	assert.Equal(t, payments.CodeInvalidArgument, payments.CodeOf(err))
 }
