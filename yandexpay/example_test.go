@@ -83,3 +83,37 @@ func ExampleClient_Refund() {
 	// pending: true
 	// settled: PartiallyRefunded PARTIALLY_REFUNDED
 }
+
+// Rollback picks the action Yandex Pay documents for the order's status: a
+// hold is cancelled, a charge refunded under the rollback's key (settle it
+// with payments.Wait), an unpaid order stopped.
+func ExampleClient_Rollback() {
+	srv := yandexpaytest.NewServer(nil)
+	defer srv.Close()
+	client, err := yandexpay.New(yandexpay.Config{APIKey: payments.Secret(srv.APIKey()), HTTPOptions: payments.HTTPOptions{BaseURL: srv.BaseURL()}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	for _, raw := range []string{yandexpaytest.StatusAuthorized, yandexpaytest.StatusCaptured, yandexpaytest.StatusPending, yandexpaytest.StatusVoided} {
+		o := srv.AddOrder(yandexpaytest.Order{Status: raw, Amount: 50000})
+		res, err := client.Rollback(ctx, payments.Ref{ID: o.OrderID}, nil)
+		if err == nil && res.Pending {
+			res, err = payments.Wait(ctx, client, res, &payments.WaitOptions{Interval: 10 * time.Millisecond})
+		}
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%s -> %s (cancel %d, refund %d, rollback %d, no-op %t)\n", raw, res.Status,
+			srv.Count(o.OrderID, yandexpaytest.ActionCancel), srv.Count(o.OrderID, yandexpaytest.ActionRefund),
+			srv.Count(o.OrderID, yandexpaytest.ActionRollback), res.NoOp)
+	}
+	// Output:
+	// AUTHORIZED -> Voided (cancel 1, refund 0, rollback 0, no-op false)
+	// CAPTURED -> Refunded (cancel 0, refund 1, rollback 0, no-op false)
+	// PENDING -> Failed (cancel 0, refund 0, rollback 1, no-op false)
+	// VOIDED -> Voided (cancel 0, refund 0, rollback 0, no-op true)
+}
