@@ -56,7 +56,7 @@ type actionCase struct {
 	name   string
 	op     Op
 	needs  payments.Capability // "" when every provider can
-	call   func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error)
+	run    func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error)
 	expect func(st status.Status, p payments.Provider) expectation
 }
 
@@ -64,21 +64,21 @@ type actionCase struct {
 var actions = []actionCase{
 	{
 		name: "Capture", op: OpCapture,
-		call: func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
+		run: func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
 			return p.Capture(ctx, ref, nil)
 		},
 		expect: onlyFrom(status.Authorized, status.Captured),
 	},
 	{
 		name: "Void", op: OpVoid,
-		call: func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
+		run: func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
 			return p.Void(ctx, ref, nil)
 		},
 		expect: onlyFrom(status.Authorized, status.Voided),
 	},
 	{
 		name: "Rollback", op: OpRollback,
-		call: func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
+		run: func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
 			return p.Rollback(ctx, ref, nil)
 		},
 		expect: rollbackFrom,
@@ -86,7 +86,7 @@ var actions = []actionCase{
 	{
 		name: "Refund", op: OpRefund,
 		needs: payments.CapRefund,
-		call: func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
+		run: func(ctx context.Context, p payments.Provider, ref payments.Ref) (*payments.Result, error) {
 			return payments.Refund(ctx, p, ref, nil)
 		},
 		expect: func(st status.Status, _ payments.Provider) expectation {
@@ -144,7 +144,7 @@ func testActionFrom(t *testing.T, h Harness, a actionCase, st status.Status) {
 	ref := h.Seed(t, st, amount)
 	want := a.expect(st, h.Provider())
 	ctx := ctxFor(t)
-	res, err := a.call(ctx, h.Provider(), ref)
+	res, err := a.run(ctx, h.Provider(), ref)
 	res = settle(t, ctx, h.Provider(), res, err)
 	run := actionRun{a: a, from: st, res: res, err: err, after: mustStatus(t, ctx, h.Provider(), ref), n: h.Applied(ref, a.op)}
 	checkTransition(t, st, run.after.Status)

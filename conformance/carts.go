@@ -29,7 +29,7 @@ func testCarts(t *testing.T, newHarness NewHarness) {
 		from  status.Status
 		op    Op
 		needs payments.Capability
-		call  func(ctx context.Context, p payments.Provider, ref payments.Ref, cart *payments.Cart) error
+		run   func(ctx context.Context, p payments.Provider, ref payments.Ref, cart *payments.Cart) error
 	}{
 		{"PartialCapture", status.Authorized, OpCapture, payments.CapPartialCapture,
 			func(ctx context.Context, p payments.Provider, ref payments.Ref, cart *payments.Cart) error {
@@ -50,7 +50,7 @@ func testCarts(t *testing.T, newHarness NewHarness) {
 			}
 			ref := h.Seed(t, c.from, amount)
 			ctx := ctxFor(t)
-			err := c.call(ctx, h.Provider(), ref, nil)
+			err := c.run(ctx, h.Provider(), ref, nil)
 			wantCode(t, err, payments.CodeInvalidArgument)
 			if n := h.Applied(ref, c.op); n != 0 {
 				t.Errorf("a %s without a cart was applied %d times", c.name, n)

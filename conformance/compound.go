@@ -21,7 +21,7 @@ type keyedWrite struct {
 	from status.Status
 	// needs is the capability the write requires, if any.
 	needs payments.Capability
-	call  func(ctx context.Context, p payments.Provider, ref payments.Ref, key string) (*payments.Result, error)
+	run   func(ctx context.Context, p payments.Provider, ref payments.Ref, key string) (*payments.Result, error)
 }
 
 // keyedWrites are every write of the portable API, each called with a key.
@@ -104,7 +104,7 @@ func testCompound(t *testing.T, newHarness NewHarness) {
 				f.Op = w.op
 				h.InjectFault(f)
 				ctx := ctxFor(t)
-				res, err := w.call(ctx, h.Provider(), ref, "")
+				res, err := w.run(ctx, h.Provider(), ref, "")
 				res, err = waitPending(ctx, h.Provider(), res, err)
 				time.Sleep(c.landing + 100*time.Millisecond)
 				n := h.Applied(ref, w.op)
@@ -122,7 +122,7 @@ func testCompound(t *testing.T, newHarness NewHarness) {
 				}
 				key := checkWriteError(t, err, n)
 				// The caller repeats as the error advises: the same key.
-				res, err = w.call(ctx, h.Provider(), ref, key)
+				res, err = w.run(ctx, h.Provider(), ref, key)
 				res, err = waitPending(ctx, h.Provider(), res, err)
 				time.Sleep(c.landing + 100*time.Millisecond)
 				if n := h.Applied(ref, w.op); n != 1 {

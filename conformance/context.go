@@ -64,7 +64,7 @@ func testContext(t *testing.T, newHarness NewHarness) {
 			if lacks(h, a.needs) {
 				continue
 			}
-			_, err := a.call(nilCtx, h.Provider(), ref)
+			_, err := a.run(nilCtx, h.Provider(), ref)
 			wantCode(t, err, payments.CodeInvalidArgument)
 		}
 		_, err := h.Provider().Status(nilCtx, ref)

@@ -74,7 +74,7 @@ func testFaultedWrite(t *testing.T, h Harness, a actionCase, from, to status.Sta
 	f.Op = a.op
 	h.InjectFault(f)
 	ctx := ctxFor(t)
-	res, err := a.call(ctx, h.Provider(), ref)
+	res, err := a.run(ctx, h.Provider(), ref)
 	res, err = waitPending(ctx, h.Provider(), res, err)
 	code := success
 	if err != nil {

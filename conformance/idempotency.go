@@ -16,7 +16,7 @@ func testIdempotency(t *testing.T, newHarness NewHarness) {
 		from status.Status
 		op   Op
 		to   status.Status
-		call func(ctx context.Context, p payments.Provider, ref payments.Ref, key string) (*payments.Result, error)
+		run  func(ctx context.Context, p payments.Provider, ref payments.Ref, key string) (*payments.Result, error)
 	}{
 		{"CaptureReplayWithKey", status.Authorized, OpCapture, status.Captured,
 			func(ctx context.Context, p payments.Provider, ref payments.Ref, key string) (*payments.Result, error) {
@@ -42,7 +42,7 @@ func testIdempotency(t *testing.T, newHarness NewHarness) {
 			ctx := ctxFor(t)
 			key := "conformance-" + string(c.op) + "-1"
 			for i := 0; i < 3; i++ {
-				res, err := c.call(ctx, h.Provider(), ref, key)
+				res, err := c.run(ctx, h.Provider(), ref, key)
 				if err != nil {
 					t.Fatalf("call %d with key %q: %v; a repeat must return the first call's outcome", i+1, key, err)
 				}

@@ -136,7 +136,7 @@ func testNotifiedStateChanges(t *testing.T, newHarness NewHarness) {
 					ref := h.Seed(t, st, amount)
 					app := serveApp(t, h, 0)
 					ctx := ctxFor(t)
-					res, err := a.call(ctx, h.Provider(), ref)
+					res, err := a.run(ctx, h.Provider(), ref)
 					settle(t, ctx, h.Provider(), res, err)
 					h.WaitNotifications()
 					after := mustStatus(t, ctx, h.Provider(), ref)

@@ -59,7 +59,7 @@ func RunSandbox(t *testing.T, newSandbox func(t *testing.T) Sandbox) {
 			if a.needs != "" && !payments.Supports(sb.Provider, a.needs) {
 				continue
 			}
-			_, err := a.call(ctxFor(t), sb.Provider, sb.MissingRef)
+			_, err := a.run(ctxFor(t), sb.Provider, sb.MissingRef)
 			errs.add(err)
 			if code := payments.CodeOf(err); err == nil || (code != payments.CodeNotFound && code != payments.CodeFailedPrecondition) {
 				t.Errorf("%s of a payment that does not exist: err = %v (code %s); want NotFound or FailedPrecondition", a.name, err, code)

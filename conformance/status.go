@@ -61,7 +61,7 @@ func testInvalidArgument(t *testing.T, newHarness NewHarness) {
 	zero := payments.Money{Minor: 0, Currency: "RUB"}
 	cases := []struct {
 		name string
-		call func(ctx context.Context, p payments.Provider, ref payments.Ref) error
+		run  func(ctx context.Context, p payments.Provider, ref payments.Ref) error
 		ref  func(payments.Ref) payments.Ref
 	}{
 		{"CaptureEmptyRef", func(ctx context.Context, p payments.Provider, ref payments.Ref) error {
@@ -105,7 +105,7 @@ func testInvalidArgument(t *testing.T, newHarness NewHarness) {
 				ref = c.ref(seeded)
 			}
 			ctx := ctxFor(t)
-			err := c.call(ctx, h.Provider(), ref)
+			err := c.run(ctx, h.Provider(), ref)
 			if c.name == "IDWithPathSeparators" {
 				if code := payments.CodeOf(err); err == nil || (code != payments.CodeInvalidArgument && code != payments.CodeNotFound) {
 					t.Fatalf("capture of %q: %v (code %s); want InvalidArgument or NotFound", ref.ID, err, code)

@@ -40,4 +40,16 @@
 // emulator's plumbing is internal/emukit, and the behaviour every provider
 // must show is package conformance. The in-memory provider (package memory)
 // is a whole provider written this way.
+//
+// # Words
+//
+// The module uses these words in one sense each. A provider is what apps
+// hold (payments.Provider); an adapter is the package that makes one for a
+// remote service (rustore, yandexpay); driver is only this package's name. A
+// write is an operation that may move money (payments.Operation.IsWrite), in
+// the adapters, the emulators and [Write] alike. A request is one logical
+// HTTP request of an adapter, however many attempts the transport makes; an
+// answer is what came back. An emulator's reply is the answer it builds, and
+// it responds with it (faultinject.Respond). In the conformance suite an
+// action is run.
 package driver

@@ -25,7 +25,7 @@ func (c *Client) Status(ctx context.Context, ref payments.Ref) (*payments.Paymen
 
 func (c *Client) status(ctx context.Context, op payments.Operation, ref payments.Ref) (*payments.Payment, error) {
 	var b purchaseBody
-	out := c.call(ctx, op, http.MethodGet, c.statusPath(ref.InvoiceID), transport.RetrySafe, &b)
+	out := c.send(ctx, op, http.MethodGet, c.statusPath(ref.InvoiceID), transport.RetrySafe, &b)
 	if out.err != nil {
 		return nil, out.err
 	}
@@ -263,7 +263,7 @@ func (c *Client) write(ctx context.Context, t *driver.Write, ref payments.Ref, s
 	op := t.Op()
 	done := func(p *payments.Payment) *payments.Result { return spec.result(ref, t.Key(), p) }
 	for sent := 1; ; sent++ {
-		out := c.call(ctx, op, spec.method, spec.path(c, ref), transport.RetryUnsent, nil)
+		out := c.send(ctx, op, spec.method, spec.path(c, ref), transport.RetryUnsent, nil)
 		if out.unclear {
 			t.Reached()
 		}

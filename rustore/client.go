@@ -170,11 +170,11 @@ type outcome struct {
 	unclear bool
 }
 
-// call sends one API request with the Public-Token, renewing the token and
+// send sends one API request with the Public-Token, renewing the token and
 // repeating the request once when RuStore rejects the token (a rejected
 // token means RuStore did not act, so a write may be repeated). The answer's
 // body is decoded into body (a pointer, or nil for none) with the envelope.
-func (c *Client) call(ctx context.Context, op payments.Operation, method, path string, retry transport.Retry, body any) outcome {
+func (c *Client) send(ctx context.Context, op payments.Operation, method, path string, retry transport.Retry, body any) outcome {
 	for attempt := 0; ; attempt++ {
 		tok, err := c.tokens.Token(ctx)
 		if err != nil {

@@ -173,7 +173,7 @@ func (c *Client) listPath(q payments.FindQuery, token string, limit int) string 
 
 // listPage fetches and reads one page.
 func (c *Client) listPage(ctx context.Context, q payments.FindQuery, token string, limit int) (*page, error) {
-	out := c.call(ctx, payments.OpFind, http.MethodGet, c.listPath(q, token, limit), transport.RetrySafe, nil)
+	out := c.send(ctx, payments.OpFind, http.MethodGet, c.listPath(q, token, limit), transport.RetrySafe, nil)
 	if out.err != nil {
 		return nil, out.err
 	}

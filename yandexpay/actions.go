@@ -357,7 +357,7 @@ func (c *Client) rollbackFrom(ctx context.Context, t *driver.Write, ref payments
 // settles an unclear answer by reading the order: FAILED means done.
 func (c *Client) stop(ctx context.Context, t *driver.Write, ref payments.Ref) (*payments.Result, error) {
 	done := &payments.Result{Ref: ref, Provider: Name, Status: status.Failed, RawStatus: rawFailed, IdempotencyKey: t.Key()}
-	ans, err := c.do(ctx, call{op: payments.OpRollback, method: http.MethodPost, path: orderPath("v1", ref.ID, "rollback"), retry: transport.RetrySafe})
+	ans, err := c.do(ctx, request{op: payments.OpRollback, method: http.MethodPost, path: orderPath("v1", ref.ID, "rollback"), retry: transport.RetrySafe})
 	if err == nil {
 		return done, nil
 	}
@@ -445,7 +445,7 @@ func newWrite(t *driver.Write, ref payments.Ref, action string, types ...string)
 // operation is read by its key instead, so an action that succeeded is
 // reported as such.
 func (c *Client) write(ctx context.Context, w write) (*payments.Result, error) {
-	ans, err := c.do(ctx, call{op: w.op, method: http.MethodPost, path: w.path, body: w.body, retry: transport.RetrySafe})
+	ans, err := c.do(ctx, request{op: w.op, method: http.MethodPost, path: w.path, body: w.body, retry: transport.RetrySafe})
 	if mayHaveActed(ans, err) {
 		w.t.Reached()
 	}
@@ -669,7 +669,7 @@ func (c *Client) statusNow(ctx context.Context, op payments.Operation, ref payme
 
 // readOperation reads GET /v1/operations/{key}.
 func (c *Client) readOperation(ctx context.Context, op payments.Operation, key string) (*operation, error) {
-	ans, err := c.do(ctx, call{op: op, method: http.MethodGet, path: operationPath(key), retry: transport.RetrySafe})
+	ans, err := c.do(ctx, request{op: op, method: http.MethodGet, path: operationPath(key), retry: transport.RetrySafe})
 	if err != nil {
 		return nil, err
 	}
@@ -685,7 +685,7 @@ func (c *Client) readOperation(ctx context.Context, op payments.Operation, key s
 
 // readOrder reads GET /v1/orders/{id} into a Payment.
 func (c *Client) readOrder(ctx context.Context, op payments.Operation, ref payments.Ref) (*payments.Payment, error) {
-	ans, err := c.do(ctx, call{op: op, method: http.MethodGet, path: orderPath("v1", ref.ID, ""), retry: transport.RetrySafe})
+	ans, err := c.do(ctx, request{op: op, method: http.MethodGet, path: orderPath("v1", ref.ID, ""), retry: transport.RetrySafe})
 	if err != nil {
 		return nil, err
 	}

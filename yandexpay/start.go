@@ -164,7 +164,7 @@ func (c *Client) create(ctx context.Context, body *startBody) (*payments.StartRe
 	if err != nil {
 		return nil, driver.InvalidArgument(Name, payments.OpStart, "encoding the request: %v", err)
 	}
-	ans, err := c.do(ctx, call{op: payments.OpStart, method: http.MethodPost, path: "/v1/orders", body: json.RawMessage(raw),
+	ans, err := c.do(ctx, request{op: payments.OpStart, method: http.MethodPost, path: "/v1/orders", body: json.RawMessage(raw),
 		retry: transport.RetrySafe, requestID: uuid.NewSHA1(startNamespace, raw).String()})
 	if err != nil {
 		return nil, err

@@ -352,9 +352,9 @@ func (c *Client) String() string {
 // on its own or inside another struct is covered too.
 func (c Client) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
 
-// call is one logical request. Retries inside the transport repeat it with
+// request is one logical request. Retries inside the transport repeat it with
 // the same headers and body.
-type call struct {
+type request struct {
 	op     payments.Operation // portable op for errors and logs
 	method string
 	path   string // already escaped
@@ -376,7 +376,7 @@ type answer struct {
 
 // do sends k and returns the success data, or an error: the transport's
 // (no usable answer), or one classified from the answer.
-func (c *Client) do(ctx context.Context, k call) (*answer, error) {
+func (c *Client) do(ctx context.Context, k request) (*answer, error) {
 	reqID := k.requestID
 	if reqID == "" {
 		reqID = uuid.NewString()

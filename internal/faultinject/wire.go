@@ -68,12 +68,12 @@ func Deliver(w http.ResponseWriter, r *http.Request, f fault.Fault, h Hooks) {
 		if status == http.StatusTooManyRequests {
 			rep.Header = withHeader(rep.Header, "Retry-After", RetryAfterSeconds(f.RetryAfter))
 		}
-		Write(w, rep)
+		Respond(w, rep)
 		return
 	}
 	switch f.Kind {
 	case fault.GatewayErrorApplyLater:
-		Write(w, GatewayPage(f.Status))
+		Respond(w, GatewayPage(f.Status))
 		go func() {
 			if Wait(context.Background(), h.Done, f.Delay) {
 				h.Act(f.Kind)
@@ -102,12 +102,12 @@ func Deliver(w http.ResponseWriter, r *http.Request, f fault.Fault, h Hooks) {
 	case fault.ResetAfterApply:
 		Reset(w)
 	case fault.TruncatedBody:
-		WriteTruncated(w, rep)
+		RespondTruncated(w, rep)
 	case fault.OversizedBody:
 		rep.Body = Pad(rep.Body, fault.OversizedBodySize)
-		Write(w, rep)
+		Respond(w, rep)
 	default:
-		Write(w, rep)
+		Respond(w, rep)
 	}
 }
 
@@ -129,8 +129,8 @@ func RetryAfterSeconds(d time.Duration) string {
 	return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10)
 }
 
-// Write sends rep whole, with its Content-Length.
-func Write(w http.ResponseWriter, rep Reply) {
+// Respond sends rep whole, with its Content-Length.
+func Respond(w http.ResponseWriter, rep Reply) {
 	h := w.Header()
 	for k, v := range rep.Header {
 		h[k] = v
@@ -167,9 +167,9 @@ func Reset(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-// WriteTruncated announces the whole body in Content-Length, sends half of
+// RespondTruncated announces the whole body in Content-Length, sends half of
 // it and closes the connection, so the client meets an unexpected EOF.
-func WriteTruncated(w http.ResponseWriter, rep Reply) {
+func RespondTruncated(w http.ResponseWriter, rep Reply) {
 	conn, buf := hijack(w)
 	defer conn.Close()
 	h := rep.Header.Clone()

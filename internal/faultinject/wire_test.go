@@ -260,7 +260,7 @@ func TestPad(t *testing.T) {
 func TestWrite(t *testing.T) {
 	rec := httptest.NewRecorder()
 	rec.Header().Set("Allow", "GET")
-	Write(rec, Reply{Status: http.StatusTeapot, Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte("short and stout")})
+	Respond(rec, Reply{Status: http.StatusTeapot, Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte("short and stout")})
 	assert.Equal(t, http.StatusTeapot, rec.Code)
 	assert.Equal(t, "15", rec.Header().Get("Content-Length"))
 	assert.Equal(t, "text/plain", rec.Header().Get("Content-Type"))

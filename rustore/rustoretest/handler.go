@@ -182,14 +182,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rt, ok := parseRoute(r.URL.EscapedPath())
 	switch {
 	case !bodyOK:
-		s.write(w, errReply(http.StatusRequestEntityTooLarge, codeBadRequest, msgBodyTooLarge))
+		s.respond(w, errReply(http.StatusRequestEntityTooLarge, codeBadRequest, msgBodyTooLarge))
 		return
 	case !ok:
-		s.write(w, errReply(http.StatusNotFound, codeNotFound, msgNoRoute))
+		s.respond(w, errReply(http.StatusNotFound, codeNotFound, msgNoRoute))
 		return
 	case r.Method != rt.method:
 		w.Header().Set("Allow", rt.method)
-		s.write(w, errReply(http.StatusMethodNotAllowed, codeError, msgBadMethod))
+		s.respond(w, errReply(http.StatusMethodNotAllowed, codeError, msgBadMethod))
 		return
 	}
 	if rt.action == ActionAuth {
@@ -200,7 +200,7 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if rep, ok := s.checkAccess(r, rt); !ok {
-		s.write(w, rep)
+		s.respond(w, rep)
 		return
 	}
 	act := s.transition
@@ -608,4 +608,4 @@ func (s *Server) wire(rep reply) faultinject.Reply {
 }
 
 // write sends rep whole.
-func (s *Server) write(w http.ResponseWriter, rep reply) { faultinject.Write(w, s.wire(rep)) }
+func (s *Server) respond(w http.ResponseWriter, rep reply) { faultinject.Respond(w, s.wire(rep)) }

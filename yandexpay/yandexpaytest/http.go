@@ -132,29 +132,29 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	badRequest := Refusal{http.StatusBadRequest, ReasonBadRequest}
 	switch {
 	case !found:
-		write(w, s.refuse(Refusal{http.StatusNotFound, ReasonNotFound}, "no such endpoint", nil))
+		respond(w, s.refuse(Refusal{http.StatusNotFound, ReasonNotFound}, "no such endpoint", nil))
 		return
 	case !methodOK:
 		rep := s.refuse(Refusal{http.StatusMethodNotAllowed, ReasonMethodNotAllowed}, "method not allowed; use "+rt.method, nil)
 		rep.Header.Set("Allow", rt.method)
-		write(w, rep)
+		respond(w, rep)
 		return
 	case !s.authorized(r.Header.Get("Authorization")):
-		write(w, s.refuse(Refusal{http.StatusUnauthorized, ReasonAuthentication}, "missing or invalid Api-Key in the Authorization header", nil))
+		respond(w, s.refuse(Refusal{http.StatusUnauthorized, ReasonAuthentication}, "missing or invalid Api-Key in the Authorization header", nil))
 		return
 	case err != nil:
-		write(w, s.refuse(badRequest, "bad escape in the path id segment", nil))
+		respond(w, s.refuse(badRequest, "bad escape in the path id segment", nil))
 		return
 	case !bodyOK:
-		write(w, s.refuse(badRequest, "request body unreadable or larger than 1 MiB", nil))
+		respond(w, s.refuse(badRequest, "request body unreadable or larger than 1 MiB", nil))
 		return
 	}
 	if msg := checkHeaders(r); msg != "" {
-		write(w, s.refuse(badRequest, msg, nil))
+		respond(w, s.refuse(badRequest, msg, nil))
 		return
 	}
 	if rt.collection == "orders" && rt.action != ActionCreate && !validOrderID(id) {
-		write(w, s.refuse(badRequest, fmt.Sprintf("order_id must be 1 to %d characters", MaxOrderIDLength), nil))
+		respond(w, s.refuse(badRequest, fmt.Sprintf("order_id must be 1 to %d characters", MaxOrderIDLength), nil))
 		return
 	}
 
@@ -244,4 +244,4 @@ func checkHeaders(r *http.Request) string {
 	return ""
 }
 
-func write(w http.ResponseWriter, rep reply) { faultinject.Write(w, rep) }
+func respond(w http.ResponseWriter, rep reply) { faultinject.Respond(w, rep) }
