@@ -31,6 +31,14 @@ func testNoSecretLeaks(t *testing.T, newHarness NewHarness) {
 	h.InjectFault(Fault{Kind: fault.OversizedBody, Op: OpStatus, Times: 100})
 	collect(h.Provider().Status(ctx, ref))
 	collect(h.Provider().Void(ctx, payments.Ref{ID: "not a valid id"}, nil))
+	if sh, ok := h.(StartHarness); ok && payments.Supports(h.Provider(), payments.CapStart) {
+		collect(payments.Start(ctx, h.ProviderWithBadCredentials(), sh.StartRequest(t, amount)))
+	}
+	if payments.Supports(h.Provider(), payments.CapFind) {
+		for fp, err := range payments.Find(ctx, h.ProviderWithBadCredentials(), payments.FindQuery{AppUserID: "user-1"}) {
+			collect(fp, err)
+		}
+	}
 	if len(errs) < 4 {
 		t.Fatalf("only %d of the failing calls failed: %v", len(errs), errs)
 	}
