@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
@@ -400,4 +401,34 @@ func TestNotificationIsASpan(t *testing.T) {
 	_, err = r2.tel.Wrap("web", yandexClient(t, ys)).(payments.Notifier).ParseNotification(ctx, http.Header{}, []byte("{}"))
 	assert.Equal(t, payments.CodeUnimplemented, payments.CodeOf(err), "no merchant id: nothing to verify with")
 	assert.Equal(t, "Unimplemented", attrs(r2.span(t, "payments.notification"))[telemetry.AttrResultCode].AsString())
+}
+
+// TestUseGlobal: with UseGlobal, the providers set with otel.SetTracerProvider
+// and otel.SetMeterProvider receive the spans and metrics.
+func TestUseGlobal(t *testing.T) {
+	spans := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(spans))
+	reader := sdkmetric.NewManualReader()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	prevTP, prevMP := otel.GetTracerProvider(), otel.GetMeterProvider()
+	otel.SetTracerProvider(tp)
+	otel.SetMeterProvider(mp)
+	t.Cleanup(func() {
+		otel.SetTracerProvider(prevTP)
+		otel.SetMeterProvider(prevMP)
+		_ = tp.Shutdown(context.Background())
+		_ = mp.Shutdown(context.Background())
+	})
+	tel, err := telemetry.New(telemetry.Options{UseGlobal: true})
+	require.NoError(t, err)
+	require.True(t, tel.Enabled())
+
+	srv := yandexpaytest.NewServer(nil)
+	defer srv.Close()
+	_, err = tel.Wrap("web", yandexClient(t, srv)).Status(context.Background(), payments.Ref{ID: "missing"})
+	assert.Equal(t, payments.CodeNotFound, payments.CodeOf(err))
+	require.Len(t, spans.Ended(), 1)
+	assert.Equal(t, "payments.status", spans.Ended()[0].Name())
+	r := &recorder{spans: spans, reader: reader, tel: tel}
+	assert.Equal(t, int64(1), r.sums(t, telemetry.MetricCalls)["payments.operation=status,payments.provider=yandexpay,payments.region=web,payments.result_code=NotFound"])
 }
