@@ -292,3 +292,31 @@ func TestPartialActionsNeedACart(t *testing.T) {
 		}
 	})
 }
+
+// TestRollbackOfUnknownAndNullStatus: a paymentStatus the adapter does not
+// know sends nothing (FailedPrecondition naming it); a null one (nobody has
+// paid) is stopped with /rollback.
+func TestRollbackOfUnknownAndNullStatus(t *testing.T) {
+	e := newEnv(t, nil)
+	ctx := ctxT(t)
+	odd := e.srv.AddOrder(yandexpaytest.Order{})
+	if err := e.srv.SetStatus(odd.OrderID, "SOMETHING_NEW"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := e.c.Rollback(ctx, payments.Ref{ID: odd.OrderID}, nil)
+	pe := wantCode(t, err, payments.CodeFailedPrecondition)
+	if !strings.Contains(pe.Message, "SOMETHING_NEW") || len(posts(e.srv, "")) != 0 {
+		t.Errorf("err %v after %d POSTs; want the status named and nothing sent", err, len(posts(e.srv, "")))
+	}
+	null := e.srv.AddOrder(yandexpaytest.Order{})
+	if err := e.srv.SetStatus(null.OrderID, ""); err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.c.Rollback(ctx, payments.Ref{ID: null.OrderID}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != status.Failed || len(posts(e.srv, "/rollback")) != 1 {
+		t.Errorf("Result %s after %d /rollback; want Failed through one /rollback", res.Status, len(posts(e.srv, "/rollback")))
+	}
+}
