@@ -195,6 +195,6 @@ func TestNotificationFuncGetsTheHandlerDeadline(t *testing.T) {
 	assert.True(t, left > 0 && left <= 300*time.Millisecond, "deadline %s away", left)
 
 	//lint:ignore SA1012 a nil context is what this checks
-	_, err = payments.ParseNotification(nil, notifyFake{name: "fake"}, nil, []byte("ok:1")) //nolint:staticcheck
+	_, err = payments.ParseNotification(nil, notifyFake{name: "fake"}, nil, []byte("ok:1"))
 	assert.Equal(t, payments.CodeInvalidArgument, payments.CodeOf(err))
 }

@@ -385,3 +385,32 @@ func FuzzParseNotification(f *testing.F) {
 		}
 	})
 }
+
+func TestNotificationConfigFields(t *testing.T) {
+	cases := []struct {
+		fields  string
+		wantErr string
+	}{
+		{`"merchant_id":"m-1"`, ""},
+		{`"merchant_id":"m-1","jwks_url":"https://keys.example/jwks"`, ""},
+		{`"jwks_url":"https://keys.example/jwks"`, `field "jwks_url": set without a merchant id`},
+		{`"merchant_id":"m-1","jwks_url":"http://keys.example/jwks"`, `field "jwks_url"`},
+		{`"merchant_id":" m-1"`, `field "merchant_id": has surrounding spaces`},
+		{`"merchant_id":42`, `field "merchant_id": must be a string`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.fields, func(t *testing.T) {
+			cfg, err := payments.ParseConfig([]byte(`{"regions":{"r":{"provider":"yandexpay","api_key":"${K}",` + tc.fields + `}}}`))
+			require.NoError(t, err)
+			rs, err := payments.Open(context.Background(), cfg, &payments.OpenOptions{Getenv: func(string) string { return "key" }})
+			if tc.wantErr == "" {
+				require.NoError(t, err)
+				defer rs.Close()
+				assert.True(t, payments.Supports(rs.Default(), payments.CapNotifications))
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.wantErr)
+		})
+	}
+}

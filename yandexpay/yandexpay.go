@@ -245,7 +245,7 @@ func (cfg Config) check() error {
 	case cfg.JWKSRefreshInterval < 0:
 		return driver.ConfigError(Name, "JWKSRefreshInterval", "negative (%s)", cfg.JWKSRefreshInterval)
 	case cfg.JWKSURL != "" && cfg.MerchantID == "":
-		return driver.ConfigError(Name, "JWKSURL", "set without MerchantID: webhooks are verified only for a merchant id")
+		return driver.ConfigError(Name, "JWKSURL", "set without a merchant id (MerchantID; merchant_id in a config): webhooks are verified only for one")
 	case cfg.MerchantID != strings.TrimSpace(cfg.MerchantID) || strings.ContainsFunc(cfg.MerchantID, unicode.IsControl):
 		return driver.ConfigError(Name, "MerchantID", "has surrounding spaces or control characters")
 	}
