@@ -128,7 +128,7 @@ func TestOpenErrors(t *testing.T) {
 	okEnv := map[string]string{"FAKE_KEY": cfgLeakedKey}
 	cases := []cfgOpenCase{
 		{name: "unknown provider", provider: "stripe", want: `region "ru": field "provider": "stripe" is not a registered provider (registered: ` +
-			strings.Join(payments.Drivers(), ", ") + `); import the adapter's package, e.g. _ "github.com/regionpay/payments/rustore"`},
+			strings.Join(payments.Adapters(), ", ") + `); import the adapter's package, e.g. _ "github.com/regionpay/payments/rustore"`},
 		{name: "unknown field", fields: okKey + `, "colour": "blue"`, env: okEnv,
 			want: `region "ru": field "colour": unknown field for provider fakepay (known: provider, sandbox, base_url, api_key, api_key_file, app_id, key_id, live, timeout)`},
 		// A secret pasted in place of a field name is not echoed (issue 7, item 5).

@@ -21,7 +21,7 @@ import (
 	_ "github.com/regionpay/payments/yandexpay"
 )
 
-func main() { _ = payments.Drivers() }
+func main() { _ = payments.Adapters() }
 `
 
 // TestREADMEInstallFromClone: an app outside this module finds the library

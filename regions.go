@@ -111,9 +111,9 @@ func Open(ctx context.Context, cfg *Config, opts *OpenOptions) (*Regions, error)
 }
 
 func openOne(name string, rc *RegionConfig, dir string, getenv func(string) string, opts *OpenOptions) (*openRegion, error) {
-	open, ok := lookupDriver(rc.Provider)
+	open, ok := lookupAdapter(rc.Provider)
 	if !ok {
-		known := Drivers()
+		known := Adapters()
 		list := "none"
 		if len(known) > 0 {
 			list = strings.Join(known, ", ")

@@ -14,8 +14,8 @@ type OpenFunc func(s *Settings) (Provider, error)
 // The registry is global, like database/sql's, because adapters register
 // from init functions: importing a package is all an app does to enable it.
 var (
-	driversMu sync.RWMutex
-	drivers   = map[string]OpenFunc{}
+	adaptersMu sync.RWMutex
+	adapters   = map[string]OpenFunc{}
 )
 
 // Register makes an adapter available to Open under name, the value of a
@@ -31,25 +31,25 @@ func Register(name string, open OpenFunc) {
 	if open == nil {
 		panic(fmt.Sprintf("payments: Register called with a nil OpenFunc for provider %q", name))
 	}
-	driversMu.Lock()
-	defer driversMu.Unlock()
-	if _, dup := drivers[name]; dup {
+	adaptersMu.Lock()
+	defer adaptersMu.Unlock()
+	if _, dup := adapters[name]; dup {
 		panic(fmt.Sprintf("payments: Register called twice for provider %q", name))
 	}
-	drivers[name] = open
+	adapters[name] = open
 }
 
-// Drivers returns the names of the registered adapters, sorted.
-func Drivers() []string {
-	driversMu.RLock()
-	defer driversMu.RUnlock()
-	return sortedKeys(drivers)
+// Adapters returns the names of the registered adapters, sorted.
+func Adapters() []string {
+	adaptersMu.RLock()
+	defer adaptersMu.RUnlock()
+	return sortedKeys(adapters)
 }
 
-// lookupDriver returns the OpenFunc registered under name.
-func lookupDriver(name string) (OpenFunc, bool) {
-	driversMu.RLock()
-	defer driversMu.RUnlock()
-	open, ok := drivers[name]
+// lookupAdapter returns the OpenFunc registered under name.
+func lookupAdapter(name string) (OpenFunc, bool) {
+	adaptersMu.RLock()
+	defer adaptersMu.RUnlock()
+	open, ok := adapters[name]
 	return open, ok
 }

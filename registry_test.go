@@ -100,18 +100,18 @@ func TestRegisterPanicsOnProgrammerErrors(t *testing.T) {
 			assert.PanicsWithValue(t, c.wantPanic, func() { payments.Register(c.provider, c.open) })
 		})
 	}
-	assert.NotContains(t, payments.Drivers(), "fake-nil-open", "a refused registration must not be kept")
+	assert.NotContains(t, payments.Adapters(), "fake-nil-open", "a refused registration must not be kept")
 }
 
 func TestDriversSorted(t *testing.T) {
 	cfgRegisterFakes()
-	got := payments.Drivers()
-	assert.True(t, sort.StringsAreSorted(got), "Drivers() = %v", got)
+	got := payments.Adapters()
+	assert.True(t, sort.StringsAreSorted(got), "Adapters() = %v", got)
 	for _, name := range []string{"fakebare", "fakeerr", "fakenil", "fakepay"} {
 		assert.Contains(t, got, name)
 	}
 	got[0] = "mutated"
-	assert.NotContains(t, payments.Drivers(), "mutated", "Drivers must return a copy")
+	assert.NotContains(t, payments.Adapters(), "mutated", "Adapters must return a copy")
 }
 
 // registryRun makes TestRegistryConcurrent's names unique per run: the
@@ -130,12 +130,12 @@ func TestRegistryConcurrent(t *testing.T) {
 		}(i)
 		go func() {
 			defer wg.Done()
-			assert.Contains(t, payments.Drivers(), "fakepay")
+			assert.Contains(t, payments.Adapters(), "fakepay")
 		}()
 	}
 	wg.Wait()
-	drivers := payments.Drivers()
+	names := payments.Adapters()
 	for i := 0; i < 8; i++ {
-		require.Contains(t, drivers, fmt.Sprintf("fake-concurrent-%d-%d", run, i))
+		require.Contains(t, names, fmt.Sprintf("fake-concurrent-%d-%d", run, i))
 	}
 }

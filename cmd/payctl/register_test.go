@@ -23,7 +23,7 @@ import (
 const regTestKey = "REGTEST-not-a-real-key-value"
 
 func TestAdaptersRegistered(t *testing.T) {
-	assert.Subset(t, payments.Drivers(), []string{rustore.Name, yandexpay.Name})
+	assert.Subset(t, payments.Adapters(), []string{rustore.Name, yandexpay.Name})
 }
 
 func TestRegisterFieldErrors(t *testing.T) {
