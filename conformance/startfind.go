@@ -37,135 +37,149 @@ type FindHarness interface {
 }
 
 func testStart(t *testing.T, newHarness NewHarness) {
-	t.Run("Unsupported", func(t *testing.T) {
-		h := open(t, newHarness)
-		p := h.Provider()
-		if payments.Supports(p, payments.CapStart) {
-			t.Skip("the provider starts payments")
-		}
-		_, err := payments.Start(ctxFor(t), p, &payments.StartRequest{OrderID: "order-1"})
-		wantCode(t, err, payments.CodeUnimplemented)
-	})
-	t.Run("New", func(t *testing.T) {
-		h, sh := startHarness(t, newHarness)
-		ctx := ctxFor(t)
-		req := sh.StartRequest(t, amount)
-		res, err := payments.Start(ctx, h.Provider(), req)
+	t.Run("Unsupported", func(t *testing.T) { testStartUnsupported(t, newHarness) })
+	t.Run("New", func(t *testing.T) { testStartNew(t, newHarness) })
+	t.Run("RepeatIsTheSamePayment", func(t *testing.T) { testStartRepeatIsTheSamePayment(t, newHarness) })
+	t.Run("SameOrderOtherCartIsRefused", func(t *testing.T) { testStartSameOrderOtherCartIsRefused(t, newHarness) })
+	t.Run("InvalidRequests", func(t *testing.T) { testStartInvalidRequests(t, newHarness) })
+	t.Run("PaidThenCaptured", func(t *testing.T) { testStartPaidThenCaptured(t, newHarness) })
+	t.Run("Canceled", func(t *testing.T) { testStartCanceled(t, newHarness) })
+}
+
+func testStartUnsupported(t *testing.T, newHarness NewHarness) {
+	h := open(t, newHarness)
+	p := h.Provider()
+	if payments.Supports(p, payments.CapStart) {
+		t.Skip("the provider starts payments")
+	}
+	_, err := payments.Start(ctxFor(t), p, &payments.StartRequest{OrderID: "order-1"})
+	wantCode(t, err, payments.CodeUnimplemented)
+}
+
+func testStartNew(t *testing.T, newHarness NewHarness) {
+	h, sh := startHarness(t, newHarness)
+	ctx := ctxFor(t)
+	req := sh.StartRequest(t, amount)
+	res, err := payments.Start(ctx, h.Provider(), req)
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	if res.Ref.ID != req.OrderID || res.Status != status.Pending || res.Existing || res.Provider != h.Provider().Name() {
+		t.Fatalf("Start = %+v; want a new Pending payment named %q", res, req.OrderID)
+	}
+	if !strings.HasPrefix(res.PaymentURL, "http://") && !strings.HasPrefix(res.PaymentURL, "https://") {
+		t.Fatalf("PaymentURL %q is not a web address", res.PaymentURL)
+	}
+	if !res.ExpiresAt.IsZero() && !res.ExpiresAt.After(time.Now()) {
+		t.Fatalf("ExpiresAt %s is already past", res.ExpiresAt)
+	}
+	pay := mustStatus(t, ctx, h.Provider(), res.Ref)
+	if pay.Status != status.Pending || pay.Amount != amount {
+		t.Fatalf("Status of the started payment: %s %s; want Pending %s", pay.Status, pay.Amount, amount)
+	}
+	if n := sh.Started(res.Ref); n != 1 {
+		t.Fatalf("started %d times; want 1", n)
+	}
+}
+
+func testStartRepeatIsTheSamePayment(t *testing.T, newHarness NewHarness) {
+	h, sh := startHarness(t, newHarness)
+	ctx := ctxFor(t)
+	req := sh.StartRequest(t, amount)
+	first, err := payments.Start(ctx, h.Provider(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		again, err := payments.Start(ctx, h.Provider(), req)
 		if err != nil {
-			t.Fatalf("Start: %v", err)
+			t.Fatalf("repeat %d: %v", i+1, err)
 		}
-		if res.Ref.ID != req.OrderID || res.Status != status.Pending || res.Existing || res.Provider != h.Provider().Name() {
-			t.Fatalf("Start = %+v; want a new Pending payment named %q", res, req.OrderID)
+		if again.Ref != first.Ref || again.PaymentURL != first.PaymentURL || !again.Existing {
+			t.Fatalf("repeat %d = %+v; want the first payment %+v, marked Existing", i+1, again, first)
 		}
-		if !strings.HasPrefix(res.PaymentURL, "http://") && !strings.HasPrefix(res.PaymentURL, "https://") {
-			t.Fatalf("PaymentURL %q is not a web address", res.PaymentURL)
-		}
-		if !res.ExpiresAt.IsZero() && !res.ExpiresAt.After(time.Now()) {
-			t.Fatalf("ExpiresAt %s is already past", res.ExpiresAt)
-		}
-		pay := mustStatus(t, ctx, h.Provider(), res.Ref)
-		if pay.Status != status.Pending || pay.Amount != amount {
-			t.Fatalf("Status of the started payment: %s %s; want Pending %s", pay.Status, pay.Amount, amount)
-		}
-		if n := sh.Started(res.Ref); n != 1 {
-			t.Fatalf("started %d times; want 1", n)
-		}
-	})
-	t.Run("RepeatIsTheSamePayment", func(t *testing.T) {
-		h, sh := startHarness(t, newHarness)
-		ctx := ctxFor(t)
+	}
+	if n := sh.Started(first.Ref); n != 1 {
+		t.Fatalf("started %d times; want 1", n)
+	}
+}
+
+func testStartSameOrderOtherCartIsRefused(t *testing.T, newHarness NewHarness) {
+	h, sh := startHarness(t, newHarness)
+	ctx := ctxFor(t)
+	req := sh.StartRequest(t, amount)
+	first, err := payments.Start(ctx, h.Provider(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := sh.StartRequest(t, payments.Money{Minor: amount.Minor * 2, Currency: amount.Currency})
+	other.OrderID = req.OrderID
+	_, err = payments.Start(ctx, h.Provider(), other)
+	wantCode(t, err, payments.CodeInvalidArgument)
+	if pay := mustStatus(t, ctx, h.Provider(), first.Ref); pay.Amount != amount || pay.Status != status.Pending {
+		t.Fatalf("a refused start changed the payment: %s %s", pay.Status, pay.Amount)
+	}
+}
+
+func testStartInvalidRequests(t *testing.T, newHarness NewHarness) {
+	h, sh := startHarness(t, newHarness)
+	cases := map[string]func(r *payments.StartRequest){
+		"no order id":       func(r *payments.StartRequest) { r.OrderID = "" },
+		"empty cart":        func(r *payments.StartRequest) { r.Cart = payments.Cart{} },
+		"total not the sum": func(r *payments.StartRequest) { r.Cart.Total.Minor++ },
+		"no success page":   func(r *payments.StartRequest) { r.Redirects.OnSuccess = "" },
+		"negative ttl":      func(r *payments.StartRequest) { r.TTL = -time.Minute },
+	}
+	for name, edit := range cases {
 		req := sh.StartRequest(t, amount)
-		first, err := payments.Start(ctx, h.Provider(), req)
+		edit(req)
+		_, err := payments.Start(ctxFor(t), h.Provider(), req)
+		if payments.CodeOf(err) != payments.CodeInvalidArgument {
+			t.Errorf("%s: got %v; want InvalidArgument", name, err)
+		}
+	}
+	if _, err := payments.Start(ctxFor(t), h.Provider(), nil); payments.CodeOf(err) != payments.CodeInvalidArgument {
+		t.Errorf("nil request: got %v; want InvalidArgument", err)
+	}
+}
+
+func testStartPaidThenCaptured(t *testing.T, newHarness NewHarness) {
+	h, sh := startHarness(t, newHarness)
+	ctx := ctxFor(t)
+	res, err := payments.Start(ctx, h.Provider(), sh.StartRequest(t, amount))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh.Pay(t, res.Ref)
+	pay := mustStatus(t, ctx, h.Provider(), res.Ref)
+	checkTransition(t, status.Pending, pay.Status)
+	if pay.Status == status.Authorized {
+		res, err := h.Provider().Capture(ctx, res.Ref, nil)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("Capture of the paid payment: %v", err)
 		}
-		for i := 0; i < 2; i++ {
-			again, err := payments.Start(ctx, h.Provider(), req)
-			if err != nil {
-				t.Fatalf("repeat %d: %v", i+1, err)
-			}
-			if again.Ref != first.Ref || again.PaymentURL != first.PaymentURL || !again.Existing {
-				t.Fatalf("repeat %d = %+v; want the first payment %+v, marked Existing", i+1, again, first)
-			}
+		captured := settle(t, ctx, h.Provider(), res, nil)
+		if captured == nil || captured.Status != status.Captured {
+			t.Fatalf("Capture of the paid payment: %+v", captured)
 		}
-		if n := sh.Started(first.Ref); n != 1 {
-			t.Fatalf("started %d times; want 1", n)
-		}
-	})
-	t.Run("SameOrderOtherCartIsRefused", func(t *testing.T) {
-		h, sh := startHarness(t, newHarness)
-		ctx := ctxFor(t)
-		req := sh.StartRequest(t, amount)
-		first, err := payments.Start(ctx, h.Provider(), req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		other := sh.StartRequest(t, payments.Money{Minor: amount.Minor * 2, Currency: amount.Currency})
-		other.OrderID = req.OrderID
-		_, err = payments.Start(ctx, h.Provider(), other)
-		wantCode(t, err, payments.CodeInvalidArgument)
-		if pay := mustStatus(t, ctx, h.Provider(), first.Ref); pay.Amount != amount || pay.Status != status.Pending {
-			t.Fatalf("a refused start changed the payment: %s %s", pay.Status, pay.Amount)
-		}
-	})
-	t.Run("InvalidRequests", func(t *testing.T) {
-		h, sh := startHarness(t, newHarness)
-		cases := map[string]func(r *payments.StartRequest){
-			"no order id":       func(r *payments.StartRequest) { r.OrderID = "" },
-			"empty cart":        func(r *payments.StartRequest) { r.Cart = payments.Cart{} },
-			"total not the sum": func(r *payments.StartRequest) { r.Cart.Total.Minor++ },
-			"no success page":   func(r *payments.StartRequest) { r.Redirects.OnSuccess = "" },
-			"negative ttl":      func(r *payments.StartRequest) { r.TTL = -time.Minute },
-		}
-		for name, edit := range cases {
-			req := sh.StartRequest(t, amount)
-			edit(req)
-			_, err := payments.Start(ctxFor(t), h.Provider(), req)
-			if payments.CodeOf(err) != payments.CodeInvalidArgument {
-				t.Errorf("%s: got %v; want InvalidArgument", name, err)
-			}
-		}
-		if _, err := payments.Start(ctxFor(t), h.Provider(), nil); payments.CodeOf(err) != payments.CodeInvalidArgument {
-			t.Errorf("nil request: got %v; want InvalidArgument", err)
-		}
-	})
-	t.Run("PaidThenCaptured", func(t *testing.T) {
-		h, sh := startHarness(t, newHarness)
-		ctx := ctxFor(t)
-		res, err := payments.Start(ctx, h.Provider(), sh.StartRequest(t, amount))
-		if err != nil {
-			t.Fatal(err)
-		}
-		sh.Pay(t, res.Ref)
-		pay := mustStatus(t, ctx, h.Provider(), res.Ref)
-		checkTransition(t, status.Pending, pay.Status)
-		if pay.Status == status.Authorized {
-			res, err := h.Provider().Capture(ctx, res.Ref, nil)
-			if err != nil {
-				t.Fatalf("Capture of the paid payment: %v", err)
-			}
-			captured := settle(t, ctx, h.Provider(), res, nil)
-			if captured == nil || captured.Status != status.Captured {
-				t.Fatalf("Capture of the paid payment: %+v", captured)
-			}
-		} else if pay.Status != status.Captured {
-			t.Fatalf("after paying: %s; want Authorized or Captured", pay.Status)
-		}
-		if n := h.Applied(res.Ref, OpCapture); pay.Status == status.Authorized && n != 1 {
-			t.Fatalf("captured %d times; want 1", n)
-		}
-	})
-	t.Run("Canceled", func(t *testing.T) {
-		h, sh := startHarness(t, newHarness)
-		ctx, cancel := context.WithCancel(context.Background())
-		cancel()
-		req := sh.StartRequest(t, amount)
-		_, err := payments.Start(ctx, h.Provider(), req)
-		wantCode(t, err, payments.CodeCanceled)
-		if n := sh.Started(payments.Ref{ID: req.OrderID}); n != 0 {
-			t.Fatalf("a start with a canceled context created %d payments", n)
-		}
-	})
+	} else if pay.Status != status.Captured {
+		t.Fatalf("after paying: %s; want Authorized or Captured", pay.Status)
+	}
+	if n := h.Applied(res.Ref, OpCapture); pay.Status == status.Authorized && n != 1 {
+		t.Fatalf("captured %d times; want 1", n)
+	}
+}
+
+func testStartCanceled(t *testing.T, newHarness NewHarness) {
+	h, sh := startHarness(t, newHarness)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := sh.StartRequest(t, amount)
+	_, err := payments.Start(ctx, h.Provider(), req)
+	wantCode(t, err, payments.CodeCanceled)
+	if n := sh.Started(payments.Ref{ID: req.OrderID}); n != 0 {
+		t.Fatalf("a start with a canceled context created %d payments", n)
+	}
 }
 
 // startHarness opens a harness for a Start subtest: skipped for a provider
@@ -198,101 +212,113 @@ func findHarness(t *testing.T, newHarness NewHarness) (Harness, FindHarness) {
 }
 
 func testFind(t *testing.T, newHarness NewHarness) {
-	t.Run("Unsupported", func(t *testing.T) {
-		h := open(t, newHarness)
-		p := h.Provider()
-		if payments.Supports(p, payments.CapFind) {
-			t.Skip("the provider finds payments")
+	t.Run("Unsupported", func(t *testing.T) { testFindUnsupported(t, newHarness) })
+	t.Run("OneUsersPayments", func(t *testing.T) { testFindOneUsersPayments(t, newHarness) })
+	t.Run("BreakStops", func(t *testing.T) { testFindBreakStops(t, newHarness) })
+	t.Run("Canceled", func(t *testing.T) { testFindCanceled(t, newHarness) })
+	t.Run("FindRef", func(t *testing.T) { testFindFindRef(t, newHarness) })
+	t.Run("NoUser", func(t *testing.T) { testFindNoUser(t, newHarness) })
+}
+
+func testFindUnsupported(t *testing.T, newHarness NewHarness) {
+	h := open(t, newHarness)
+	p := h.Provider()
+	if payments.Supports(p, payments.CapFind) {
+		t.Skip("the provider finds payments")
+	}
+	n := 0
+	for fp, err := range payments.Find(ctxFor(t), p, payments.FindQuery{AppUserID: "user-1"}) {
+		n++
+		if fp != nil || payments.CodeOf(err) != payments.CodeUnimplemented {
+			t.Fatalf("got (%v, %v); want one Unimplemented error", fp, err)
 		}
-		n := 0
-		for fp, err := range payments.Find(ctxFor(t), p, payments.FindQuery{AppUserID: "user-1"}) {
-			n++
-			if fp != nil || payments.CodeOf(err) != payments.CodeUnimplemented {
-				t.Fatalf("got (%v, %v); want one Unimplemented error", fp, err)
-			}
+	}
+	if n != 1 {
+		t.Fatalf("yielded %d times; want 1", n)
+	}
+}
+
+func testFindOneUsersPayments(t *testing.T, newHarness NewHarness) {
+	h, fh := findHarness(t, newHarness)
+	ctx := ctxFor(t)
+	want := fh.SeedForUser(t, "user-a", 5, status.Captured)
+	fh.SeedForUser(t, "user-b", 2, status.Captured)
+	var got []payments.Ref
+	for fp, err := range payments.Find(ctx, h.Provider(), payments.FindQuery{AppUserID: "user-a", PageSize: 2}) {
+		if err != nil {
+			t.Fatalf("after %d payments: %v", len(got), err)
 		}
-		if n != 1 {
-			t.Fatalf("yielded %d times; want 1", n)
+		if fp.Provider != h.Provider().Name() || (fp.RawStatus != "" && fp.Status != status.Captured) {
+			t.Fatalf("listed %+v; want a Captured payment of %s", fp, h.Provider().Name())
 		}
-	})
-	t.Run("OneUsersPayments", func(t *testing.T) {
-		h, fh := findHarness(t, newHarness)
-		ctx := ctxFor(t)
-		want := fh.SeedForUser(t, "user-a", 5, status.Captured)
-		fh.SeedForUser(t, "user-b", 2, status.Captured)
-		var got []payments.Ref
-		for fp, err := range payments.Find(ctx, h.Provider(), payments.FindQuery{AppUserID: "user-a", PageSize: 2}) {
-			if err != nil {
-				t.Fatalf("after %d payments: %v", len(got), err)
-			}
-			if fp.Provider != h.Provider().Name() || (fp.RawStatus != "" && fp.Status != status.Captured) {
-				t.Fatalf("listed %+v; want a Captured payment of %s", fp, h.Provider().Name())
-			}
-			got = append(got, fp.Ref)
-		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Fatalf("listed %v; want %v", got, want)
-		}
-		// Every listed ref is complete: Status reads it.
-		if pay := mustStatus(t, ctx, h.Provider(), got[0]); pay.Status != status.Captured {
-			t.Fatalf("Status of a listed payment: %s; want Captured", pay.Status)
-		}
-	})
-	t.Run("BreakStops", func(t *testing.T) {
-		h, fh := findHarness(t, newHarness)
-		fh.SeedForUser(t, "user-a", 5, status.Captured)
-		n := 0
-		for _, err := range payments.Find(ctxFor(t), h.Provider(), payments.FindQuery{AppUserID: "user-a", PageSize: 2}) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n++; n == 3 {
-				break
-			}
-		}
-		if n != 3 {
-			t.Fatalf("iterated %d times after breaking at 3", n)
-		}
-	})
-	t.Run("Canceled", func(t *testing.T) {
-		h, fh := findHarness(t, newHarness)
-		fh.SeedForUser(t, "user-a", 2, status.Captured)
-		ctx, cancel := context.WithCancel(context.Background())
-		cancel()
-		n := 0
-		for fp, err := range payments.Find(ctx, h.Provider(), payments.FindQuery{AppUserID: "user-a"}) {
-			n++
-			if fp != nil || payments.CodeOf(err) != payments.CodeCanceled {
-				t.Fatalf("got (%v, %v); want one Canceled error", fp, err)
-			}
-		}
-		if n != 1 {
-			t.Fatalf("yielded %d times; want 1", n)
-		}
-	})
-	t.Run("FindRef", func(t *testing.T) {
-		h, fh := findHarness(t, newHarness)
-		ctx := ctxFor(t)
-		refs := fh.SeedForUser(t, "user-a", 4, status.Captured)
-		ref, err := payments.FindRef(ctx, h.Provider(), payments.FindQuery{AppUserID: "user-a", PageSize: 1}, refs[2].ID)
+		got = append(got, fp.Ref)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("listed %v; want %v", got, want)
+	}
+	// Every listed ref is complete: Status reads it.
+	if pay := mustStatus(t, ctx, h.Provider(), got[0]); pay.Status != status.Captured {
+		t.Fatalf("Status of a listed payment: %s; want Captured", pay.Status)
+	}
+}
+
+func testFindBreakStops(t *testing.T, newHarness NewHarness) {
+	h, fh := findHarness(t, newHarness)
+	fh.SeedForUser(t, "user-a", 5, status.Captured)
+	n := 0
+	for _, err := range payments.Find(ctxFor(t), h.Provider(), payments.FindQuery{AppUserID: "user-a", PageSize: 2}) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ref != refs[2] {
-			t.Fatalf("FindRef = %v; want %v", ref, refs[2])
+		if n++; n == 3 {
+			break
 		}
-		_, err = payments.FindRef(ctx, h.Provider(), payments.FindQuery{AppUserID: "user-a"}, h.MissingRef().ID)
-		wantCode(t, err, payments.CodeNotFound)
-	})
-	t.Run("NoUser", func(t *testing.T) {
-		h, _ := findHarness(t, newHarness)
-		n := 0
-		for _, err := range payments.Find(ctxFor(t), h.Provider(), payments.FindQuery{}) {
-			n++
-			wantCode(t, err, payments.CodeInvalidArgument)
+	}
+	if n != 3 {
+		t.Fatalf("iterated %d times after breaking at 3", n)
+	}
+}
+
+func testFindCanceled(t *testing.T, newHarness NewHarness) {
+	h, fh := findHarness(t, newHarness)
+	fh.SeedForUser(t, "user-a", 2, status.Captured)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	n := 0
+	for fp, err := range payments.Find(ctx, h.Provider(), payments.FindQuery{AppUserID: "user-a"}) {
+		n++
+		if fp != nil || payments.CodeOf(err) != payments.CodeCanceled {
+			t.Fatalf("got (%v, %v); want one Canceled error", fp, err)
 		}
-		if n != 1 {
-			t.Fatalf("yielded %d times; want one InvalidArgument error", n)
-		}
-	})
+	}
+	if n != 1 {
+		t.Fatalf("yielded %d times; want 1", n)
+	}
+}
+
+func testFindFindRef(t *testing.T, newHarness NewHarness) {
+	h, fh := findHarness(t, newHarness)
+	ctx := ctxFor(t)
+	refs := fh.SeedForUser(t, "user-a", 4, status.Captured)
+	ref, err := payments.FindRef(ctx, h.Provider(), payments.FindQuery{AppUserID: "user-a", PageSize: 1}, refs[2].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ref != refs[2] {
+		t.Fatalf("FindRef = %v; want %v", ref, refs[2])
+	}
+	_, err = payments.FindRef(ctx, h.Provider(), payments.FindQuery{AppUserID: "user-a"}, h.MissingRef().ID)
+	wantCode(t, err, payments.CodeNotFound)
+}
+
+func testFindNoUser(t *testing.T, newHarness NewHarness) {
+	h, _ := findHarness(t, newHarness)
+	n := 0
+	for _, err := range payments.Find(ctxFor(t), h.Provider(), payments.FindQuery{}) {
+		n++
+		wantCode(t, err, payments.CodeInvalidArgument)
+	}
+	if n != 1 {
+		t.Fatalf("yielded %d times; want one InvalidArgument error", n)
+	}
 }
