@@ -107,9 +107,9 @@ func (n *notifier) verify(ctx context.Context, body []byte) ([]byte, error) {
 	}
 	jws, err := jose.ParseSignedCompact(token, webhookAlgorithms)
 	if err != nil {
-		// go-jose names what is wrong (an unexpected alg, a malformed part),
-		// never the token.
-		return nil, refused(payments.CodeUnauthenticated, "not an ES256 compact JWS: %v", err)
+		// go-jose's text is not quoted: it can echo the sender's header
+		// (its alg, its x5c), and the error must never quote the body.
+		return nil, refused(payments.CodeUnauthenticated, "not an ES256 compact JWS: %s", joseParseProblem(err))
 	}
 	if len(jws.Signatures) != 1 {
 		return nil, refused(payments.CodeUnauthenticated, "want exactly one signature, got %d", len(jws.Signatures))
@@ -134,6 +134,26 @@ func (n *notifier) verify(ctx context.Context, body []byte) ([]byte, error) {
 		return nil, refused(payments.CodeUnauthenticated, "signature does not verify with key %q", h.KeyID)
 	}
 	return payload, nil
+}
+
+// joseParseProblem says what go-jose found wrong with a token in words of
+// our own, never quoting the token.
+func joseParseProblem(err error) string {
+	msg := err.Error()
+	for _, p := range joseProblems {
+		if strings.Contains(msg, p.says) {
+			return p.means
+		}
+	}
+	return "a part is malformed"
+}
+
+// joseProblems map what go-jose's parse errors say to what we report.
+var joseProblems = []struct{ says, means string }{
+	{"unexpected signature algorithm", "signed with an algorithm other than ES256"},
+	{"three parts", "want three dot-separated parts"},
+	{"illegal base64", "a part is not base64url"},
+	{"protected header", "the protected header is not a JSON object"},
 }
 
 // checkHeader checks typ, kid, iat and exp of the protected header.
