@@ -2,7 +2,6 @@ package yandexpay
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -445,15 +444,15 @@ func newWrite(t *driver.Write, ref payments.Ref, action string, types ...string)
 // operation is read by its key instead, so an action that succeeded is
 // reported as such.
 func (c *Client) write(ctx context.Context, w write) (*payments.Result, error) {
-	ans, err := c.do(ctx, request{op: w.op, method: http.MethodPost, path: w.path, body: w.body, retry: transport.RetrySafe})
+	var od operationData
+	ans, err := c.do(ctx, request{op: w.op, method: http.MethodPost, path: w.path, body: w.body, retry: transport.RetrySafe, into: &od})
 	if mayHaveActed(ans, err) {
 		w.t.Reached()
 	}
 	if err == nil {
-		var od operationData
-		switch jerr := json.Unmarshal(ans.data, &od); {
-		case jerr != nil || od.Operation == nil:
-			return c.reconcile(ctx, w, c.malformed(w.op, ans.reqID, ans.resp, "no operation"))
+		switch {
+		case ans.dataErr != nil || od.Operation == nil:
+			return c.reconcile(ctx, w, c.lacking(w.op, ans, "no operation"))
 		case !w.owns(od.Operation) || !w.matches(od.Operation):
 			// Not this write's operation (a confused proxy or cache): it
 			// says nothing about what this write did.
@@ -669,13 +668,13 @@ func (c *Client) statusNow(ctx context.Context, op payments.Operation, ref payme
 
 // readOperation reads GET /v1/operations/{key}.
 func (c *Client) readOperation(ctx context.Context, op payments.Operation, key string) (*operation, error) {
-	ans, err := c.do(ctx, request{op: op, method: http.MethodGet, path: operationPath(key), retry: transport.RetrySafe})
+	var od operationData
+	ans, err := c.do(ctx, request{op: op, method: http.MethodGet, path: operationPath(key), retry: transport.RetrySafe, into: &od})
 	if err != nil {
 		return nil, err
 	}
-	var od operationData
-	if err := json.Unmarshal(ans.data, &od); err != nil || od.Operation == nil {
-		return nil, c.malformed(op, ans.reqID, ans.resp, "no operation")
+	if ans.dataErr != nil || od.Operation == nil {
+		return nil, c.lacking(op, ans, "no operation")
 	}
 	if id := od.Operation.ExternalOperationID; id != "" && id != key {
 		return nil, c.malformed(op, ans.reqID, ans.resp, "the operation of another key")
@@ -685,18 +684,18 @@ func (c *Client) readOperation(ctx context.Context, op payments.Operation, key s
 
 // readOrder reads GET /v1/orders/{id} into a Payment.
 func (c *Client) readOrder(ctx context.Context, op payments.Operation, ref payments.Ref) (*payments.Payment, error) {
-	ans, err := c.do(ctx, request{op: op, method: http.MethodGet, path: orderPath("v1", ref.ID, ""), retry: transport.RetrySafe})
+	var od orderData
+	ans, err := c.do(ctx, request{op: op, method: http.MethodGet, path: orderPath("v1", ref.ID, ""), retry: transport.RetrySafe, into: &od})
 	if err != nil {
 		return nil, err
 	}
-	var od orderData
-	if err := json.Unmarshal(ans.data, &od); err != nil || len(od.Order) == 0 || string(od.Order) == "null" {
-		return nil, c.malformed(op, ans.reqID, ans.resp, "no order")
-	}
-	var o order
-	if err := json.Unmarshal(od.Order, &o); err != nil {
+	if ans.dataErr != nil {
 		return nil, c.malformed(op, ans.reqID, ans.resp, "order fields")
 	}
+	if od.Order == nil {
+		return nil, c.lacking(op, ans, "no order")
+	}
+	o := od.Order
 	amount, err := payments.ParseMoney(string(o.OrderAmount), o.CurrencyCode)
 	if err != nil {
 		return nil, c.malformed(op, ans.reqID, ans.resp, "orderAmount: "+err.Error())
@@ -713,7 +712,9 @@ func (c *Client) readOrder(ctx context.Context, op payments.Operation, ref payme
 		Amount:    amount,
 		Created:   driver.ParseTime(o.Created),
 		Updated:   driver.ParseTime(o.Updated),
-		Raw:       od.Order,
+		// The order's bytes as received: a slice of the answer, found
+		// without decoding it a second time.
+		Raw: transport.Member(ans.resp.Body, "data", "order"),
 	}, nil
 }
 

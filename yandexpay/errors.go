@@ -145,6 +145,9 @@ func (c *Client) scrub(s string, n int) string {
 // server, or a gateway in front of it, failed, possibly after the backend
 // acted, so a write that got one is settled by a read like a lost answer.
 func serverFailed(err error) bool {
+	if err == nil {
+		return false // before errors.As, whose target would escape on every call
+	}
 	var e *payments.Error
 	return errors.As(err, &e) && e.HTTPStatus >= 500 && e.HTTPStatus <= 599 && e.HTTPStatus != http.StatusNotImplemented &&
 		!transport.Ambiguous(err) // an answer that never arrived whole keeps its stricter rules
@@ -152,6 +155,9 @@ func serverFailed(err error) bool {
 
 // providerCode returns err's reasonCode, or "".
 func providerCode(err error) string {
+	if err == nil {
+		return ""
+	}
 	var e *payments.Error
 	if errors.As(err, &e) {
 		return e.ProviderCode

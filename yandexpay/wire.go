@@ -8,13 +8,25 @@ import (
 
 // envelope is every Yandex Pay answer: {"code","status":"success","data"} or
 // {"code","status":"fail","reasonCode","reason","details"}.
+//
+// Data is where the caller wants "data" decoded (a pointer), so an answer is
+// decoded in one pass; JSON null leaves it nil.
 type envelope struct {
 	Code       int             `json:"code"`
 	Status     string          `json:"status"`
-	Data       json.RawMessage `json:"data"`
+	Data       any             `json:"data"`
 	ReasonCode string          `json:"reasonCode"`
 	Reason     string          `json:"reason"`
 	Details    json.RawMessage `json:"details"`
+}
+
+// present decodes a value into nothing, noting that one came: the data of
+// an answer whose caller decodes none of it.
+type present struct{ seen bool }
+
+func (p *present) UnmarshalJSON([]byte) error {
+	p.seen = true
+	return nil
 }
 
 const envelopeSuccess = "success"
@@ -30,6 +42,10 @@ func (d *decimal) UnmarshalJSON(b []byte) error {
 	switch {
 	case bytes.Equal(b, []byte("null")):
 		*d = ""
+	case len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0:
+		// The decoder hands over one valid value: a string without escapes
+		// is its bytes between the quotes, no nested decoding needed.
+		*d = decimal(b[1 : len(b)-1])
 	case len(b) > 0 && b[0] == '"':
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
@@ -46,7 +62,7 @@ func (d *decimal) UnmarshalJSON(b []byte) error {
 
 // orderData is the data of GET /v1/orders/{id}.
 type orderData struct {
-	Order json.RawMessage `json:"order"`
+	Order *order `json:"order"`
 }
 
 // order holds the fields of an order the adapter reads; the rest stays in

@@ -206,8 +206,10 @@ func (c Config) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String()))
 
 // Client is the Yandex Pay adapter. It is safe for concurrent use.
 type Client struct {
-	tr             *transport.Client
-	apiKey         payments.Secret
+	tr *transport.Client
+	// authHeader is the Authorization value, "Api-Key <key>", built once.
+	// Format hides it like every other field.
+	authHeader     []string
 	baseURL        string
 	defaultTimeout time.Duration
 	log            *slog.Logger
@@ -281,7 +283,7 @@ func New(cfg Config) (*Client, error) {
 	if timeout == 0 {
 		timeout = DefaultRequestTimeout
 	}
-	c := &Client{tr: tr, apiKey: cfg.APIKey, baseURL: tc.BaseURL, defaultTimeout: timeout, log: logger, keys: &driver.Keys{}}
+	c := &Client{tr: tr, authHeader: []string{"Api-Key " + cfg.APIKey.Reveal()}, baseURL: tc.BaseURL, defaultTimeout: timeout, log: logger, keys: &driver.Keys{}}
 	if cfg.MerchantID != "" {
 		n, err := newNotifier(cfg, tc.BaseURL)
 		if err != nil {
@@ -360,6 +362,9 @@ type request struct {
 	path   string // already escaped
 	body   any    // nil sends no body
 	retry  transport.Retry
+	// into is where a success answer's data is decoded, in the same pass as
+	// the envelope (a pointer); nil leaves the data raw in answer.data.
+	into any
 	// requestID is the X-Request-Id to send; empty means a new one. A
 	// repeat of a request must carry the same id (Yandex Pay's idempotency
 	// of writes by X-Request-Id).
@@ -368,7 +373,10 @@ type request struct {
 
 // answer is a success envelope's data with what produced it.
 type answer struct {
-	data     json.RawMessage
+	// data is the data's JSON as received, when the call gave no into.
+	data json.RawMessage
+	// dataErr is why the data did not decode into the call's into.
+	dataErr  error
 	resp     *transport.Response
 	reqID    string
 	attempts int
@@ -381,10 +389,13 @@ func (c *Client) do(ctx context.Context, k request) (*answer, error) {
 	if reqID == "" {
 		reqID = uuid.NewString()
 	}
-	h := http.Header{}
-	h.Set("Authorization", "Api-Key "+c.apiKey.Reveal())
-	h.Set("X-Request-Id", reqID)
-	h.Set("Accept", "application/json")
+	// The key's and Accept's values are built once per Client; the
+	// transport never modifies them. X-Request-Timeout is set per attempt.
+	h := http.Header{
+		"Authorization": c.authHeader,
+		"X-Request-Id":  []string{reqID},
+		"Accept":        acceptJSON,
+	}
 	var body []byte
 	if k.body != nil {
 		b, err := json.Marshal(k.body)
@@ -405,34 +416,62 @@ func (c *Client) do(ctx context.Context, k request) (*answer, error) {
 		return nil, err
 	}
 	ans := &answer{resp: resp, reqID: reqID, attempts: resp.Attempts}
-	data, err := c.unwrap(k.op, reqID, resp)
-	ans.data = data
+	ans.data, ans.dataErr, err = c.unwrap(k.op, reqID, resp, k.into)
 	return ans, err
 }
 
-// unwrap reads the envelope of an answer: its data on success, else the
-// error the answer says, or a malformed-answer error.
-func (c *Client) unwrap(op payments.Operation, reqID string, resp *transport.Response) (json.RawMessage, error) {
-	var env envelope
+// unwrap reads the envelope of an answer in one pass, its data straight
+// into into (a pointer) when the call gave one: on success the data's bytes
+// when into is nil (else into holds it, or dataErr says why it could not),
+// otherwise the error the answer says, or a malformed-answer error.
+func (c *Client) unwrap(op payments.Operation, reqID string, resp *transport.Response, into any) (data json.RawMessage, dataErr, err error) {
+	env := envelope{Data: into}
+	var seen present
+	if into == nil {
+		env.Data = &seen
+	}
 	decErr := json.Unmarshal(resp.Body, &env)
+	if decErr != nil && into != nil {
+		// Data that does not fit into leaves the envelope to read on its own.
+		dataErr = decErr
+		env = envelope{Data: &seen}
+		decErr = json.Unmarshal(resp.Body, &env)
+	}
 	failed := decErr == nil && strings.EqualFold(env.Status, "fail")
 	switch {
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		if !failed {
-			return nil, c.apiError(op, reqID, resp, nil)
+			return nil, dataErr, c.apiError(op, reqID, resp, nil)
 		}
-		return nil, c.apiError(op, reqID, resp, &env)
+		return nil, dataErr, c.apiError(op, reqID, resp, &env)
 	case decErr != nil:
-		return nil, c.malformed(op, reqID, resp, "not JSON")
+		return nil, dataErr, c.malformed(op, reqID, resp, "not JSON")
 	case failed:
-		return nil, c.apiError(op, reqID, resp, &env)
+		return nil, dataErr, c.apiError(op, reqID, resp, &env)
 	case env.Status != envelopeSuccess:
-		return nil, c.malformed(op, reqID, resp, "status is not success")
-	case len(env.Data) == 0 || string(env.Data) == "null":
-		return nil, c.malformed(op, reqID, resp, "no data")
+		return nil, dataErr, c.malformed(op, reqID, resp, "status is not success")
+	case env.Data == nil || into == nil && !seen.seen:
+		// null, or absent where the caller checks nothing itself.
+		return nil, dataErr, c.malformed(op, reqID, resp, "no data")
 	}
-	return env.Data, nil
+	if into == nil {
+		return transport.Member(resp.Body, "data"), nil, nil
+	}
+	return nil, dataErr, nil
 }
+
+// lacking is the malformed-answer error of a success whose data lacks what
+// the call decoded it for: "no data" when the answer has none at all, as
+// for a call that decodes nothing. Only failures pay for the look.
+func (c *Client) lacking(op payments.Operation, ans *answer, what string) *payments.Error {
+	if d := transport.Member(ans.resp.Body, "data"); len(d) == 0 || string(d) == "null" {
+		what = "no data"
+	}
+	return c.malformed(op, ans.reqID, ans.resp, what)
+}
+
+// acceptJSON is every request's Accept header value.
+var acceptJSON = []string{"application/json"}
 
 // requestTimeout is what X-Request-Timeout says on the attempt about to be
 // sent: the time left on ctx now (a retry has less than the first attempt
@@ -448,11 +487,10 @@ func (c *Client) requestTimeout(ctx context.Context) time.Duration {
 // orderPath is /v1/orders/{id} (or /v2/...) plus an action, with the id
 // escaped as one path segment.
 func orderPath(version, id, action string) string {
-	p := "/" + version + "/orders/" + url.PathEscape(id)
-	if action != "" {
-		p += "/" + action
+	if action == "" {
+		return "/" + version + "/orders/" + url.PathEscape(id)
 	}
-	return p
+	return "/" + version + "/orders/" + url.PathEscape(id) + "/" + action
 }
 
 // operationPath is /v1/operations/{externalOperationId}.

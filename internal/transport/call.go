@@ -509,6 +509,9 @@ func (a *ambiguity) Unwrap() error { return a.err }
 // context ended after sending. Adapters reconcile such writes through a status
 // read. Any *payments.Error with CodeOutcomeUnknown counts as ambiguous too.
 func Ambiguous(err error) bool {
+	if err == nil {
+		return false // before errors.As, whose target would escape on every call
+	}
 	var a *ambiguity
 	if errors.As(err, &a) {
 		return true

@@ -16,47 +16,52 @@ import (
 // of duplicate keys wins), so the bytes are the ones the decoder used. data
 // should be valid JSON: decode it first.
 func Member(data []byte, keys ...string) []byte {
-	v := data
-	for _, k := range keys {
-		var ok bool
-		if v, ok = member(v, k); !ok {
-			return nil
-		}
+	if len(keys) == 0 {
+		return nil
 	}
+	v, _ := memberAt(data, skipSpace(data, 0), keys)
 	return v
 }
 
-// member finds key among the members of the object that data holds.
-func member(data []byte, key string) ([]byte, bool) {
-	i := skipSpace(data, 0)
+// memberAt looks for the path keys in the object starting at data[i], in
+// one scan: a matching member is searched while it is skipped. It returns
+// what it found (nil for nothing) and the index just past the value at i.
+func memberAt(data []byte, i int, keys []string) ([]byte, int) {
 	if i >= len(data) || data[i] != '{' {
-		return nil, false
+		return nil, valueEnd(data, i)
 	}
 	var found []byte
-	ok := false
 	for i = skipSpace(data, i+1); i < len(data) && data[i] == '"'; {
 		end, closed := stringEnd(data, i)
 		if !closed {
-			break
+			return found, len(data)
 		}
 		name := data[i:end]
-		i = skipSpace(data, end)
-		if i >= len(data) || data[i] != ':' {
-			break
+		if i = skipSpace(data, end); i >= len(data) || data[i] != ':' {
+			return found, i
 		}
 		i = skipSpace(data, i+1)
-		vend := valueEnd(data, i)
-		if vend <= i {
-			break
+		var vend int
+		switch {
+		case !sameKey(name, keys[0]):
+			vend = valueEnd(data, i)
+		case len(keys) == 1:
+			vend = valueEnd(data, i)
+			found = data[i:vend]
+		default:
+			found, vend = memberAt(data, i, keys[1:])
 		}
-		if sameKey(name, key) {
-			found, ok = data[i:vend], true
+		if vend <= i {
+			return found, vend
 		}
 		if i = skipSpace(data, vend); i < len(data) && data[i] == ',' {
 			i = skipSpace(data, i+1)
 		}
 	}
-	return found, ok
+	if i < len(data) && data[i] == '}' {
+		i++
+	}
+	return found, i
 }
 
 // sameKey compares a quoted JSON key with a field name as encoding/json does.

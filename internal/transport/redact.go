@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"encoding/json"
 	"sort"
 	"strings"
@@ -138,15 +139,45 @@ type jsonText interface{ ~string | ~[]byte }
 // stringEnd returns the index just past the JSON string starting at the quote
 // s[i], and whether it is closed.
 func stringEnd[T jsonText](s T, i int) (int, bool) {
-	for j := i + 1; j < len(s); j++ {
-		switch s[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1, true
+	for j := i + 1; j < len(s); {
+		k := indexQuote(s, j)
+		if k < 0 {
+			break
 		}
+		// The quote ends the string unless an odd run of backslashes escapes it.
+		n := 0
+		for p := k - 1; p > i && s[p] == '\\'; p-- {
+			n++
+		}
+		if n%2 == 0 {
+			return k + 1, true
+		}
+		j = k + 1
 	}
 	return len(s), false
+}
+
+// indexQuote returns the index of the first '"' in s at or after from, or
+// -1, with the standard library's fast search for plain strings and bytes.
+func indexQuote[T jsonText](s T, from int) int {
+	var k int
+	switch v := any(s).(type) {
+	case []byte:
+		k = bytes.IndexByte(v[from:], '"')
+	case string:
+		k = strings.IndexByte(v[from:], '"')
+	default:
+		k = -1
+		for j := from; j < len(s); j++ {
+			if s[j] == '"' {
+				return j
+			}
+		}
+	}
+	if k < 0 {
+		return -1
+	}
+	return from + k
 }
 
 // unquote decodes a quoted JSON string, falling back to its raw contents.
