@@ -145,20 +145,25 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	assert.Empty(t, srv.Requests(), "New must not touch the network")
 }
 
+// TestColdClientAuthenticatesOnceForConcurrentCalls starts 1000 calls at
+// once on a client that has no token yet: they share one auth request.
 func TestColdClientAuthenticatesOnceForConcurrentCalls(t *testing.T) {
 	e := newEnv(t, nil, nil)
 	ref := e.seed("paid")
-	const callers = 200
+	const callers = 1000
 	var wg sync.WaitGroup
 	errs := make(chan error, callers)
+	start := make(chan struct{})
 	for i := 0; i < callers; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			<-start
 			_, err := e.client.Status(context.Background(), ref)
 			errs <- err
 		}()
 	}
+	close(start) // all at once, before any has a token
 	wg.Wait()
 	close(errs)
 	for err := range errs {
