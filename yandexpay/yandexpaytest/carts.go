@@ -9,11 +9,14 @@ import (
 // refundCart (the lines given back): items named by productId, each with an
 // optional new count and unit price; an omitted field means unchanged.
 type cartChange struct {
-	Items []struct {
-		ProductID     string          `json:"productId"`
-		QuantityCount json.RawMessage `json:"quantityCount"`
-		Price         json.RawMessage `json:"price"`
-	} `json:"items"`
+	Items []cartChangeItem `json:"items"`
+}
+
+// cartChangeItem is one line of a targetCart or refundCart.
+type cartChangeItem struct {
+	ProductID     string          `json:"productId"`
+	QuantityCount json.RawMessage `json:"quantityCount"`
+	Price         json.RawMessage `json:"price"`
 }
 
 // defaultCart is what order reads show for an order added without a cart
@@ -44,63 +47,86 @@ func parseWireCart(raw json.RawMessage) (*Cart, reply, bool) {
 // cart (the capture and refund pages); a capture with a cart and no
 // orderAmount captures the cart's total.
 func (s *Server) writeCart(action string, o *Order, req writeRequest, am writeAmounts, amount int64) (*Cart, int64, reply, bool) {
-	hasCart := len(req.Cart) > 0 && string(req.Cart) != "null"
-	switch action {
-	case ActionCapture, ActionSubmit:
-		if !hasCart {
-			if am.orderSet && am.order < o.Amount {
-				return nil, 0, s.badRequest("cart is required when orderAmount is below the authorized amount: send the final cart"), false
-			}
-			return nil, amount, reply{}, true
-		}
-		c, rep, ok := parseWireCart(req.Cart)
-		if !ok {
-			return nil, 0, rep, false
-		}
-		if !am.orderSet {
-			amount = c.Total
-			if amount > o.Amount {
-				return nil, 0, cartError("cart.total.amount", "is above the authorized amount"), false
-			}
-		}
-		if c.Total != amount {
-			return nil, 0, cartError("cart.total.amount", fmt.Sprintf("%s is not the orderAmount %s", formatAmount(c.Total), formatAmount(amount))), false
-		}
-		return c, amount, reply{}, true
-	case ActionRefundV1:
-		after := remaining(o) - amount
-		if am.order != after {
-			return nil, 0, s.badRequest(fmt.Sprintf("orderAmount must be what remains after the refund, %s", formatAmount(after))), false
-		}
-		if after == 0 {
-			return &Cart{}, amount, reply{}, true
-		}
-		c, rep, ok := parseWireCart(req.Cart)
-		if !ok {
-			return nil, 0, rep, false
-		}
-		if c.Total != after {
-			return nil, 0, cartError("cart.total.amount", fmt.Sprintf("%s is not the orderAmount %s", formatAmount(c.Total), formatAmount(after))), false
-		}
-		return c, amount, reply{}, true
-	case ActionRefund:
-		after := remaining(o) - amount
-		switch {
-		case req.TargetCart == nil && req.RefundCart == nil && after == 0:
-			return &Cart{}, amount, reply{}, true
-		case req.TargetCart == nil && req.RefundCart == nil:
-			return nil, 0, s.badRequest("targetCart or refundCart is required for a partial refund"), false
-		}
-		c, rep, ok := changedCart(o, req.TargetCart, req.RefundCart)
-		if !ok {
-			return nil, 0, rep, false
-		}
-		if c != nil && c.Total != after {
-			return nil, 0, cartError("targetCart", fmt.Sprintf("the cart after the refund totals %s, but %s remains", formatAmount(c.Total), formatAmount(after))), false
-		}
-		return c, amount, reply{}, true
+	rule, ok := cartRules[action]
+	if !ok {
+		return nil, amount, reply{}, true
 	}
-	return nil, amount, reply{}, true
+	return rule(s, o, req, am, amount)
+}
+
+// cartRule is what one write does to the order's cart; see writeCart.
+type cartRule func(s *Server, o *Order, req writeRequest, am writeAmounts, amount int64) (*Cart, int64, reply, bool)
+
+// cartRules are the writes that touch the cart.
+var cartRules = map[string]cartRule{
+	ActionCapture:  captureCart,
+	ActionSubmit:   captureCart,
+	ActionRefundV1: refundV1Cart,
+	ActionRefund:   refundCart,
+}
+
+// captureCart: a capture below the hold needs the final cart, and a cart
+// without an orderAmount captures the cart's total.
+func captureCart(s *Server, o *Order, req writeRequest, am writeAmounts, amount int64) (*Cart, int64, reply, bool) {
+	if len(req.Cart) == 0 || string(req.Cart) == "null" {
+		if am.orderSet && am.order < o.Amount {
+			return nil, 0, s.badRequest("cart is required when orderAmount is below the authorized amount: send the final cart"), false
+		}
+		return nil, amount, reply{}, true
+	}
+	c, rep, ok := parseWireCart(req.Cart)
+	if !ok {
+		return nil, 0, rep, false
+	}
+	if !am.orderSet {
+		amount = c.Total
+		if amount > o.Amount {
+			return nil, 0, cartError("cart.total.amount", "is above the authorized amount"), false
+		}
+	}
+	if c.Total != amount {
+		return nil, 0, cartError("cart.total.amount", fmt.Sprintf("%s is not the orderAmount %s", formatAmount(c.Total), formatAmount(amount))), false
+	}
+	return c, amount, reply{}, true
+}
+
+// refundV1Cart: a v1 refund sends what remains, and the cart that remains
+// unless nothing does.
+func refundV1Cart(s *Server, o *Order, req writeRequest, am writeAmounts, amount int64) (*Cart, int64, reply, bool) {
+	after := remaining(o) - amount
+	if am.order != after {
+		return nil, 0, s.badRequest(fmt.Sprintf("orderAmount must be what remains after the refund, %s", formatAmount(after))), false
+	}
+	if after == 0 {
+		return &Cart{}, amount, reply{}, true
+	}
+	c, rep, ok := parseWireCart(req.Cart)
+	if !ok {
+		return nil, 0, rep, false
+	}
+	if c.Total != after {
+		return nil, 0, cartError("cart.total.amount", fmt.Sprintf("%s is not the orderAmount %s", formatAmount(c.Total), formatAmount(after))), false
+	}
+	return c, amount, reply{}, true
+}
+
+// refundCart: a partial v2 refund names the lines kept or given back.
+func refundCart(s *Server, o *Order, req writeRequest, _ writeAmounts, amount int64) (*Cart, int64, reply, bool) {
+	after := remaining(o) - amount
+	switch {
+	case req.TargetCart == nil && req.RefundCart == nil && after == 0:
+		return &Cart{}, amount, reply{}, true
+	case req.TargetCart == nil && req.RefundCart == nil:
+		return nil, 0, s.badRequest("targetCart or refundCart is required for a partial refund"), false
+	}
+	c, rep, ok := changedCart(o, req.TargetCart, req.RefundCart)
+	if !ok {
+		return nil, 0, rep, false
+	}
+	if c != nil && c.Total != after {
+		return nil, 0, cartError("targetCart", fmt.Sprintf("the cart after the refund totals %s, but %s remains", formatAmount(c.Total), formatAmount(after))), false
+	}
+	return c, amount, reply{}, true
 }
 
 // changedCart is the order's cart after a v2 refund: targetCart lists the
@@ -132,27 +158,9 @@ func changedCart(o *Order, target, refund *cartChange) (*Cart, reply, bool) {
 		if !ok {
 			return nil, cartError(at+".productId", "names no line of the order's cart"), false
 		}
-		unit := it.Total / max(it.Count, 1)
-		count := it.Count
-		if n, set, msg := amountField(at+".quantityCount", ch.QuantityCount); msg != "" || (set && n%100 != 0) {
-			return nil, cartError(at+".quantityCount", "must be a whole number as a string"), false
-		} else if set {
-			count = n / 100
-		}
-		if p, set, msg := amountField(at+".price", ch.Price); msg != "" {
-			return nil, cartError(at+".price", msg), false
-		} else if set {
-			unit = p
-		}
-		if refund != nil && target == nil {
-			if ch.QuantityCount == nil {
-				count = 0
-			} else {
-				count = it.Count - count
-			}
-		}
-		if count < 0 || count > it.Count {
-			return nil, cartError(at+".quantityCount", "is more than the line holds"), false
+		count, unit, rep, ok := lineAfter(it, ch, at, target == nil)
+		if !ok {
+			return nil, rep, false
 		}
 		kept[it.ProductID] = true
 		if count > 0 {
@@ -171,6 +179,33 @@ func changedCart(o *Order, target, refund *cartChange) (*Cart, reply, bool) {
 		}
 	}
 	return out, reply{}, true
+}
+
+// lineAfter is the count and unit price of the order's line it after a
+// change ch at field at: the line kept as ch says, or (given) what is left
+// of it once ch is given back (a line without a count is given back whole).
+func lineAfter(it CartItem, ch cartChangeItem, at string, given bool) (count, unit int64, rep reply, ok bool) {
+	unit, count = it.Total/max(it.Count, 1), it.Count
+	if n, set, msg := amountField(at+".quantityCount", ch.QuantityCount); msg != "" || (set && n%100 != 0) {
+		return 0, 0, cartError(at+".quantityCount", "must be a whole number as a string"), false
+	} else if set {
+		count = n / 100
+	}
+	if p, set, msg := amountField(at+".price", ch.Price); msg != "" {
+		return 0, 0, cartError(at+".price", msg), false
+	} else if set {
+		unit = p
+	}
+	if given {
+		count = it.Count - count
+		if ch.QuantityCount == nil {
+			count = 0
+		}
+	}
+	if count < 0 || count > it.Count {
+		return 0, 0, cartError(at+".quantityCount", "is more than the line holds"), false
+	}
+	return count, unit, reply{}, true
 }
 
 // newTargetCart takes a targetCart as the whole cart of an order whose lines
