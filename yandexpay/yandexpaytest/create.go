@@ -69,15 +69,7 @@ type createRequest struct {
 	OrderID      *string `json:"orderId"`
 	CurrencyCode string  `json:"currencyCode"`
 	Cart         *struct {
-		Items []struct {
-			ProductID string `json:"productId"`
-			Title     string `json:"title"`
-			Quantity  struct {
-				Count json.RawMessage `json:"count"`
-			} `json:"quantity"`
-			Total     json.RawMessage `json:"total"`
-			UnitPrice json.RawMessage `json:"unitPrice"`
-		} `json:"items"`
+		Items []wireCartItem `json:"items"`
 		Total struct {
 			Amount json.RawMessage `json:"amount"`
 		} `json:"total"`
@@ -89,6 +81,17 @@ type createRequest struct {
 	} `json:"redirectUrls"`
 	AvailablePaymentMethods []string `json:"availablePaymentMethods"`
 	TTL                     *int64   `json:"ttl"`
+}
+
+// wireCartItem is one line of a cart as a request sends it.
+type wireCartItem struct {
+	ProductID string `json:"productId"`
+	Title     string `json:"title"`
+	Quantity  struct {
+		Count json.RawMessage `json:"count"`
+	} `json:"quantity"`
+	Total     json.RawMessage `json:"total"`
+	UnitPrice json.RawMessage `json:"unitPrice"`
 }
 
 // paymentMethods are the availablePaymentMethods values the API documents.
@@ -174,28 +177,8 @@ func sameCart(a, b *Order) bool {
 // checkCreate validates a creation request and builds the order it asks
 // for; on a refusal it returns the answer to send.
 func (s *Server) checkCreate(req *createRequest) (*Order, reply, bool) {
-	switch {
-	case req.OrderID == nil || *req.OrderID == "":
-		return nil, s.badRequest("orderId is required"), false
-	case !validOrderID(*req.OrderID):
-		return nil, s.badRequest(fmt.Sprintf("orderId must be 1 to %d characters", MaxOrderIDLength)), false
-	case !isCurrency(req.CurrencyCode):
-		return nil, s.badRequest("currencyCode must be an ISO 4217 code such as RUB"), false
-	case req.Cart == nil:
-		return nil, s.badRequest("cart is required"), false
-	case req.RedirectURLs == nil || !absoluteURL(req.RedirectURLs.OnSuccess) || !absoluteURL(req.RedirectURLs.OnError):
-		return nil, s.badRequest("redirectUrls.onSuccess and redirectUrls.onError must be absolute http(s) URLs"), false
-	case req.RedirectURLs.OnAbort != "" && !absoluteURL(req.RedirectURLs.OnAbort):
-		return nil, s.badRequest("redirectUrls.onAbort must be an absolute http(s) URL"), false
-	case len(req.AvailablePaymentMethods) == 0:
-		return nil, s.badRequest("availablePaymentMethods must list at least one method"), false
-	case req.TTL != nil && (*req.TTL < int64(MinTTL/time.Second) || *req.TTL > int64(MaxTTL/time.Second)):
-		return nil, s.badRequest(fmt.Sprintf("ttl must be %d to %d seconds", int64(MinTTL/time.Second), int64(MaxTTL/time.Second))), false
-	}
-	for _, m := range req.AvailablePaymentMethods {
-		if !paymentMethods[m] {
-			return nil, s.badRequest(fmt.Sprintf("availablePaymentMethods: unknown method %q", m)), false
-		}
+	if msg := createRefusal(req); msg != "" {
+		return nil, s.badRequest(msg), false
 	}
 	cart, rep, ok := parseCart(req)
 	if !ok {
@@ -210,6 +193,45 @@ func (s *Server) checkCreate(req *createRequest) (*Order, reply, bool) {
 			OnAbort: req.RedirectURLs.OnAbort},
 	}
 	return o, reply{}, true
+}
+
+// redirectRefusal says what is wrong with a creation request's
+// redirectUrls, or "".
+func redirectRefusal(req *createRequest) string {
+	switch {
+	case req.RedirectURLs == nil || !absoluteURL(req.RedirectURLs.OnSuccess) || !absoluteURL(req.RedirectURLs.OnError):
+		return "redirectUrls.onSuccess and redirectUrls.onError must be absolute http(s) URLs"
+	case req.RedirectURLs.OnAbort != "" && !absoluteURL(req.RedirectURLs.OnAbort):
+		return "redirectUrls.onAbort must be an absolute http(s) URL"
+	}
+	return ""
+}
+
+// createRefusal says what is wrong with a creation request's fields other
+// than its cart, or "".
+func createRefusal(req *createRequest) string {
+	switch {
+	case req.OrderID == nil || *req.OrderID == "":
+		return "orderId is required"
+	case !validOrderID(*req.OrderID):
+		return fmt.Sprintf("orderId must be 1 to %d characters", MaxOrderIDLength)
+	case !isCurrency(req.CurrencyCode):
+		return "currencyCode must be an ISO 4217 code such as RUB"
+	case req.Cart == nil:
+		return "cart is required"
+	case redirectRefusal(req) != "":
+		return redirectRefusal(req)
+	case len(req.AvailablePaymentMethods) == 0:
+		return "availablePaymentMethods must list at least one method"
+	case req.TTL != nil && (*req.TTL < int64(MinTTL/time.Second) || *req.TTL > int64(MaxTTL/time.Second)):
+		return fmt.Sprintf("ttl must be %d to %d seconds", int64(MinTTL/time.Second), int64(MaxTTL/time.Second))
+	}
+	for _, m := range req.AvailablePaymentMethods {
+		if !paymentMethods[m] {
+			return fmt.Sprintf("availablePaymentMethods: unknown method %q", m)
+		}
+	}
+	return ""
 }
 
 // parseCart reads and checks the cart as the order creation page states:
@@ -229,29 +251,15 @@ func parseCart(req *createRequest) (*Cart, reply, bool) {
 			return nil, cartError(at+".productId", "must be present and unique in the cart"), false
 		}
 		seen[it.ProductID] = true
-		if it.Title == "" {
-			return nil, cartError(at+".title", "is required"), false
+		line, rep, ok := it.parse(at)
+		if !ok {
+			return nil, rep, false
 		}
-		count, set, msg := amountField(at+".quantity.count", it.Quantity.Count)
-		if msg != "" || !set || count <= 0 || count%100 != 0 {
-			return nil, cartError(at+".quantity.count", "must be a positive whole number as a string"), false
-		}
-		total, set, msg := amountField(at+".total", it.Total)
-		if msg != "" || !set || total <= 0 {
-			return nil, cartError(at+".total", "must be a positive decimal string"), false
-		}
-		if total%(count/100) != 0 {
-			return nil, cartError(at+".total", "the unit price (total / quantity.count) has more than two decimals"), false
-		}
-		unit, _, msg := amountField(at+".unitPrice", it.UnitPrice)
-		if msg != "" {
-			return nil, cartError(at+".unitPrice", msg), false
-		}
-		if sum > maxMinor-total {
+		if sum > maxMinor-line.Total {
 			return nil, cartError("cart.total.amount", "is too large"), false
 		}
-		sum += total
-		c.Items = append(c.Items, CartItem{ProductID: it.ProductID, Title: it.Title, Count: count / 100, Total: total, UnitPrice: unit})
+		sum += line.Total
+		c.Items = append(c.Items, line)
 	}
 	total, set, msg := amountField("cart.total.amount", req.Cart.Total.Amount)
 	switch {
@@ -264,6 +272,29 @@ func parseCart(req *createRequest) (*Cart, reply, bool) {
 	}
 	c.Total = total
 	return c, reply{}, true
+}
+
+// parse reads and checks one line of a cart, at says where it stands.
+func (it wireCartItem) parse(at string) (CartItem, reply, bool) {
+	if it.Title == "" {
+		return CartItem{}, cartError(at+".title", "is required"), false
+	}
+	count, set, msg := amountField(at+".quantity.count", it.Quantity.Count)
+	if msg != "" || !set || count <= 0 || count%100 != 0 {
+		return CartItem{}, cartError(at+".quantity.count", "must be a positive whole number as a string"), false
+	}
+	total, set, msg := amountField(at+".total", it.Total)
+	if msg != "" || !set || total <= 0 {
+		return CartItem{}, cartError(at+".total", "must be a positive decimal string"), false
+	}
+	if total%(count/100) != 0 {
+		return CartItem{}, cartError(at+".total", "the unit price (total / quantity.count) has more than two decimals"), false
+	}
+	unit, _, msg := amountField(at+".unitPrice", it.UnitPrice)
+	if msg != "" {
+		return CartItem{}, cartError(at+".unitPrice", msg), false
+	}
+	return CartItem{ProductID: it.ProductID, Title: it.Title, Count: count / 100, Total: total, UnitPrice: unit}, reply{}, true
 }
 
 // maxMinor bounds sums of amounts.
