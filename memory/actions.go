@@ -172,6 +172,7 @@ func (p *Provider) write(ctx context.Context, op payments.Operation, ref payment
 	if err != nil && w.MayHaveActed() {
 		// As the adapters read the operation or the payment back, the
 		// key's record settles a write whose answers were all lost.
+		p.runDue(w.Key())
 		if done, ok := p.recorded(w, ref); ok {
 			return w.Finish(done, nil)
 		}

@@ -3,6 +3,7 @@ package memory
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/regionpay/payments"
@@ -96,7 +97,7 @@ func exchange[T any](ctx context.Context, s *store, op payments.Operation, w *dr
 			}
 		}
 		if b.later {
-			time.AfterFunc(f.Delay, func() { _, _ = act(0) })
+			s.later(w, f.Delay, func() { _, _ = act(0) })
 		}
 		var out T
 		var err error
@@ -139,4 +140,40 @@ func ended(ctx context.Context, op payments.Operation, w *driver.Write, cause er
 		return driver.CanceledAfterSend(ctx, Name, op, cause)
 	}
 	return driver.ContextError(ctx, Name, op)
+}
+
+// pendingAct is a write the service applies later (fault.GatewayErrorApplyLater).
+type pendingAct struct {
+	due time.Time
+	run func() // runs the act once, however often called
+}
+
+// later applies act after d, as a service that answered 5xx may. The write
+// is remembered under its key, so that a later read of the key's record
+// (settle) sees it applied once d has passed, however late the timer runs.
+func (s *store) later(w *driver.Write, d time.Duration, act func()) {
+	run := sync.OnceFunc(act)
+	time.AfterFunc(d, run)
+	if w == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pending[w.Key()] = append(s.pending[w.Key()], pendingAct{due: time.Now().Add(d), run: run})
+}
+
+// runDue applies the writes under key whose time has come.
+func (s *store) runDue(key string) {
+	now := time.Now()
+	s.mu.Lock()
+	var due []func()
+	for _, a := range s.pending[key] {
+		if !now.Before(a.due) {
+			due = append(due, a.run)
+		}
+	}
+	s.mu.Unlock()
+	for _, run := range due {
+		run()
+	}
 }

@@ -64,6 +64,7 @@ type store struct {
 	retries  int
 	payments map[string]*payment
 	keys     map[string]*keyed
+	pending  map[string][]pendingAct // writes applied later, by key
 	faults   *faultinject.Injector
 	applied  emukit.Counter
 }
@@ -104,6 +105,7 @@ func New(opts *Options) *Provider {
 		retries:  retries,
 		payments: map[string]*payment{},
 		keys:     map[string]*keyed{},
+		pending:  map[string][]pendingAct{},
 		faults: faultinject.NewInjector(faultinject.Config{Name: Name, Actions: actions,
 			StatusAction: string(payments.OpStatus), DefaultDelay: time.Second, DefaultRetryAfter: time.Second}),
 	}
