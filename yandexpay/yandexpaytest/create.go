@@ -60,7 +60,12 @@ type CartItem struct {
 
 // RedirectURLs are where the payment page sends the buyer afterwards.
 type RedirectURLs struct {
-	OnSuccess, OnError, OnAbort string
+	// OnSuccess is the page after a payment (required by Yandex Pay).
+	OnSuccess string
+	// OnError is the page after a failed payment (required by Yandex Pay).
+	OnError string
+	// OnAbort is the page after the buyer left without paying; optional.
+	OnAbort string
 }
 
 // createRequest is the body of POST /v1/orders, reduced to what the

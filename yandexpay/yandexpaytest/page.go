@@ -165,9 +165,13 @@ func (s *Server) orderStatusChanged(o *Order) {
 
 // StatusChange is one change the buyer's side made to an order.
 type StatusChange struct {
+	// OrderID names the order that changed.
 	OrderID string
-	Status  string
-	At      time.Time
+	// Status is the paymentStatus the order moved to (StatusAuthorized,
+	// StatusCaptured, StatusFailed).
+	Status string
+	// At is when it changed, on the emulator clock.
+	At time.Time
 }
 
 // StatusChanges lists the changes the buyer's side (Pay, Decline, expiry)

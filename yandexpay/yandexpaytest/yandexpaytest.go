@@ -165,8 +165,9 @@ type Order struct {
 	// ExpiresAt is when an unpaid order fails, on the emulator clock; zero
 	// means never.
 	ExpiresAt time.Time
-	// RedirectURLs and PaymentMethods are as the creation request gave them.
-	RedirectURLs   RedirectURLs
+	// RedirectURLs are as the creation request gave them.
+	RedirectURLs RedirectURLs
+	// PaymentMethods are the creation request's availablePaymentMethods.
 	PaymentMethods []string
 
 	opened bool // the buyer opened the payment page
