@@ -126,16 +126,9 @@ func (n *notifier) parse(body []byte) (*payments.Event, error) {
 	if err := json.Unmarshal(body, &nb); err != nil {
 		return nil, refused(payments.CodeInvalidArgument, "body is not a notification JSON object")
 	}
-	sealed, err := base64.StdEncoding.DecodeString(nb.Payload)
+	plain, err := n.open(nb.Payload)
 	if err != nil {
-		return nil, refused(payments.CodeInvalidArgument, "payload is not base64")
-	}
-	if len(sealed) < gcmNonceSize+gcmTagSize {
-		return nil, refused(payments.CodeInvalidArgument, "payload is %d bytes, shorter than an IV and a tag", len(sealed))
-	}
-	plain, err := n.aead.Open(nil, sealed[:gcmNonceSize], sealed[gcmNonceSize:], nil)
-	if err != nil {
-		return nil, refused(payments.CodeUnauthenticated, "payload does not decrypt with the notification key (tampered, or encrypted with another key)")
+		return nil, err
 	}
 	var p decryptedPayload
 	if err := json.Unmarshal(plain, &p); err != nil {
@@ -160,28 +153,48 @@ func (n *notifier) parse(body []byte) (*payments.Event, error) {
 	if err != nil {
 		return nil, refused(payments.CodeInvalidArgument, "decrypted payload: %v", err)
 	}
-	switch ev.Kind {
-	case payments.EventPaymentStatus:
-		var d invoiceData
-		if err := json.Unmarshal(data, &d); err != nil || d.StatusNew == "" || (d.InvoiceID == "" && d.PurchaseID == "") {
-			return nil, refused(payments.CodeInvalidArgument, "%s data lacks status_new or the payment's ids", p.Type)
-		}
-		ev.Ref = payments.Ref{ID: d.PurchaseID, InvoiceID: string(d.InvoiceID)}
-		ev.Status, ev.RawStatus = normalize(d.StatusNew), d.StatusNew
-		if d.StatusOld != "" {
-			ev.OldStatus, ev.RawOldStatus = normalize(d.StatusOld), d.StatusOld
-		}
-		if t := driver.ParseTime(d.ChangeStatusTime); !t.IsZero() {
-			ev.Time = t
-		}
-		// One change of one invoice is one pair of statuses: the pair, not the
-		// delivery's id or time, names it.
-		ev.ID = driver.EventID(Name, p.Type, string(p.AppID), string(d.InvoiceID), d.PurchaseID,
-			strings.ToLower(d.StatusOld), strings.ToLower(d.StatusNew))
-	default:
-		// Test events are sent once; other types are named by their content.
-		ev.ID = driver.EventID(Name, p.Type, string(p.AppID), string(data))
+	if ev.Kind == payments.EventPaymentStatus {
+		return paymentStatusEvent(ev, p, data)
 	}
+	// Test events are sent once; other types are named by their content.
+	ev.ID = driver.EventID(Name, p.Type, string(p.AppID), string(data))
+	return ev, nil
+}
+
+// open decrypts a notification's base64 payload with the notification key.
+func (n *notifier) open(payload string) ([]byte, error) {
+	sealed, err := base64.StdEncoding.DecodeString(payload)
+	if err != nil {
+		return nil, refused(payments.CodeInvalidArgument, "payload is not base64")
+	}
+	if len(sealed) < gcmNonceSize+gcmTagSize {
+		return nil, refused(payments.CodeInvalidArgument, "payload is %d bytes, shorter than an IV and a tag", len(sealed))
+	}
+	plain, err := n.aead.Open(nil, sealed[:gcmNonceSize], sealed[gcmNonceSize:], nil)
+	if err != nil {
+		return nil, refused(payments.CodeUnauthenticated, "payload does not decrypt with the notification key (tampered, or encrypted with another key)")
+	}
+	return plain, nil
+}
+
+// paymentStatusEvent fills ev from the data of an invoice status change.
+func paymentStatusEvent(ev *payments.Event, p decryptedPayload, data []byte) (*payments.Event, error) {
+	var d invoiceData
+	if err := json.Unmarshal(data, &d); err != nil || d.StatusNew == "" || (d.InvoiceID == "" && d.PurchaseID == "") {
+		return nil, refused(payments.CodeInvalidArgument, "%s data lacks status_new or the payment's ids", p.Type)
+	}
+	ev.Ref = payments.Ref{ID: d.PurchaseID, InvoiceID: string(d.InvoiceID)}
+	ev.Status, ev.RawStatus = normalize(d.StatusNew), d.StatusNew
+	if d.StatusOld != "" {
+		ev.OldStatus, ev.RawOldStatus = normalize(d.StatusOld), d.StatusOld
+	}
+	if t := driver.ParseTime(d.ChangeStatusTime); !t.IsZero() {
+		ev.Time = t
+	}
+	// One change of one invoice is one pair of statuses: the pair, not the
+	// delivery's id or time, names it.
+	ev.ID = driver.EventID(Name, p.Type, string(p.AppID), string(d.InvoiceID), d.PurchaseID,
+		strings.ToLower(d.StatusOld), strings.ToLower(d.StatusNew))
 	return ev, nil
 }
 

@@ -260,11 +260,8 @@ func (o *startedOrder) differs(want *payments.Cart) string {
 
 // startRequestBody checks req and builds the creation body.
 func startRequestBody(req *payments.StartRequest) (*startBody, error) {
-	bad := func(format string, args ...any) error {
-		return driver.InvalidArgument(Name, payments.OpStart, format, args...)
-	}
 	if req == nil {
-		return nil, bad("nil *StartRequest")
+		return nil, driver.InvalidArgument(Name, payments.OpStart, "nil *StartRequest")
 	}
 	if err := checkSegment(payments.OpStart, "req.OrderID", req.OrderID); err != nil {
 		return nil, err
@@ -272,28 +269,12 @@ func startRequestBody(req *payments.StartRequest) (*startBody, error) {
 	if err := checkCart(payments.OpStart, "req.Cart", &req.Cart); err != nil {
 		return nil, err
 	}
-	switch {
-	case req.Cart.Total.Currency == "RUB" && req.Cart.Total.Minor < minOrderRUB:
-		return nil, bad("req.Cart total %s is below Yandex Pay's minimum order of 1.00 RUB", req.Cart.Total)
-	case !absoluteURL(req.Redirects.OnSuccess):
-		return nil, bad("req.Redirects.OnSuccess must be an absolute http(s) URL (Yandex Pay requires it), got %.80q", req.Redirects.OnSuccess)
-	case !absoluteURL(req.Redirects.OnError):
-		return nil, bad("req.Redirects.OnError must be an absolute http(s) URL (Yandex Pay requires it), got %.80q", req.Redirects.OnError)
-	case req.Redirects.OnAbort != "" && !absoluteURL(req.Redirects.OnAbort):
-		return nil, bad("req.Redirects.OnAbort must be empty or an absolute http(s) URL, got %.80q", req.Redirects.OnAbort)
-	case req.TTL != 0 && (req.TTL%time.Second != 0 || req.TTL < MinTTL || req.TTL > MaxTTL):
-		return nil, bad("req.TTL must be whole seconds from %s to %s (or zero for Yandex Pay's default %s), got %s", MinTTL, MaxTTL, DefaultTTL, req.TTL)
+	if err := checkStartFields(req); err != nil {
+		return nil, err
 	}
-	methods := req.PaymentMethods
-	if len(methods) == 0 {
-		methods = defaultPaymentMethods
-	}
-	seen := map[string]bool{}
-	for i, m := range methods {
-		if !methodName(m) || seen[m] {
-			return nil, bad("req.PaymentMethods[%d] %.40q must be a distinct upper-case method name such as CARD, SPLIT or SBP", i, m)
-		}
-		seen[m] = true
+	methods, err := paymentMethods(req.PaymentMethods)
+	if err != nil {
+		return nil, err
 	}
 	return &startBody{
 		OrderID:      req.OrderID,
@@ -304,6 +285,44 @@ func startRequestBody(req *payments.StartRequest) (*startBody, error) {
 		AvailablePaymentMethods: append([]string(nil), methods...),
 		TTL:                     int64(req.TTL / time.Second),
 	}, nil
+}
+
+// checkStartFields refuses a start request's amount, redirects or TTL that
+// Yandex Pay's order creation page does not allow.
+func checkStartFields(req *payments.StartRequest) error {
+	bad := func(format string, args ...any) error {
+		return driver.InvalidArgument(Name, payments.OpStart, format, args...)
+	}
+	switch {
+	case req.Cart.Total.Currency == "RUB" && req.Cart.Total.Minor < minOrderRUB:
+		return bad("req.Cart total %s is below Yandex Pay's minimum order of 1.00 RUB", req.Cart.Total)
+	case !absoluteURL(req.Redirects.OnSuccess):
+		return bad("req.Redirects.OnSuccess must be an absolute http(s) URL (Yandex Pay requires it), got %.80q", req.Redirects.OnSuccess)
+	case !absoluteURL(req.Redirects.OnError):
+		return bad("req.Redirects.OnError must be an absolute http(s) URL (Yandex Pay requires it), got %.80q", req.Redirects.OnError)
+	case req.Redirects.OnAbort != "" && !absoluteURL(req.Redirects.OnAbort):
+		return bad("req.Redirects.OnAbort must be empty or an absolute http(s) URL, got %.80q", req.Redirects.OnAbort)
+	case req.TTL != 0 && (req.TTL%time.Second != 0 || req.TTL < MinTTL || req.TTL > MaxTTL):
+		return bad("req.TTL must be whole seconds from %s to %s (or zero for Yandex Pay's default %s), got %s", MinTTL, MaxTTL, DefaultTTL, req.TTL)
+	}
+	return nil
+}
+
+// paymentMethods are the methods a start offers: the request's, distinct
+// and well formed, or the defaults.
+func paymentMethods(methods []string) ([]string, error) {
+	if len(methods) == 0 {
+		methods = defaultPaymentMethods
+	}
+	seen := map[string]bool{}
+	for i, m := range methods {
+		if !methodName(m) || seen[m] {
+			return nil, driver.InvalidArgument(Name, payments.OpStart,
+				"req.PaymentMethods[%d] %.40q must be a distinct upper-case method name such as CARD, SPLIT or SBP", i, m)
+		}
+		seen[m] = true
+	}
+	return methods, nil
 }
 
 func ttlOrDefault(ttl time.Duration) time.Duration {

@@ -539,31 +539,9 @@ func (s *Server) auth(r *http.Request, body []byte) reply {
 		s.signatures = append(s.signatures, req.Signature)
 		s.mu.Unlock()
 	}
-	var missing []string
-	for _, f := range []struct{ name, value string }{
-		{"keyId", string(req.KeyID)}, {"timestamp", req.Timestamp}, {"signature", req.Signature},
-	} {
-		if f.value == "" {
-			missing = append(missing, f.name)
-		}
-	}
-	if len(missing) > 0 {
-		return errReply(http.StatusBadRequest, codeBadRequest, "missing "+strings.Join(missing, ", "))
-	}
-	if string(req.KeyID) != s.keyID {
-		return errReply(http.StatusUnauthorized, codeError, msgUnknownKey)
-	}
-	ts, err := time.Parse(time.RFC3339Nano, req.Timestamp)
-	if err != nil {
-		return errReply(http.StatusBadRequest, codeBadRequest, msgBadTimestamp)
-	}
-	sig, err := base64.StdEncoding.DecodeString(req.Signature)
-	if err != nil {
-		return errReply(http.StatusUnauthorized, codeError, msgBadSignature)
-	}
-	digest := sha512.Sum512([]byte(string(req.KeyID) + req.Timestamp))
-	if rsa.VerifyPKCS1v15(s.pub, crypto.SHA512, digest[:], sig) != nil {
-		return errReply(http.StatusUnauthorized, codeError, msgBadSignature)
+	ts, rep, ok := s.verifyAuth(req)
+	if !ok {
+		return rep
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
@@ -582,6 +560,38 @@ func (s *Server) auth(r *http.Request, body []byte) reply {
 		JWE string `json:"jwe"`
 		TTL int64  `json:"ttl"`
 	}{tok, int64(s.ttl / time.Second)})
+}
+
+// verifyAuth checks an auth request's fields and signature as RuStore's
+// authorization page describes, and returns its timestamp.
+func (s *Server) verifyAuth(req authRequest) (time.Time, reply, bool) {
+	var missing []string
+	for _, f := range []struct{ name, value string }{
+		{"keyId", string(req.KeyID)}, {"timestamp", req.Timestamp}, {"signature", req.Signature},
+	} {
+		if f.value == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return time.Time{}, errReply(http.StatusBadRequest, codeBadRequest, "missing "+strings.Join(missing, ", ")), false
+	}
+	if string(req.KeyID) != s.keyID {
+		return time.Time{}, errReply(http.StatusUnauthorized, codeError, msgUnknownKey), false
+	}
+	ts, err := time.Parse(time.RFC3339Nano, req.Timestamp)
+	if err != nil {
+		return time.Time{}, errReply(http.StatusBadRequest, codeBadRequest, msgBadTimestamp), false
+	}
+	sig, err := base64.StdEncoding.DecodeString(req.Signature)
+	if err != nil {
+		return time.Time{}, errReply(http.StatusUnauthorized, codeError, msgBadSignature), false
+	}
+	digest := sha512.Sum512([]byte(string(req.KeyID) + req.Timestamp))
+	if rsa.VerifyPKCS1v15(s.pub, crypto.SHA512, digest[:], sig) != nil {
+		return time.Time{}, errReply(http.StatusUnauthorized, codeError, msgBadSignature), false
+	}
+	return ts, reply{}, true
 }
 
 // encode renders rep as an envelope stamped with the emulator clock.

@@ -41,23 +41,9 @@ func (s *Server) list(rt route, q url.Values) reply {
 	if strings.TrimSpace(user) == "" {
 		return errReply(http.StatusBadRequest, codeBadRequest, msgNoAppUser)
 	}
-	limit := DefaultListLimit
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 {
-			return errReply(http.StatusBadRequest, codeBadRequest, "limit must be a positive number")
-		}
-		limit = min(n, MaxListLimit)
-	}
-	var after int64
-	if tok := q.Get("continuation"); tok != "" {
-		b, err := base64.RawURLEncoding.DecodeString(tok)
-		if err == nil {
-			after, err = strconv.ParseInt(string(b), 10, 64)
-		}
-		if err != nil {
-			return errReply(http.StatusBadRequest, codeBadRequest, "continuation is not a token this list gave")
-		}
+	limit, after, rep, ok := listPage(q)
+	if !ok {
+		return rep
 	}
 	status := q.Get("purchaseStatus")
 	s.mu.Lock()
@@ -74,14 +60,7 @@ func (s *Server) list(rt route, q url.Values) reply {
 	page := all[:min(limit, len(all))]
 	items := make([]listItem, 0, len(page))
 	for _, ps := range page {
-		p := ps.p
-		typ := 0
-		if p.Sandbox {
-			typ = 1
-		}
-		items = append(items, listItem{PurchaseID: p.PurchaseID, ProductID: p.ProductID, InvoiceID: p.InvoiceID,
-			OrderID: p.OrderID, PurchaseType: typ, ProductType: p.ProductType, Description: p.Description,
-			PurchaseStatus: p.Status})
+		items = append(items, listItemOf(ps.p))
 	}
 	s.listReads++
 	body := map[string]any{"purchases": items}
@@ -90,6 +69,40 @@ func (s *Server) list(rt route, q url.Values) reply {
 		body[s.contField] = base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(last, 10)))
 	}
 	return okReply(body)
+}
+
+// listPage reads a list request's limit and continuation token (the last
+// invoice id of the page before).
+func listPage(q url.Values) (limit int, after int64, rep reply, ok bool) {
+	limit = DefaultListLimit
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return 0, 0, errReply(http.StatusBadRequest, codeBadRequest, "limit must be a positive number"), false
+		}
+		limit = min(n, MaxListLimit)
+	}
+	if tok := q.Get("continuation"); tok != "" {
+		b, err := base64.RawURLEncoding.DecodeString(tok)
+		if err == nil {
+			after, err = strconv.ParseInt(string(b), 10, 64)
+		}
+		if err != nil {
+			return 0, 0, errReply(http.StatusBadRequest, codeBadRequest, "continuation is not a token this list gave"), false
+		}
+	}
+	return limit, after, reply{}, true
+}
+
+// listItemOf is a purchase as the list reports it.
+func listItemOf(p Purchase) listItem {
+	typ := 0
+	if p.Sandbox {
+		typ = 1
+	}
+	return listItem{PurchaseID: p.PurchaseID, ProductID: p.ProductID, InvoiceID: p.InvoiceID,
+		OrderID: p.OrderID, PurchaseType: typ, ProductType: p.ProductType, Description: p.Description,
+		PurchaseStatus: p.Status}
 }
 
 // ListReads says how many purchase list pages were served.
