@@ -6,7 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/regionpay/payments/internal/textcut"
 )
 
 // minorDigits is how many decimal places a minor unit is: kopecks are
@@ -23,7 +24,7 @@ const minorDigits = 2
 func ParseMoney(s, currency string) (Money, error) {
 	minor, err := parseDecimal(s)
 	if err != nil {
-		return Money{}, fmt.Errorf("amount %q: %w", clip(s, 32), err)
+		return Money{}, fmt.Errorf("amount %q: %w", textcut.Cut(s, 32), err)
 	}
 	return Money{Minor: minor, Currency: currency}, nil
 }
@@ -82,16 +83,4 @@ func parseDecimal(s string) (int64, error) {
 		return 0, errors.New("overflows int64 minor units")
 	}
 	return int64(units*100 + cents), nil
-}
-
-// clip keeps error messages short when a huge value comes in, cutting at a
-// character boundary.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "..."
 }

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/regionpay/payments"
 	"github.com/regionpay/payments/driver"
+	"github.com/regionpay/payments/internal/textcut"
 	"github.com/regionpay/payments/internal/transport"
 	"github.com/regionpay/payments/internal/urlcheck"
 )
@@ -138,7 +138,7 @@ func (c *Client) malformed(op payments.Operation, reqID string, resp *transport.
 // before the text is cut to n bytes, so a cut cannot leave part of the key
 // that Redact would no longer recognize.
 func (c *Client) scrub(s string, n int) string {
-	return truncate(c.tr.Redact(s), n)
+	return textcut.Cut(c.tr.Redact(s), n)
 }
 
 // serverFailed reports an error built from a 5xx answer (501 aside): the
@@ -163,16 +163,4 @@ func providerCode(err error) string {
 		return e.ProviderCode
 	}
 	return ""
-}
-
-// truncate keeps error messages short when a provider sends a huge value,
-// cutting at a character boundary.
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "..."
 }
