@@ -145,7 +145,7 @@ func testActionFrom(t *testing.T, h Harness, a actionCase, st status.Status) {
 	want := a.expect(st, h.Provider())
 	ctx := ctxFor(t)
 	res, err := a.run(ctx, h.Provider(), ref)
-	res = settle(t, ctx, h.Provider(), res, err)
+	res = settleAny(t, ctx, h.Provider(), res, err)
 	run := actionRun{a: a, from: st, res: res, err: err, after: mustStatus(t, ctx, h.Provider(), ref), n: h.Applied(ref, a.op)}
 	checkTransition(t, st, run.after.Status)
 	switch {
