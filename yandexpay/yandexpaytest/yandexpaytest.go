@@ -1,7 +1,6 @@
 package yandexpaytest
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
 	"github.com/regionpay/payments/fault"
 	"github.com/regionpay/payments/internal/emukit"
 	"github.com/regionpay/payments/internal/faultinject"
@@ -486,20 +486,7 @@ func (s *Server) TryInjectFault(f fault.Fault) error { return s.faults.Arm(f) }
 func (s *Server) InjectFault(f fault.Fault) { emukit.MustArm(s.faults, f) }
 
 // newUUID returns a random (version 4) UUID.
-func newUUID() string {
-	var b [16]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		// crypto/rand does not fail on supported platforms; a time-based id
-		// still keeps ids unique enough for an emulator.
-		t := time.Now().UnixNano()
-		for i := range b {
-			b[i] = byte(t >> (8 * (i % 8)))
-		}
-	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
+func newUUID() string { return uuid.NewString() }
 
 // validOrderID reports whether id is an order id the API accepts.
 func validOrderID(id string) bool {
