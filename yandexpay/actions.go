@@ -20,8 +20,11 @@ import (
 // checked against opts.Amount and opts.Cart, since the wire amount carries
 // none. With opts.Amount it captures that much and releases the rest;
 // Yandex Pay's capture page then requires the final cart, so opts.Amount
-// without opts.Cart is refused before any request. opts.Cart alone captures
-// the cart's total.
+// without opts.Cart is refused before any request. opts.Cart alone (a nil
+// opts.Amount captures everything) must total the order's amount: Yandex
+// Pay would capture the cart's total and release the rest, so a smaller
+// cart is refused, before the capture is sent, rather than taken as a
+// partial capture the caller did not ask for.
 func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.CaptureOptions) (res *payments.Result, err error) {
 	o := driver.Options(opts)
 	opts = &o
@@ -56,6 +59,9 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 	}
 	if opts.Cart != nil {
 		if err := cartCurrency(payments.OpCapture, opts.Cart, pay); err != nil {
+			return nil, err
+		}
+		if err := wholeCart(opts, pay); err != nil {
 			return nil, err
 		}
 	}

@@ -102,3 +102,17 @@ func cartCurrency(op payments.Operation, c *payments.Cart, pay *payments.Payment
 	}
 	return nil
 }
+
+// wholeCart checks a capture's cart sent without an amount against the
+// order: a nil Amount captures everything (payments.CaptureOptions), while
+// Yandex Pay's capture page captures the final cart's total and releases
+// the rest, so the two must agree. An order read without an amount is not
+// checked.
+func wholeCart(opts *payments.CaptureOptions, pay *payments.Payment) error {
+	if opts.Amount != nil || opts.Cart == nil || pay.Amount.Minor <= 0 || opts.Cart.Total.Minor == pay.Amount.Minor {
+		return nil
+	}
+	return driver.InvalidArgument(Name, payments.OpCapture,
+		"opts.Cart totals %s but the order is for %s, and a nil opts.Amount captures everything: pass the whole order's cart, or set opts.Amount to the cart's total to capture only that and release the rest",
+		opts.Cart.Total, pay.Amount)
+}
