@@ -157,7 +157,7 @@ func report(cmd string, err error, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "payctl %s: %v\nRun \"payctl %s -h\" for usage.\n", cmd, err, cmd)
 		return exitUsage
 	}
-	fmt.Fprintf(stderr, "payctl %s: %v\n", cmd, err)
+	fmt.Fprintf(stderr, "payctl %s: %s\n", cmd, flagWords.Replace(err.Error()))
 	var pe *payments.Error
 	if !errors.As(err, &pe) {
 		return exitStatus(err)
@@ -172,16 +172,40 @@ func report(cmd string, err error, stderr io.Writer) int {
 	if pe.Code == payments.CodeOutcomeUnknown {
 		fmt.Fprintln(stderr, "the action may have happened: run \"payctl status\" before anything else")
 	}
-	if key != "" {
+	switch {
+	case key != "" && (pe.Code == payments.CodeInvalidArgument || pe.Code == payments.CodeUnimplemented):
+		// Nothing was sent, and the same command would be refused again;
+		// when the key itself is what was refused (it names another
+		// action), advising a repeat with it would be wrong.
+		fmt.Fprintf(stderr, "idempotency key: %s (nothing was done: fix what the message names first)\n", key)
+	case key != "":
 		fmt.Fprintf(stderr, "idempotency key: %s (repeat the command with the same key to retry without acting twice)\n", key)
-		if ke != nil && ke.repeat != nil && pe.Code != payments.CodeInvalidArgument {
+		if ke != nil && ke.repeat != nil {
 			fmt.Fprintf(stderr, "repeat safely with: %s\n", ke.repeat(key))
 		}
-	} else if ke != nil && pe.Code == payments.CodeOutcomeUnknown {
+	case ke != nil && pe.Code == payments.CodeOutcomeUnknown:
 		fmt.Fprintln(stderr, "to make a repeat safe, pass -idempotency-key with a key of your own")
 	}
 	return exitStatus(err)
 }
+
+// flagWords names payctl's flags where an adapter's message names the Go
+// field they fill: a payctl user has no opts.Cart to pass, but has -cart.
+// Longer phrases come first, so that "leave opts.Amount nil" reads as an
+// instruction about the flag rather than about a Go value.
+var flagWords = strings.NewReplacer(
+	"leave opts.Amount nil", "leave out -amount",
+	"leave Amount nil", "leave out -amount",
+	"leave Cart nil", "leave out -cart",
+	"opts.Amount.Currency", "-currency",
+	"opts.Cart's total", "-cart's total",
+	"opts.Amount", "-amount",
+	"opts.Cart", "-cart",
+	"opts.IdempotencyKey", "-idempotency-key",
+	"opts.Reason", "-reason",
+	"Ref.InvoiceID", "-invoice",
+	"Ref.ID", "-id",
+)
 
 // exitStatus is the exit status of a failed command. A *payments.Error with
 // CodeInvalidArgument is bad input: the adapter refused it before sending, or

@@ -273,7 +273,7 @@ func TestPayctlAgainstEmulate(t *testing.T) {
 		{name: "yandexpay status", args: yp("status", ypCapture), want: map[string]any{
 			"provider": "yandexpay", "id": ypCapture["order_id"],
 			"status": "Authorized", "raw_status": "AUTHORIZED", "amount": "50.00", "currency": "RUB", "pending": false}},
-		{name: "yandexpay partial capture without a cart", args: yp("capture", ypCapture, "-amount", "20.00"), wantCode: 2, wantErr: "opts.Cart is missing"},
+		{name: "yandexpay partial capture without a cart", args: yp("capture", ypCapture, "-amount", "20.00"), wantCode: 2, wantErr: "-cart is missing"},
 		{name: "yandexpay partial capture", args: yp("capture", ypCapture, "-amount", "20.00", "-cart", captureCart, "-idempotency-key", "yp-cap-1"), want: map[string]any{
 			"status": "Captured", "raw_status": "CAPTURED", "pending": false, "idempotency_key": "yp-cap-1"}},
 		{name: "yandexpay status after partial capture", args: yp("status", ypCapture), want: map[string]any{"status": "Captured", "amount": "20.00"}},
