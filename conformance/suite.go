@@ -16,7 +16,8 @@
 // answer lost and the retry refused; a gateway's 5xx for a write applied
 // later: at most one effect, an effect never reported as a refusal or
 // Unavailable, and a repeat with the key from the error ending with exactly
-// one effect), context cancellation and deadlines,
+// one effect), that every error of a write carries its idempotency key,
+// context cancellation and deadlines,
 // credential expiry, concurrency, that no secret reaches an error or a
 // log line, and, for harnesses that implement [NotificationHarness], that
 // every state change is heard as a verified event agreeing with Status,
@@ -69,6 +70,7 @@ func Run(t *testing.T, newHarness NewHarness) {
 	t.Run("Faults", func(t *testing.T) { testFaults(t, newHarness) })
 	t.Run("Compound", func(t *testing.T) { testCompound(t, newHarness) })
 	t.Run("KeyReuse", func(t *testing.T) { testKeyReuse(t, newHarness) })
+	t.Run("WriteErrorsCarryKey", func(t *testing.T) { testWriteErrorsCarryKey(t, newHarness) })
 	t.Run("Context", func(t *testing.T) { testContext(t, newHarness) })
 	t.Run("Credentials", func(t *testing.T) { testCredentials(t, newHarness) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, newHarness) })

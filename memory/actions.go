@@ -55,10 +55,11 @@ func rawStatus(st status.Status) string {
 // Capture charges an authorized payment: all of it, or opts.Amount.
 func (p *Provider) Capture(ctx context.Context, ref payments.Ref, opts *payments.CaptureOptions) (*payments.Result, error) {
 	o := driver.Options(opts)
+	w := driver.NewWrite(Name, payments.OpCapture, o.IdempotencyKey)
 	if err := driver.RefuseCart(Name, payments.OpCapture, o.Cart, memoryNoCarts); err != nil {
-		return nil, err
+		return w.Finish(nil, err)
 	}
-	return p.write(ctx, payments.OpCapture, ref, o.IdempotencyKey, o.Amount, func(pay *payment, amount payments.Money) (status.Status, error) {
+	return p.write(ctx, w, ref, o.Amount, func(pay *payment, amount payments.Money) (status.Status, error) {
 		if pay.status != status.Authorized {
 			return 0, refused(payments.OpCapture, pay)
 		}
@@ -76,7 +77,7 @@ const memoryNoCarts = "the in-memory provider keeps amounts only"
 // Void releases an authorized hold.
 func (p *Provider) Void(ctx context.Context, ref payments.Ref, opts *payments.VoidOptions) (*payments.Result, error) {
 	o := driver.Options(opts)
-	return p.write(ctx, payments.OpVoid, ref, o.IdempotencyKey, nil, func(pay *payment, _ payments.Money) (status.Status, error) {
+	return p.write(ctx, driver.NewWrite(Name, payments.OpVoid, o.IdempotencyKey), ref, nil, func(pay *payment, _ payments.Money) (status.Status, error) {
 		if pay.status != status.Authorized {
 			return 0, refused(payments.OpVoid, pay)
 		}
@@ -87,10 +88,11 @@ func (p *Provider) Void(ctx context.Context, ref payments.Ref, opts *payments.Vo
 // Refund returns charged money: all that is left, or opts.Amount.
 func (p *Provider) Refund(ctx context.Context, ref payments.Ref, opts *payments.RefundOptions) (*payments.Result, error) {
 	o := driver.Options(opts)
+	w := driver.NewWrite(Name, payments.OpRefund, o.IdempotencyKey)
 	if err := driver.RefuseCart(Name, payments.OpRefund, o.Cart, memoryNoCarts); err != nil {
-		return nil, err
+		return w.Finish(nil, err)
 	}
-	return p.write(ctx, payments.OpRefund, ref, o.IdempotencyKey, o.Amount, refund)
+	return p.write(ctx, w, ref, o.Amount, refund)
 }
 
 // refund takes amount off a charged payment.
@@ -122,19 +124,19 @@ var rollbackTo = map[status.Status]status.Status{
 // left alone (Result.NoOp).
 func (p *Provider) Rollback(ctx context.Context, ref payments.Ref, opts *payments.RollbackOptions) (*payments.Result, error) {
 	o := driver.Options(opts)
+	w := driver.NewWrite(Name, payments.OpRollback, o.IdempotencyKey)
 	if err := p.check(ctx, payments.OpRollback, ref); err != nil {
-		return nil, err
+		return w.Finish(nil, err)
 	}
 	pay, err := p.Status(ctx, ref)
 	if err != nil {
-		return nil, err
+		return w.Finish(nil, err)
 	}
 	if _, ok := rollbackTo[pay.Status]; !ok && pay.Status != status.Unknown {
-		w := driver.NewWrite(Name, payments.OpRollback, o.IdempotencyKey)
 		return &payments.Result{Ref: pay.Ref, Provider: Name, Status: pay.Status, RawStatus: pay.RawStatus,
 			IdempotencyKey: w.Key(), NoOp: true}, nil
 	}
-	return p.write(ctx, payments.OpRollback, ref, o.IdempotencyKey, nil, func(pay *payment, amount payments.Money) (status.Status, error) {
+	return p.write(ctx, w, ref, nil, func(pay *payment, amount payments.Money) (status.Status, error) {
 		to, ok := rollbackTo[pay.status]
 		if !ok {
 			return 0, refused(payments.OpRollback, pay)
@@ -158,14 +160,14 @@ type change func(pay *payment, amount payments.Money) (status.Status, error)
 
 // write runs one portable write under an idempotency key: the checks, the
 // exchange with its faults, and the outcome rule of driver.Write.
-func (p *Provider) write(ctx context.Context, op payments.Operation, ref payments.Ref, key string, amount *payments.Money, ch change) (*payments.Result, error) {
+func (p *Provider) write(ctx context.Context, w *driver.Write, ref payments.Ref, amount *payments.Money, ch change) (*payments.Result, error) {
+	op := w.Op()
 	if err := p.check(ctx, op, ref); err != nil {
-		return nil, err
+		return w.Finish(nil, err)
 	}
 	if err := driver.CheckAmount(Name, op, "opts.Amount", amount); err != nil {
-		return nil, err
+		return w.Finish(nil, err)
 	}
-	w := driver.NewWrite(Name, op, key)
 	res, err := exchange(ctx, p.store, op, w, func(fault.Kind) (*payments.Result, error) {
 		return p.apply(w, ref, amount, ch)
 	})

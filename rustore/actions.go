@@ -42,9 +42,11 @@ func (c *Client) status(ctx context.Context, op payments.Operation, ref payments
 // ref.InvoiceID is optional but lets an unclear answer be settled through
 // Status instead of ending in CodeOutcomeUnknown. RuStore has no partial
 // capture: opts.Amount fails with CodeUnimplemented.
-func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.CaptureOptions) (*payments.Result, error) {
+func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.CaptureOptions) (res *payments.Result, err error) {
 	const op = payments.OpCapture
 	o := driver.Options(opts)
+	t := driver.NewWrite(Name, op, o.IdempotencyKey)
+	defer func() { res, err = t.Finish(res, err) }()
 	if err := c.check(ctx, op, ref, true, false); err != nil {
 		return nil, err
 	}
@@ -54,19 +56,21 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 	if err := driver.RefuseCart(Name, op, o.Cart, rustoreNoCarts); err != nil {
 		return nil, err
 	}
-	return c.run(ctx, driver.NewWrite(Name, op, o.IdempotencyKey), ref, confirmWrite)
+	return c.run(ctx, t, ref, confirmWrite)
 }
 
 // Void cancels a PAID purchase (releases the hold). ref.ID is required;
 // ref.InvoiceID is optional, as for Capture. opts.Reason is not sent:
 // RuStore takes none.
-func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.VoidOptions) (*payments.Result, error) {
+func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.VoidOptions) (res *payments.Result, err error) {
 	const op = payments.OpVoid
 	o := driver.Options(opts)
+	t := driver.NewWrite(Name, op, o.IdempotencyKey)
+	defer func() { res, err = t.Finish(res, err) }()
 	if err := c.check(ctx, op, ref, true, false); err != nil {
 		return nil, err
 	}
-	return c.run(ctx, driver.NewWrite(Name, op, o.IdempotencyKey), ref, cancelWrite)
+	return c.run(ctx, t, ref, cancelWrite)
 }
 
 // Refund returns the whole amount of a CONFIRMED invoice. ref.InvoiceID is
@@ -80,9 +84,11 @@ func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.Void
 // the Result says what it shows: REFUNDED is status.Refunded, REFUNDING is
 // status.Captured with RawStatus "REFUNDING", and an unreadable status is
 // status.Unknown rather than a claim.
-func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.RefundOptions) (*payments.Result, error) {
+func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.RefundOptions) (res *payments.Result, err error) {
 	const op = payments.OpRefund
 	o := driver.Options(opts)
+	t := driver.NewWrite(Name, op, o.IdempotencyKey)
+	defer func() { res, err = t.Finish(res, err) }()
 	if err := c.check(ctx, op, ref, false, true); err != nil {
 		return nil, err
 	}
@@ -92,7 +98,7 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 	if err := driver.RefuseCart(Name, op, o.Cart, rustoreNoCarts); err != nil {
 		return nil, err
 	}
-	return c.run(ctx, driver.NewWrite(Name, op, o.IdempotencyKey), ref, refundWrite)
+	return c.run(ctx, t, ref, refundWrite)
 }
 
 // refuseAmount fails an action given an explicit amount, which RuStore cannot
@@ -247,9 +253,9 @@ func (c *Client) run(ctx context.Context, t *driver.Write, ref payments.Ref, spe
 	// RuStore has no key on the wire, so what this client remembers is the
 	// only proof that a key is being reused for another write.
 	if err := c.keys.Claim(t, driver.WriteParams{Ref: ref}); err != nil {
-		return t.Finish(nil, err)
+		return nil, err
 	}
-	return t.Finish(c.write(ctx, t, ref, spec))
+	return c.write(ctx, t, ref, spec)
 }
 
 // maxWrites bounds how often one write is sent: once, and once more only
