@@ -163,14 +163,21 @@ func report(cmd string, err error, stderr io.Writer) int {
 		return exitStatus(err)
 	}
 	fmt.Fprintf(stderr, "code: %s\n", pe.Code)
+	if pe.Code == payments.CodeOutcomeUnknown {
+		fmt.Fprintln(stderr, "the action may have happened: run \"payctl status\" before anything else")
+	}
+	adviseRepeat(err, pe, stderr)
+	return exitStatus(err)
+}
+
+// adviseRepeat prints the idempotency key of a failed write, and how to
+// repeat the write as the same action when a repeat can help.
+func adviseRepeat(err error, pe *payments.Error, stderr io.Writer) {
 	var ke *keyedError
 	errors.As(err, &ke)
 	key := pe.IdempotencyKey
 	if ke != nil && ke.key != "" {
 		key = ke.key
-	}
-	if pe.Code == payments.CodeOutcomeUnknown {
-		fmt.Fprintln(stderr, "the action may have happened: run \"payctl status\" before anything else")
 	}
 	switch {
 	case key != "" && (pe.Code == payments.CodeInvalidArgument || pe.Code == payments.CodeUnimplemented):
@@ -186,7 +193,6 @@ func report(cmd string, err error, stderr io.Writer) int {
 	case ke != nil && pe.Code == payments.CodeOutcomeUnknown:
 		fmt.Fprintln(stderr, "to make a repeat safe, pass -idempotency-key with a key of your own")
 	}
-	return exitStatus(err)
 }
 
 // flagWords names payctl's flags where an adapter's message names the Go
