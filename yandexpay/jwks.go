@@ -15,6 +15,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/textcut"
 )
 
 // JWKS addresses of the keys Yandex Pay signs webhooks with (Yandex Pay's
@@ -75,7 +76,9 @@ type keyFetch struct {
 // errUnknownKid says the token names a key the set does not hold.
 type errUnknownKid struct{ kid string }
 
-func (e errUnknownKid) Error() string { return fmt.Sprintf("no key with kid %q in the key set", e.kid) }
+func (e errUnknownKid) Error() string {
+	return fmt.Sprintf("no key with kid %q in the key set", textcut.Cut(e.kid, maxKidShown))
+}
 
 // key returns the public key named kid. The error is an errUnknownKid when
 // the set (fresh, or fetched less than an interval ago) lacks it, and

@@ -15,6 +15,7 @@ import (
 
 	"github.com/regionpay/payments"
 	"github.com/regionpay/payments/driver"
+	"github.com/regionpay/payments/internal/textcut"
 )
 
 // NotificationLeeway is how far a webhook's iat may lie in the future and its
@@ -131,10 +132,14 @@ func (n *notifier) verify(ctx context.Context, body []byte) ([]byte, error) {
 	}
 	payload, err := jws.Verify(key)
 	if err != nil {
-		return nil, refused(payments.CodeUnauthenticated, "signature does not verify with key %q", h.KeyID)
+		return nil, refused(payments.CodeUnauthenticated, "signature does not verify with key %q", textcut.Cut(h.KeyID, maxKidShown))
 	}
 	return payload, nil
 }
+
+// maxKidShown caps the kid an error quotes: the sender chooses it, and an
+// error (logged by the handler) must not grow with the body.
+const maxKidShown = 64
 
 // joseParseProblem says what go-jose found wrong with a token in words of
 // our own, never quoting the token.

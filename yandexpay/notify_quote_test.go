@@ -49,3 +49,19 @@ func TestNotificationErrorsQuoteNoToken(t *testing.T) {
 		})
 	}
 }
+
+// TestNotificationErrorsStaySmall: a kid the sender makes huge is quoted
+// cut, so that a forged token cannot grow the refusal the handler logs.
+func TestNotificationErrorsStaySmall(t *testing.T) {
+	srv := yandexpaytest.NewServer(nil)
+	t.Cleanup(srv.Close)
+	c := notifyClient(t, srv, time.Second)
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	kid := strings.Repeat("k", 10000)
+	tok := handToken(t, header(kid, time.Now()), orderPayload(srv.MerchantID(), "o1", "CAPTURED"), es256(t, k))
+	_, err = payments.ParseNotification(context.Background(), c, nil, []byte(tok))
+	require.Equal(t, payments.CodeUnauthenticated, payments.CodeOf(err), "err = %v", err)
+	require.Contains(t, err.Error(), "no key with kid")
+	require.Less(t, len(err.Error()), 300, "the error grew with the kid: %.120s", err)
+}

@@ -378,6 +378,7 @@ func FuzzParseNotification(f *testing.F) {
 			if ev != nil {
 				t.Fatalf("an event with an error: %+v", ev)
 			}
+			checkRefusal(t, err)
 			return
 		}
 		if ev.ID == "" || ev.Provider != yandexpay.Name || ev.Kind == "" {
@@ -412,5 +413,21 @@ func TestNotificationConfigFields(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.wantErr)
 		})
+	}
+}
+
+// checkRefusal fails unless err is a notification refusal that says
+// something and stays small whatever the body: the handler logs it, and
+// it must never quote the body.
+func checkRefusal(t *testing.T, err error) {
+	t.Helper()
+	var pe *payments.Error
+	switch {
+	case !errors.As(err, &pe):
+		t.Fatalf("want a *payments.Error, got %T: %v", err, err)
+	case pe.Op != payments.OpNotification || pe.Message == "":
+		t.Fatalf("want an OpNotification error with a message, got %#v", pe)
+	case len(err.Error()) > 400:
+		t.Fatalf("the refusal grew with the body (%d bytes): %.120s", len(err.Error()), err)
 	}
 }
