@@ -41,3 +41,16 @@ func OpenError(s *payments.Settings, err error, fields map[string]string) error 
 	}
 	return s.Errorf(name, "%s", pe.Message)
 }
+
+// FirstError returns the first non-nil error, in field order. A registry
+// entry reads every field before it checks any (so that payments.Open can
+// tell a misspelt field from a missing one), then reports the first
+// field's problem, so that the message is about one field.
+func FirstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -107,3 +107,10 @@ func TestConfigErrorNamesTheField(t *testing.T) {
 	e := driver.ConfigError("rustore", "KeyID", "contains %s", "control characters")
 	assert.Equal(t, "rustore new: InvalidArgument: KeyID: contains control characters", e.Error())
 }
+
+func TestFirstErrorKeepsFieldOrder(t *testing.T) {
+	a, b := errors.New("a"), errors.New("b")
+	assert.NoError(t, driver.FirstError(nil, nil))
+	assert.Equal(t, a, driver.FirstError(nil, a, b))
+	assert.Equal(t, b, driver.FirstError(b, a))
+}

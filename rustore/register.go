@@ -23,7 +23,7 @@ func registryOpen(s *payments.Settings) (payments.Provider, error) {
 	appID, errAppID := s.Int("app_id")
 	key, errKey := s.Secret("private_key")
 	notifyKey, errNotify := s.OptionalSecret("notification_key")
-	if err := registryFirstErr(errKeyID, errAppID, errKey, errNotify); err != nil {
+	if err := driver.FirstError(errKeyID, errAppID, errKey, errNotify); err != nil {
 		return nil, err
 	}
 	if keyID == "" {
@@ -49,15 +49,4 @@ func registryOpen(s *payments.Settings) (payments.Provider, error) {
 // configFields maps Config fields to the config file's names for them.
 var configFields = map[string]string{
 	"KeyID": "key_id", "AppID": "app_id", "PrivateKey": "private_key", "NotificationKey": "notification_key",
-}
-
-// registryFirstErr returns the first non-nil error, in field order, so the message
-// is about one field.
-func registryFirstErr(errs ...error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -28,15 +28,8 @@ func registryOpen(s *payments.Settings) (payments.Provider, error) {
 	timeout, errTimeout := s.Duration("default_timeout")
 	merchantID, errMerchant := s.String("merchant_id")
 	jwksURL, errJWKS := s.String("jwks_url")
-	switch {
-	case errKey != nil:
-		return nil, errKey
-	case errTimeout != nil:
-		return nil, errTimeout
-	case errMerchant != nil:
-		return nil, errMerchant
-	case errJWKS != nil:
-		return nil, errJWKS
+	if err := driver.FirstError(errKey, errTimeout, errMerchant, errJWKS); err != nil {
+		return nil, err
 	}
 	c, err := New(Config{
 		APIKey:         key,
