@@ -60,15 +60,24 @@ func TestREADMEWalkthrough(t *testing.T) {
 	assert.Contains(t, out, "status:          PartiallyRefunded\n")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	var order struct {
-		Status string         `json:"status"`
-		Amount string         `json:"amount"`
-		Counts map[string]int `json:"counts"`
+		OrderID string         `json:"order_id"`
+		Status  string         `json:"status"`
+		Amount  string         `json:"amount"`
+		Counts  map[string]int `json:"counts"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(lines[len(lines)-1]), &order), "last line: %s", lines[len(lines)-1])
+	read := lineWith(t, lines, `"counts"`) // the admin read of order-1
+	require.NoError(t, json.Unmarshal([]byte(read), &order), "admin read: %s", read)
+	assert.Equal(t, "order-1", order.OrderID)
 	assert.Equal(t, "PARTIALLY_REFUNDED", order.Status)
 	assert.Equal(t, "40.00", order.Amount)
 	assert.Equal(t, 1, order.Counts["capture"])
 	assert.Equal(t, 1, order.Counts["refund"])
+
+	// The web checkout: payctl start printed the page's URL, the page's Pay
+	// (curl) authorized the order, and status shows it with the cart's total.
+	assert.Regexp(t, `(?m)^id: +order-2\nstatus: +Authorized\nraw_status: +AUTHORIZED\namount: +300\.00 RUB\n`, out)
+	// find printed the purchase's both ids, the last line of the walk-through.
+	assert.Equal(t, "0b7e4a52-3c1d-4f6e-8a9b-1c2d3e4f5a6b 100002", lines[len(lines)-1])
 
 	// "kill %1" stopped the emulators, which removed their key files.
 	var cfg struct {
@@ -82,6 +91,20 @@ func TestREADMEWalkthrough(t *testing.T) {
 		_, err := os.Stat(keyDir)
 		return os.IsNotExist(err)
 	}, 10*time.Second, 20*time.Millisecond, "the emulators' key directory %s was left behind", keyDir)
+}
+
+// lineWith returns the one line of lines that contains sub, failing the test
+// when none or several do.
+func lineWith(t *testing.T, lines []string, sub string) string {
+	t.Helper()
+	var found []string
+	for _, l := range lines {
+		if strings.Contains(l, sub) {
+			found = append(found, l)
+		}
+	}
+	require.Len(t, found, 1, "lines containing %s", sub)
+	return found[0]
 }
 
 // freeLoopbackAddr returns a loopback address with a port free a moment ago.
