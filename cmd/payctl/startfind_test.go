@@ -51,6 +51,8 @@ func TestPayctlStart(t *testing.T) {
 		"-success-url", "https://shop.example/ok", "-error-url", "https://shop.example/err")
 	require.Equal(t, exitUsage, code, errOut)
 	require.Contains(t, errOut, "already names another order")
+	require.Contains(t, errOut, "idempotency key: web-1 (nothing was done: fix what the message names first)")
+	require.NotContains(t, errOut, "repeat safely with", "a repeat is refused the same way")
 
 	// A start that fails says how to repeat it safely: the same command.
 	p.em.ys.InjectFault(fault.Fault{Kind: fault.ServerError, Action: yandexpaytest.ActionOrder, Times: 100})
@@ -63,6 +65,9 @@ func TestPayctlStart(t *testing.T) {
 	code, _, errOut = p.cmd(t, "start", "-order", "x", "-item", "a:1:1.00:A", "-success-url", "https://s/", "-error-url", "https://e/")
 	require.Equal(t, exitPayment, code)
 	require.Contains(t, errOut, "Pay SDK")
+	require.Contains(t, errOut, "nothing was done")
+	require.NotContains(t, errOut, "repeat safely with", "RuStore never starts a payment, so nothing is worth repeating")
+	require.NotContains(t, errOut, "to retry")
 
 	for _, bad := range [][]string{
 		{"start", "-item", "a:1:1.00:A"},
