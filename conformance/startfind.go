@@ -43,6 +43,7 @@ func testStart(t *testing.T, newHarness NewHarness) {
 	t.Run("SameOrderOtherCartIsRefused", func(t *testing.T) { testStartSameOrderOtherCartIsRefused(t, newHarness) })
 	t.Run("InvalidRequests", func(t *testing.T) { testStartInvalidRequests(t, newHarness) })
 	t.Run("PaidThenCaptured", func(t *testing.T) { testStartPaidThenCaptured(t, newHarness) })
+	t.Run("PaidIsNotified", func(t *testing.T) { testStartPaidIsNotified(t, newHarness) })
 	t.Run("Canceled", func(t *testing.T) { testStartCanceled(t, newHarness) })
 }
 
