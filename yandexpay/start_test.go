@@ -333,3 +333,38 @@ func TestStartAfterTheLinkExpired(t *testing.T) {
 		t.Fatalf("Start of an expired order: %+v, %v; want the order, Failed", res, err)
 	}
 }
+
+// TestStartSendsMethodsAndRedirects: the payment methods and all three
+// redirect URLs the app chose are what Yandex Pay is asked for.
+func TestStartSendsMethodsAndRedirects(t *testing.T) {
+	e := newEnv(t, nil)
+	req := startReq("order-methods")
+	req.PaymentMethods = []string{"CARD", "SPLIT"}
+	req.Redirects.OnAbort = "https://shop.example/abort"
+	if _, err := payments.Start(ctxT(t), e.c, req); err != nil {
+		t.Fatal(err)
+	}
+	sent := posts(e.srv, "/v1/orders")
+	if len(sent) != 1 {
+		t.Fatalf("%d creation requests, want 1", len(sent))
+	}
+	var body struct {
+		Methods   []string          `json:"availablePaymentMethods"`
+		Redirects map[string]string `json:"redirectUrls"`
+	}
+	if err := json.Unmarshal(sent[0].Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(body.Methods, ",") != "CARD,SPLIT" {
+		t.Fatalf("availablePaymentMethods = %v, want [CARD SPLIT]", body.Methods)
+	}
+	want := map[string]string{"onSuccess": "https://shop.example/ok", "onError": "https://shop.example/error", "onAbort": "https://shop.example/abort"}
+	if len(body.Redirects) != len(want) {
+		t.Fatalf("redirectUrls = %v, want %v", body.Redirects, want)
+	}
+	for k, v := range want {
+		if body.Redirects[k] != v {
+			t.Fatalf("redirectUrls = %v, want %v", body.Redirects, want)
+		}
+	}
+}
