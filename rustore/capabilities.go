@@ -12,7 +12,7 @@ import "github.com/regionpay/payments"
 // notifications.
 func (c *Client) Capabilities() []payments.Capability {
 	caps := []payments.Capability{payments.CapRefund, payments.CapFind}
-	if c.notify != nil {
+	if c != nil && c.notify != nil {
 		caps = append(caps, payments.CapNotifications)
 	}
 	return caps

@@ -12,7 +12,7 @@ func (c *Client) Capabilities() []payments.Capability {
 		payments.CapAsyncOperations, payments.CapCarts, payments.CapRollbackPending,
 		payments.CapStart,
 	}
-	if c.notify != nil {
+	if c != nil && c.notify != nil {
 		caps = append(caps, payments.CapNotifications)
 	}
 	return caps
