@@ -60,6 +60,16 @@ type Finder interface {
 	Find(ctx context.Context, q FindQuery) iter.Seq2[*FoundPayment, error]
 }
 
+// RefChecker is implemented by providers whose payment ids have a form of
+// their own (RuStore's purchaseId is a UUID, its invoiceId digits).
+// CheckRef reports, without sending anything, an id in ref that the
+// provider could never have issued, as a CodeInvalidArgument error for op.
+// [FindRef] asks it first, so that a mistyped id is refused as bad input
+// rather than searched for page by page and reported as not found.
+type RefChecker interface {
+	CheckRef(op Operation, ref Ref) error
+}
+
 // Find lists payments through p, as [Finder.Find] does; when p cannot find
 // payments the sequence yields one CodeUnimplemented error and nothing is
 // sent.
@@ -89,6 +99,11 @@ func FindRef(ctx context.Context, p Provider, q FindQuery, id string) (Ref, erro
 	want := strings.TrimSpace(id)
 	if want == "" {
 		return Ref{}, invalidArgument(name, OpFind, "payment id is empty")
+	}
+	if rc, ok := p.(RefChecker); ok {
+		if err := rc.CheckRef(OpFind, Ref{ID: want}); err != nil {
+			return Ref{}, err
+		}
 	}
 	for fp, err := range Find(ctx, p, q) {
 		if err != nil {

@@ -124,3 +124,31 @@ func TestFindRefMatchesIDsExactlyExceptUUIDCase(t *testing.T) {
 		t.Fatalf("an upper-case UUID: %v, %v; want %s", ref, err, id)
 	}
 }
+
+// checkingProvider is a listingProvider whose ids all start with "id-".
+type checkingProvider struct{ listingProvider }
+
+func (c *checkingProvider) CheckRef(op payments.Operation, ref payments.Ref) error {
+	if !strings.HasPrefix(ref.ID, "id-") {
+		return &payments.Error{Code: payments.CodeInvalidArgument, Provider: "bare", Op: op, Message: "Ref.ID must start with id-"}
+	}
+	return nil
+}
+
+// TestFindRefRefusesAMalformedIDBeforeListing: an id the provider could
+// never have issued is bad input, refused before any page is fetched, not a
+// payment searched for and not found.
+func TestFindRefRefusesAMalformedIDBeforeListing(t *testing.T) {
+	p := &checkingProvider{listingProvider{ids: []string{"id-a", "id-b", "id-c"}}}
+	_, err := payments.FindRef(context.Background(), p, payments.FindQuery{AppUserID: "u-7"}, "a")
+	if payments.CodeOf(err) != payments.CodeInvalidArgument || !strings.Contains(err.Error(), "must start with id-") {
+		t.Fatalf("got %v, want the provider's InvalidArgument", err)
+	}
+	if p.pages != 0 {
+		t.Fatalf("fetched %d pages for a malformed id, want none", p.pages)
+	}
+	ref, err := payments.FindRef(context.Background(), p, payments.FindQuery{AppUserID: "u-7"}, "id-c")
+	if err != nil || ref.InvoiceID != "inv-id-c" {
+		t.Fatalf("a well-formed id: %+v, %v", ref, err)
+	}
+}

@@ -265,3 +265,16 @@ func TestFindRefThenRefund(t *testing.T) {
 	_, err = payments.FindRef(ctx, e.client, payments.FindQuery{AppUserID: "u-2"}, want.PurchaseID)
 	require.Equal(t, payments.CodeNotFound, asError(t, err).Code)
 }
+
+// TestFindRefRefusesANonUUIDBeforeListing: a purchaseId that is not a UUID
+// is refused as bad input before any page is read, as Status refuses it.
+func TestFindRefRefusesANonUUIDBeforeListing(t *testing.T) {
+	e := newEnv(t, nil, nil)
+	seedUser(t, e.srv, 2)
+	for _, id := range []string{"not-a-uuid", "{3aa0c7bd-964e-4562-b218-fe365adb4ae3}"} {
+		_, err := payments.FindRef(context.Background(), e.client, payments.FindQuery{AppUserID: "u-1"}, id)
+		require.Equal(t, payments.CodeInvalidArgument, asError(t, err).Code, id)
+		require.Contains(t, err.Error(), "must be a RuStore purchaseId")
+	}
+	require.Zero(t, e.srv.ListReads(), "nothing listed for a malformed id")
+}

@@ -27,6 +27,13 @@ func checkRef(op payments.Operation, ref payments.Ref, needID, needInvoice bool)
 	return nil
 }
 
+// CheckRef reports an id in ref that RuStore could never have issued (a
+// purchaseId that is not a UUID, an invoiceId that is not digits), as
+// payments.FindRef asks before listing. It sends nothing.
+func (c *Client) CheckRef(op payments.Operation, ref payments.Ref) error {
+	return checkRef(op, ref, false, false)
+}
+
 // isPurchaseID accepts only the canonical 8-4-4-4-12 form: uuid.Parse also
 // takes braces, "urn:uuid:" and undashed hex, which RuStore never sends.
 func isPurchaseID(s string) bool {

@@ -46,6 +46,15 @@ func (p *Provider) String() string {
 	return fmt.Sprintf("telemetry(%s, region %q)", fmt.Sprint(p.inner), p.region)
 }
 
+// CheckRef asks the wrapped provider, when it checks ids, and records no
+// span: nothing is sent.
+func (p *Provider) CheckRef(op payments.Operation, ref payments.Ref) error {
+	if rc, ok := p.inner.(payments.RefChecker); ok {
+		return rc.CheckRef(op, ref)
+	}
+	return nil
+}
+
 // Capabilities are the wrapped provider's.
 func (p *Provider) Capabilities() []payments.Capability { return payments.Capabilities(p.inner) }
 

@@ -267,6 +267,9 @@ func TestWrapperKeepsCapabilities(t *testing.T) {
 	_, err := rw.(payments.OperationChecker).Operation(context.Background(), payments.Ref{ID: "x"}, "op")
 	assert.Equal(t, payments.CodeUnimplemented, payments.CodeOf(err))
 	assert.NoError(t, rw.(payments.Closer).Close())
+	// FindRef's id check reaches RuStore through the wrapper; Yandex Pay has none.
+	assert.Equal(t, payments.CodeInvalidArgument, payments.CodeOf(rw.(payments.RefChecker).CheckRef(payments.OpFind, payments.Ref{ID: "x"})))
+	assert.NoError(t, r.tel.Wrap("y", inners[1]).(payments.RefChecker).CheckRef(payments.OpFind, payments.Ref{ID: "x"}))
 }
 
 // TestOpenWrapsEveryRegion: Open applies Wrap to each region, whatever the

@@ -157,7 +157,7 @@ func report(cmd string, err error, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "payctl %s: %v\nRun \"payctl %s -h\" for usage.\n", cmd, err, cmd)
 		return exitUsage
 	}
-	fmt.Fprintf(stderr, "payctl %s: %s\n", cmd, flagWords.Replace(err.Error()))
+	fmt.Fprintf(stderr, "payctl %s: %s\n", cmd, flagText(cmd, err))
 	var pe *payments.Error
 	if !errors.As(err, &pe) {
 		return exitStatus(err)
@@ -193,6 +193,22 @@ func adviseRepeat(err error, pe *payments.Error, stderr io.Writer) {
 	case ke != nil && pe.Code == payments.CodeOutcomeUnknown:
 		fmt.Fprintln(stderr, "to make a repeat safe, pass -idempotency-key with a key of your own")
 	}
+}
+
+// flagText is err's message with the Go names it mentions replaced by the
+// flags of cmd that fill them.
+func flagText(cmd string, err error) string {
+	msg := err.Error()
+	if r, ok := commandFlagWords[cmd]; ok {
+		msg = r.Replace(msg)
+	}
+	return flagWords.Replace(msg)
+}
+
+// commandFlagWords are the commands whose flags fill a Go name otherwise
+// than flagWords says: find's purchase id is the Ref.ID that FindRef checks.
+var commandFlagWords = map[string]*strings.Replacer{
+	"find": strings.NewReplacer("Ref.ID", "-purchase"),
 }
 
 // flagWords names payctl's flags where an adapter's message names the Go

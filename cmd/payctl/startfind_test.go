@@ -110,6 +110,13 @@ func TestPayctlListAndFind(t *testing.T) {
 	require.Equal(t, exitPayment, code)
 	require.Contains(t, errOut, "NotFound")
 
+	// A purchase id that is not a UUID is bad input, found before any listing.
+	reads := p.em.rs.ListReads()
+	code, _, errOut = p.cmd(t, "find", "-user", "user-9", "-purchase", "not-a-uuid")
+	require.Equal(t, exitUsage, code, errOut)
+	require.Contains(t, errOut, "-purchase must be a RuStore purchaseId")
+	require.Equal(t, reads, p.em.rs.ListReads())
+
 	code, _, _ = p.cmd(t, "list")
 	require.Equal(t, exitUsage, code)
 	code, _, errOut = p.cmd(t, "list", "-region", emulateRegionYaPa, "-user", "u")
