@@ -109,6 +109,11 @@ func FindRef(ctx context.Context, p Provider, q FindQuery, id string) (Ref, erro
 		if err != nil {
 			return Ref{}, err
 		}
+		if fp == nil {
+			// A third-party Finder's bug; never a panic here.
+			return Ref{}, &Error{Code: CodeUnknown, Provider: name, Op: OpFind,
+				Message: "the provider listed neither a payment nor an error"}
+		}
 		if sameID(fp.Ref.ID, want) {
 			return fp.Ref, nil
 		}
