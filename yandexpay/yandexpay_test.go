@@ -768,7 +768,7 @@ func TestRequestTimeoutHeader(t *testing.T) {
 		{"NoDeadlineConfigured", 0, 3 * time.Second, 3000, 3000},
 		{"FromDeadline", 8 * time.Second, 0, 1000, 8000},
 		{"FarDeadlineCappedAtDocumentedMaximum", time.Hour, 0, 10000, 10000},
-		{"ShortDeadlineRaisedToMinimum", 200 * time.Millisecond, 0, 1000, 1000},
+		{"ShortDeadlineRaisedToMinimum", 800 * time.Millisecond, 0, 1000, 1000},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
