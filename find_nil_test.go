@@ -29,3 +29,20 @@ func TestFindRefRefusesANilListing(t *testing.T) {
 		t.Fatalf("FindRef over a nil listing: code %s (err %v), want Unknown", got, err)
 	}
 }
+
+// nilStartingProvider starts nothing and says nothing, as a buggy
+// third-party Starter might.
+type nilStartingProvider struct{ bareProvider }
+
+func (nilStartingProvider) Start(context.Context, *payments.StartRequest) (*payments.StartResult, error) {
+	return nil, nil
+}
+
+// TestStartRefusesANilResult: Start never hands the caller a nil result
+// without an error.
+func TestStartRefusesANilResult(t *testing.T) {
+	res, err := payments.Start(context.Background(), nilStartingProvider{}, &payments.StartRequest{OrderID: "o"})
+	if res != nil || payments.CodeOf(err) != payments.CodeUnknown {
+		t.Fatalf("Start = %v, %v; want no result and an Unknown error", res, err)
+	}
+}

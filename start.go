@@ -85,5 +85,12 @@ func Start(ctx context.Context, p Provider, req *StartRequest) (*StartResult, er
 		return nil, &Error{Code: CodeUnimplemented, Provider: p.Name(), Op: OpStart,
 			Message: "this provider cannot start payments from the server"}
 	}
-	return s.Start(ctx, req)
+	res, err := s.Start(ctx, req)
+	if err == nil && res == nil {
+		// A third-party Starter's bug: the caller must not be handed a nil
+		// to send the buyer to.
+		return nil, &Error{Code: CodeUnknown, Provider: p.Name(), Op: OpStart,
+			Message: "the provider returned neither a started payment nor an error"}
+	}
+	return res, err
 }
