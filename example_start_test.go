@@ -33,7 +33,7 @@ func ExampleStart() {
 
 	rub := func(minor int64) payments.Money { return payments.Money{Minor: minor, Currency: "RUB"} }
 	started, err := payments.Start(ctx, p, &payments.StartRequest{
-		OrderID: "order-1042", // the shop's own id: starting it again returns this same payment
+		OrderID: "order-1042", // the shop's own id: the idempotency key of the start
 		Cart: payments.Cart{
 			Items: []payments.CartItem{
 				{ID: "tea", Title: "Green tea", Quantity: 2, Total: rub(30000)},
@@ -42,12 +42,14 @@ func ExampleStart() {
 			Total: rub(39999),
 		},
 		Redirects: payments.Redirects{OnSuccess: "https://shop.example/paid", OnError: "https://shop.example/failed"},
-		TTL:       30 * time.Minute,
+		TTL:       30 * time.Minute, // 3 minutes to 24 hours; zero: Yandex Pay's 30 minutes
 	})
+	// redirect the buyer to started.PaymentURL (valid until started.ExpiresAt);
+	// once paid, the order is Authorized: Capture it, as for any payment.
 	if err != nil {
 		log.Fatal(err)
 	}
-	// Send the buyer to started.PaymentURL; here the buyer pays at once.
+	// Here the buyer pays at once, as the page's Pay button does.
 	fmt.Println("payment page:", strings.HasPrefix(started.PaymentURL, ys.PageURL()), started.Status)
 	if err := ys.Pay(started.Ref.ID); err != nil {
 		log.Fatal(err)
