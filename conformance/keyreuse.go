@@ -21,7 +21,7 @@ func testKeyReuse(t *testing.T, newHarness NewHarness) {
 		res, err := h.Provider().Capture(ctx, a, &payments.CaptureOptions{IdempotencyKey: key})
 		settle(t, ctx, h.Provider(), res, err)
 		_, err = h.Provider().Capture(ctx, b, &payments.CaptureOptions{IdempotencyKey: key})
-		wantReuseRefused(t, err, key)
+		wantReuseRefused(t, err, key, b.ID)
 		if n := h.Applied(b, OpCapture); n != 0 {
 			t.Errorf("the second order was captured %d times under a reused key", n)
 		}
@@ -37,7 +37,7 @@ func testKeyReuse(t *testing.T, newHarness NewHarness) {
 		res, err := h.Provider().Capture(ctx, a, &payments.CaptureOptions{IdempotencyKey: key})
 		settle(t, ctx, h.Provider(), res, err)
 		_, err = h.Provider().Void(ctx, a, &payments.VoidOptions{IdempotencyKey: key})
-		wantReuseRefused(t, err, key)
+		wantReuseRefused(t, err, key, string(payments.OpVoid))
 		if n := h.Applied(a, OpVoid); n != 0 {
 			t.Errorf("a void under the capture's key was applied %d times", n)
 		}
@@ -74,7 +74,7 @@ func testKeyReuse(t *testing.T, newHarness NewHarness) {
 		left.Minor -= second.Minor
 		_, err = payments.Refund(ctx, h.Provider(), ref, &payments.RefundOptions{Amount: second, Cart: cartIfCarts(h.Provider(), left), IdempotencyKey: key})
 		if partial {
-			wantReuseRefused(t, err, key)
+			wantReuseRefused(t, err, key, second.Decimal())
 		} else if err == nil {
 			t.Fatal("a refund of another amount under a used key succeeded")
 		}
@@ -91,11 +91,16 @@ func testKeyReuse(t *testing.T, newHarness NewHarness) {
 }
 
 // wantReuseRefused checks the refusal of a reused key: InvalidArgument,
-// carrying the key, saying the key names another write.
-func wantReuseRefused(t *testing.T, err error, key string) {
+// carrying the key, and naming what differs from the write the key names
+// (this call's order, action or amount), so the caller knows which
+// parameter made it another write.
+func wantReuseRefused(t *testing.T, err error, key, differs string) {
 	t.Helper()
 	wantCode(t, err, payments.CodeInvalidArgument)
 	if !strings.Contains(err.Error(), key) {
 		t.Errorf("the refusal does not name the reused key %q: %v", key, err)
+	}
+	if !strings.Contains(strings.ToLower(err.Error()), strings.ToLower(differs)) {
+		t.Errorf("the refusal does not name what differs (%s): %v", differs, err)
 	}
 }

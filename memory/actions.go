@@ -211,7 +211,8 @@ func (p *Provider) apply(w *driver.Write, ref payments.Ref, amount *payments.Mon
 	if k, ok := p.keys[w.Key()]; ok {
 		if k.op != w.Op() || k.id != ref.ID || (amount != nil && k.amount != want) {
 			return nil, driver.Proven(driver.InvalidArgument(Name, w.Op(),
-				"IdempotencyKey %q already names another write (%s of %s); use a new key for a new write", w.Key(), k.op, k.id))
+				"IdempotencyKey %q already names another write (a %s of %s for %s; this call is a %s of %s for %s); use a new key for a new write",
+				w.Key(), k.op, k.id, k.amount, w.Op(), ref.ID, want))
 		}
 		res := k.result
 		return &res, nil
