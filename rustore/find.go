@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -71,7 +73,8 @@ type listItem struct {
 // RuStore's documentation does not name the field the next page's token
 // comes back in. Find takes it from continuationToken, continuation,
 // nextContinuationToken, nextContinuation, nextPageToken or nextToken, then
-// from any string field named like a continuation or a next token. A page
+// from the first, by name, of the string fields named like a continuation or
+// a next token, so the same page always leads to the same next one. A page
 // shorter than asked for, without a token, is the last. A full page
 // without a token Find recognises may not be: Find yields the purchases
 // read so far and then a payments.CodeUnknown error saying the list may go
@@ -225,7 +228,9 @@ func splitPage(body json.RawMessage) ([]json.RawMessage, map[string]json.RawMess
 			return list, fields, nil
 		}
 	}
-	for name, raw := range fields {
+	// Sorted, so a body with two arrays is read the same way every time.
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		raw := fields[name]
 		if strings.HasPrefix(strings.TrimSpace(string(raw)), "[") && json.Unmarshal(raw, &list) == nil {
 			delete(fields, name)
 			return list, fields, nil
@@ -249,14 +254,19 @@ func nextToken(fields map[string]json.RawMessage) (next, suspect string) {
 			return v, ""
 		}
 	}
-	for name, raw := range fields {
+	// The fallback runs over the names sorted, not in map order: with two
+	// token-like fields a map walk would pick either at random, so the same
+	// page could lead to different next pages from one run to the next.
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
 		lower := strings.ToLower(name)
 		named := strings.Contains(lower, "continuation") || strings.Contains(lower, "next") && strings.Contains(lower, "token")
-		if v := str(raw); v != "" {
+		if v := str(fields[name]); v != "" {
 			if named {
 				return v, ""
 			}
-			suspect = name
+			if suspect == "" {
+				suspect = name
+			}
 		}
 	}
 	return "", suspect

@@ -278,3 +278,25 @@ func TestFindRefRefusesANonUUIDBeforeListing(t *testing.T) {
 	}
 	require.Zero(t, e.srv.ListReads(), "nothing listed for a malformed id")
 }
+
+// TestFindPicksTheSameTokenEveryTime: a page with two token-like fields
+// that are not among the known names must lead to the same next page on
+// every run (the fallback goes by name order, not map order), and a full
+// page without a token names the same suspect field every time.
+func TestFindPicksTheSameTokenEveryTime(t *testing.T) {
+	f := newFakeAPI(t,
+		listAnswer(`{"purchases":[`+itemA+`,`+itemB+`],"pageContinuationKey":"tok-p","nextCursorToken":"tok-n"}`),
+		listAnswer(`[]`))
+	got, err := collect(t, f.client(t, &testlog.Buffer{}).Find(context.Background(), payments.FindQuery{AppUserID: "u", PageSize: 2}))
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	f.mu.Lock()
+	conts := append([]string(nil), f.conts...)
+	f.mu.Unlock()
+	require.Equal(t, []string{"", "tok-n"}, conts, "nextCursorToken sorts before pageContinuationKey")
+
+	f = newFakeAPI(t, listAnswer(`{"purchases":[`+itemA+`,`+itemB+`],"zeta":"z","cursor":"c","after":"a"}`))
+	_, err = collect(t, f.client(t, &testlog.Buffer{}).Find(context.Background(), payments.FindQuery{AppUserID: "u", PageSize: 2}))
+	pe := asError(t, err)
+	require.Contains(t, pe.Message, `"after"`, "the first string field by name is the suspect")
+}

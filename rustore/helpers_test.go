@@ -123,6 +123,9 @@ type fakeAPI struct {
 	auths   int
 	calls   int
 	tokens  []string
+	// conts are the continuation query parameters of the non-auth
+	// requests, in order ("" for none).
+	conts []string
 }
 
 type fakeAnswer struct {
@@ -150,6 +153,7 @@ func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write([]byte(`{"code":"OK","message":null,"body":{"jwe":"` + tok + `","ttl":900},"timestamp":"2025-04-01T15:02:09.427Z"}`))
 		return
 	}
+	f.conts = append(f.conts, r.URL.Query().Get("continuation"))
 	i := f.calls
 	if i >= len(f.answers) {
 		i = len(f.answers) - 1
