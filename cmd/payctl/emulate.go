@@ -36,6 +36,9 @@ const (
 	maxAdminBody      = 64 << 10
 	emulateRegionRu   = "rustore-ru"
 	emulateRegionYaPa = "yandexpay-ru"
+	// rustoreNotificationKeyFile holds RuStore's notification key in the key
+	// directory: the banner names the file, never the key, as for the others.
+	rustoreNotificationKeyFile = "rustore-notification.key"
 )
 
 func emulateCommand(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -114,9 +117,9 @@ Flags:
 `, em.url, em.dir, adminPurchases, adminOrders)
 	if *notify != "" {
 		fmt.Fprintf(stderr, `  notifications: RuStore to %[1]s/%[2]s, Yandex Pay to %[1]s/%[3]s/v1/webhook
-  RuStore notification key (AES-256, base64): %[4]s
+  RuStore notification key (AES-256, base64): in %[4]s
   Yandex Pay keys: %[5]s
-`, strings.TrimRight(*notify, "/"), emulateRegionRu, emulateRegionYaPa, em.rs.NotificationKeyBase64(), em.url+yandexPayPrefix+"/api/jwks")
+`, strings.TrimRight(*notify, "/"), emulateRegionRu, emulateRegionYaPa, filepath.Join(em.dir, rustoreNotificationKeyFile), em.url+yandexPayPrefix+"/api/jwks")
 	}
 
 	select {
@@ -205,7 +208,7 @@ func startEmulators(ln net.Listener) (*emulators, error) {
 		serveErr: make(chan error, 1),
 	}
 	files := map[string]string{"rustore.key": em.rs.PrivateKeyBase64(), "yandexpay.key": em.ys.APIKey(),
-		"rustore-notification.key": em.rs.NotificationKeyBase64()}
+		rustoreNotificationKeyFile: em.rs.NotificationKeyBase64()}
 	for name, content := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content+"\n"), 0o600); err != nil {
 			em.rs.Close()
@@ -278,7 +281,7 @@ func (em *emulators) config() emulateConfig {
 				"key_id":                em.rs.KeyID(),
 				"app_id":                em.rs.AppID(),
 				"private_key_file":      filepath.Join(em.dir, "rustore.key"),
-				"notification_key_file": filepath.Join(em.dir, "rustore-notification.key"),
+				"notification_key_file": filepath.Join(em.dir, rustoreNotificationKeyFile),
 			},
 			emulateRegionYaPa: {
 				"provider":     "yandexpay",

@@ -4,17 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/testlog"
 	"github.com/regionpay/payments/rustore/rustoretest"
 	"github.com/regionpay/payments/yandexpay/yandexpaytest"
 )
@@ -115,4 +119,33 @@ func TestEmulateAdminTriggers(t *testing.T) {
 	assert.Error(t, checkNotifyURL("ftp://x"))
 	assert.Error(t, checkNotifyURL("http://x/?a=1"))
 	assert.True(t, strings.HasPrefix(p.em.url, "http://127.0.0.1:"))
+}
+
+// TestEmulateBannerPrintsNoKey: with -notify the banner says where the
+// RuStore notification key is, as it does for the other keys, and prints no
+// key itself: stderr ends up in CI logs and terminal scrollback.
+func TestEmulateBannerPrintsNoKey(t *testing.T) {
+	stdinR, stdinW := io.Pipe()
+	stdoutR, stdoutW := io.Pipe()
+	var stderr testlog.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(context.Background(), []string{"emulate", "-addr", "127.0.0.1:0", "-notify", "http://127.0.0.1:1/notify"},
+			stdinR, stdoutW, &stderr)
+		stdoutW.Close()
+	}()
+	var cfg emulateConfig
+	require.NoError(t, json.NewDecoder(stdoutR).Decode(&cfg), "stderr: %s", stderr.String())
+	go func() { _, _ = io.Copy(io.Discard, stdoutR) }()
+	keyFile, _ := cfg.Regions[emulateRegionRu]["notification_key_file"].(string)
+	require.NotEmpty(t, keyFile)
+	key, err := os.ReadFile(keyFile)
+	require.NoError(t, err)
+	// The banner follows the config: wait for its last line.
+	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "Yandex Pay keys:") }, 10*time.Second, 10*time.Millisecond)
+	stdinW.Close()
+	require.Equal(t, 0, <-done, stderr.String())
+
+	assert.Contains(t, stderr.String(), "RuStore notification key (AES-256, base64): in "+keyFile)
+	assert.NotContains(t, stderr.String(), strings.TrimSpace(string(key)))
 }
