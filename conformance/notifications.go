@@ -187,6 +187,11 @@ func testNotificationsRefused(t *testing.T, newHarness NewHarness) {
 			if resp.StatusCode < 400 || resp.StatusCode > 499 {
 				t.Errorf("a %s notification was answered %d; want a 4xx", name, resp.StatusCode)
 			}
+			// An oversized body is refused for its size, before it is read
+			// whole or verified; any other 4xx would mean the cap did not act.
+			if name == "oversized" && resp.StatusCode != http.StatusRequestEntityTooLarge {
+				t.Errorf("an oversized notification was answered %d; want %d", resp.StatusCode, http.StatusRequestEntityTooLarge)
+			}
 		})
 	}
 	if got := app.got(); len(got) != 0 {
