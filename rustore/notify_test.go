@@ -312,3 +312,26 @@ func checkRefusal(t *testing.T, err error) {
 		t.Fatalf("the refusal grew with the body (%d bytes): %.120s", len(err.Error()), err)
 	}
 }
+
+// TestSandboxClientRefusesProductionNotifications: the sandbox check works
+// both ways. A client for test payments decodes *_SANDBOX notifications and
+// refuses the production types, so a region meant for test payments never
+// acts on a real one sent to the wrong URL.
+func TestSandboxClientRefusesProductionNotifications(t *testing.T) {
+	e := notifyEnv(t, true)
+	key := e.srv.NotificationKeyBase64()
+	app := e.srv.AppID()
+
+	ev, err := payments.ParseNotification(context.Background(), e.client, nil,
+		sealNotification(t, key, invoiceInner(app, "INVOICE_STATUS_SANDBOX", "paid", "confirmed")))
+	require.NoError(t, err)
+	assert.True(t, ev.Sandbox)
+	assert.Equal(t, payments.EventPaymentStatus, ev.Kind)
+
+	for _, typ := range []string{"INVOICE_STATUS", "TEST_EVENT", "SUBSCRIPTION_EVENT"} {
+		ev, err := payments.ParseNotification(context.Background(), e.client, nil,
+			sealNotification(t, key, invoiceInner(app, typ, "paid", "confirmed")))
+		assert.Nil(t, ev, typ)
+		assert.Equal(t, payments.CodePermissionDenied, payments.CodeOf(err), "%s: %v", typ, err)
+	}
+}
