@@ -94,7 +94,8 @@ type (
 // OrderID as its idempotency key: Start again with the same request.
 //
 // The request is checked before anything is sent: an OrderID usable as a
-// path segment, a valid cart (Cart.Validate) whose unit prices have at most
+// path segment by the same rule every other action applies to ref.ID (at
+// most MaxOrderIDLength characters of UTF-8, no control characters), a valid cart (Cart.Validate) whose unit prices have at most
 // two decimals, at least 1 RUB in all, OnSuccess and OnError redirect URLs,
 // a TTL of whole seconds within MinTTL and MaxTTL (or zero), and payment
 // method names. A cart Yandex Pay still refuses (ORDER_CART_DATA_ERROR)

@@ -143,6 +143,14 @@ func TestStartRefusesBadRequestsBeforeSending(t *testing.T) {
 	}{
 		{"nil request", nil, "nil *StartRequest"},
 		{"no order id", with(func(r *payments.StartRequest) { r.OrderID = "" }), "req.OrderID is empty"},
+		{"order id with a newline", with(func(r *payments.StartRequest) { r.OrderID = "order\nx" }), "req.OrderID"},
+		{"order id with a NUL", with(func(r *payments.StartRequest) { r.OrderID = "order\x00x" }), "req.OrderID"},
+		{"order id with DEL", with(func(r *payments.StartRequest) { r.OrderID = "order\x7fx" }), "req.OrderID"},
+		{"order id not UTF-8", with(func(r *payments.StartRequest) { r.OrderID = "order\xffx" }), "req.OrderID"},
+		{"order id too long", with(func(r *payments.StartRequest) {
+			r.OrderID = strings.Repeat("z", yandexpay.MaxOrderIDLength+1)
+		}), "req.OrderID"},
+		{"order id dot-dot", with(func(r *payments.StartRequest) { r.OrderID = ".." }), "req.OrderID"},
 		{"total not the sum", with(func(r *payments.StartRequest) { r.Cart.Total = *rub(40000) }), "not the sum of its items"},
 		{"unit price with three decimals", with(func(r *payments.StartRequest) {
 			r.Cart.Items = []payments.CartItem{{ID: "a", Title: "A", Quantity: 3, Total: *rub(10000)}}

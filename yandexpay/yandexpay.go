@@ -507,11 +507,19 @@ func (c *Client) checkRef(ctx context.Context, op payments.Operation, ref paymen
 	return checkSegment(op, "ref.ID", ref.ID)
 }
 
-// checkSegment validates a value sent as one path segment.
+// checkSegment validates a value sent as one path segment: an order id or
+// an operation's external id, for every action including Start, so that one
+// rule decides which ids can be sent. Control characters and invalid UTF-8
+// are refused because the same id also travels in JSON bodies and is read
+// back from Yandex Pay's answers, where it would not compare equal.
 func checkSegment(op payments.Operation, field, v string) error {
 	switch n := utf8.RuneCountInString(v); {
 	case v == "":
 		return driver.InvalidArgument(Name, op, "%s is empty", field)
+	case !utf8.ValidString(v):
+		return driver.InvalidArgument(Name, op, "%s is not valid UTF-8", field)
+	case strings.ContainsFunc(v, unicode.IsControl):
+		return driver.InvalidArgument(Name, op, "%s %.40q contains control characters", field, v)
 	case n > MaxOrderIDLength:
 		return driver.InvalidArgument(Name, op, "%s is %d characters long, more than the %d a path segment may have", field, n, MaxOrderIDLength)
 	case v == "." || v == "..":

@@ -718,6 +718,11 @@ func TestValidationBeforeAnyRequest(t *testing.T) {
 		{"CaptureEmptyID", func() error { _, err := e.c.Capture(ctx, payments.Ref{}, nil); return err }, "ref.ID"},
 		{"VoidTooLongID", func() error { _, err := e.c.Void(ctx, payments.Ref{ID: long}, nil); return err }, "ref.ID"},
 		{"StatusDotDot", func() error { _, err := e.c.Status(ctx, payments.Ref{ID: ".."}); return err }, "ref.ID"},
+		{"StatusControlCharacter", func() error { _, err := e.c.Status(ctx, payments.Ref{ID: "a\tb"}); return err }, "ref.ID"},
+		{"KeyControlCharacter", func() error {
+			_, err := e.c.Capture(ctx, ok, &payments.CaptureOptions{IdempotencyKey: "k\r\n"})
+			return err
+		}, "opts.IdempotencyKey"},
 		{"RollbackDot", func() error { _, err := e.c.Rollback(ctx, payments.Ref{ID: "."}, nil); return err }, "ref.ID"},
 		{"RefundEmptyID", func() error { _, err := e.c.Refund(ctx, payments.Ref{}, nil); return err }, "ref.ID"},
 		{"CaptureZero", func() error {
