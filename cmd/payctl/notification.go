@@ -24,8 +24,10 @@ func notificationCommand(ctx context.Context, configPath string, args []string, 
 It reads the notification's body exactly as received (RuStore's JSON,
 Yandex Pay's token) from stdin, checks it with the region's keys (RuStore:
 notification_key; Yandex Pay: merchant_id and the provider's JWKS) and
-prints the event as JSON. A notification that fails verification is an
-error, exit status 1.
+prints the event as JSON. A notification that is refused (forged,
+tampered, expired, another merchant's or app's) is exit status 1; input
+that is no notification of that provider at all (empty, or another
+provider's body: check -region) is exit status 2.
 
 Usage:
   payctl [-config FILE] notification [-region R] < body

@@ -149,3 +149,35 @@ func TestEmulateBannerPrintsNoKey(t *testing.T) {
 	assert.Contains(t, stderr.String(), "RuStore notification key (AES-256, base64): in "+keyFile)
 	assert.NotContains(t, stderr.String(), strings.TrimSpace(string(key)))
 }
+
+// TestNotificationCommandExitStatus: a refused notification is exit status
+// 1, input that is no notification of the region's provider at all is 2,
+// as the usage text and the README say.
+func TestNotificationCommandExitStatus(t *testing.T) {
+	p := startInProcess(t, nil)
+	payload := `{"merchantId":"` + p.em.ys.MerchantID() + `","event":"ORDER_STATUS_UPDATED","eventTime":"2026-11-29T10:00:00Z","order":{"orderId":"o-1","paymentStatus":"CAPTURED"}}`
+	fresh, err := p.em.ys.SignWebhook([]byte(payload), time.Now())
+	require.NoError(t, err)
+	expired, err := p.em.ys.SignWebhook([]byte(payload), time.Now().Add(-time.Hour))
+	require.NoError(t, err)
+	cases := []struct {
+		name, region, body string
+		want               int
+		says               string
+	}{
+		{"genuine", emulateRegionYaPa, fresh, exitOK, ""},
+		{"expired", emulateRegionYaPa, expired, exitPayment, "expired"},
+		{"empty, Yandex Pay", emulateRegionYaPa, "", exitUsage, "empty body"},
+		{"empty, RuStore", emulateRegionRu, "", exitUsage, "not a notification"},
+		{"Yandex Pay's body to the RuStore region", emulateRegionRu, fresh, exitUsage, "not a notification"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), []string{"-config", p.configPath, "notification", "-region", tc.region},
+				strings.NewReader(tc.body), &stdout, &stderr)
+			assert.Equal(t, tc.want, code, stderr.String())
+			assert.Contains(t, stderr.String(), tc.says)
+		})
+	}
+}
