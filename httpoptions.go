@@ -1,7 +1,9 @@
 package payments
 
 import (
+	"crypto/tls"
 	"log/slog"
+	"net"
 	"net/http"
 	"time"
 )
@@ -12,6 +14,38 @@ import (
 // confirm, so the default leaves room for that; callers bound each call with
 // their context.
 const DefaultHTTPTimeout = 60 * time.Second
+
+// DefaultMaxIdleConns is how many idle connections per host the pooled
+// client (NewHTTPClient) keeps when none is asked for: enough that 256
+// concurrent callers reuse connections instead of opening new ones (and new
+// TLS handshakes). Connections idle for 90 s close.
+const DefaultMaxIdleConns = 256
+
+// NewHTTPClient returns the client an adapter's New and Open build when the
+// app gives none: its own connection pool (never http.DefaultTransport,
+// which others may change) keeping maxIdle idle connections per host (0
+// means DefaultMaxIdleConns, a negative value is taken as 0), bounded dial
+// and TLS handshake times, TLS 1.2 at least, and DefaultHTTPTimeout per
+// attempt. An app that wants a client of its own can start from it.
+func NewHTTPClient(maxIdle int) *http.Client {
+	if maxIdle <= 0 {
+		maxIdle = DefaultMaxIdleConns
+	}
+	return &http.Client{Timeout: DefaultHTTPTimeout, Transport: &http.Transport{
+		Proxy: http.ProxyFromEnvironment,
+		DialContext: (&net.Dialer{
+			Timeout:   30 * time.Second,
+			KeepAlive: 30 * time.Second,
+		}).DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          maxIdle,
+		MaxIdleConnsPerHost:   maxIdle,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: 1 * time.Second,
+		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+	}}
+}
 
 // HTTPOptions are the HTTP settings every adapter's Config embeds, so that
 // they are named, documented and defaulted once for every provider. The zero
@@ -37,4 +71,9 @@ type HTTPOptions struct {
 	// AppInfo, when set, names the app in the User-Agent of every request,
 	// after the library's name and Version. Nil sends the library's alone.
 	AppInfo *AppInfo
+	// MaxIdleConns is how many idle connections per host the pooled client
+	// built when HTTPClient is nil keeps for reuse (NewHTTPClient); 0 means
+	// DefaultMaxIdleConns, negative values are refused. A client of your
+	// own keeps its own pool.
+	MaxIdleConns int
 }

@@ -22,9 +22,16 @@ type OpenOptions struct {
 	// DefaultHTTPTimeout as a last guard: callers bound each call with
 	// their context.
 	HTTPClient func(region string) *http.Client
-	// Transport is the round tripper of the default clients; nil for a clone
-	// of http.DefaultTransport. Tests set it to reach emulators or record requests.
+	// Transport is the round tripper of the default clients; nil for the
+	// pool an adapter's New builds too (NewHTTPClient), so that a region
+	// opened from a config serves as many concurrent callers as one built in
+	// code. Tests set it to reach emulators or record requests.
 	Transport http.RoundTripper
+	// MaxIdleConns sizes each region's default pool as HTTPOptions.MaxIdleConns
+	// does an adapter's: idle connections kept per host, 0 for
+	// DefaultMaxIdleConns; negative values are refused. It does not apply to
+	// a Transport or HTTPClient given above.
+	MaxIdleConns int
 	// Getenv resolves "${ENV_VAR}" references; nil for os.Getenv. Tests and
 	// tools that hold credentials in memory set it.
 	Getenv func(string) string
@@ -77,6 +84,9 @@ func Open(ctx context.Context, cfg *Config, opts *OpenOptions) (*Regions, error)
 	}
 	if opts == nil {
 		opts = &OpenOptions{}
+	}
+	if opts.MaxIdleConns < 0 {
+		return nil, &ConfigError{Msg: fmt.Sprintf("OpenOptions.MaxIdleConns must not be negative, got %d", opts.MaxIdleConns)}
 	}
 	getenv := opts.Getenv
 	if getenv == nil {
@@ -175,17 +185,12 @@ func newRegionClient(name string, opts *OpenOptions) *http.Client {
 			return c
 		}
 	}
-	rt := opts.Transport
-	if rt == nil {
-		// A clone gives the region its own connection pool, so Close can
-		// release it without touching the rest of the program.
-		if t, ok := http.DefaultTransport.(*http.Transport); ok {
-			rt = t.Clone()
-		} else {
-			rt = http.DefaultTransport
-		}
+	if opts.Transport == nil {
+		// The region's own pool, so Close can release it without touching
+		// the rest of the program, sized as an adapter's New sizes it.
+		return NewHTTPClient(opts.MaxIdleConns)
 	}
-	return &http.Client{Transport: rt, Timeout: DefaultHTTPTimeout}
+	return &http.Client{Transport: opts.Transport, Timeout: DefaultHTTPTimeout}
 }
 
 func closeProvider(p Provider) error {

@@ -30,6 +30,7 @@ func FromOptions(provider, defaultBase string, o payments.HTTPOptions) (Config, 
 		MaxRetries:   o.MaxRetries,
 		RetryWaitMin: o.RetryWaitMin,
 		RetryWaitMax: o.RetryWaitMax,
+		MaxIdleConns: o.MaxIdleConns,
 		UserAgent:    UserAgent(o.AppInfo),
 	}, nil
 }
@@ -72,6 +73,8 @@ func checkOptions(provider string, o payments.HTTPOptions) error {
 		return driver.ConfigError(provider, "RetryWaitMax", "must not be negative, got %s", o.RetryWaitMax)
 	case waitMin > waitMax:
 		return driver.ConfigError(provider, "RetryWaitMin", "%s is above RetryWaitMax (%s)", waitMin, waitMax)
+	case o.MaxIdleConns < 0:
+		return driver.ConfigError(provider, "MaxIdleConns", "must not be negative, got %d", o.MaxIdleConns)
 	}
 	return nil
 }

@@ -2,12 +2,10 @@ package transport
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/textproto"
 	"net/url"
@@ -42,7 +40,7 @@ const (
 	// DefaultMaxIdleConns is how many idle connections the pool New builds
 	// keeps per host: enough that 256 concurrent callers reuse connections
 	// instead of opening new ones. Idle connections close after 90 s.
-	DefaultMaxIdleConns = 256
+	DefaultMaxIdleConns = payments.DefaultMaxIdleConns
 )
 
 // Config configures a Client. Zero values mean the defaults given.
@@ -303,7 +301,8 @@ func httpClient(given *http.Client, maxIdle int) (*http.Client, error) {
 	if given != nil {
 		hc = *given
 	} else {
-		hc = http.Client{Transport: newPooledTransport(maxIdle), Timeout: attemptBound}
+		hc = *payments.NewHTTPClient(maxIdle)
+		hc.Timeout = attemptBound
 	}
 	if hc.Timeout <= 0 {
 		// A caller's client without a timeout, and a context without a
@@ -434,28 +433,6 @@ func validHeaderValue(v string) bool {
 		}
 	}
 	return true
-}
-
-// newPooledTransport mirrors go-cleanhttp's pooled settings: its own
-// connection pool (not http.DefaultTransport, which others may mutate) and
-// bounded dial and handshake times, but keeps idle connections for as many
-// concurrent callers as the pool is sized for (go-cleanhttp keeps
-// GOMAXPROCS+1, so busy callers keep opening new connections).
-func newPooledTransport(idle int) *http.Transport {
-	return &http.Transport{
-		Proxy: http.ProxyFromEnvironment,
-		DialContext: (&net.Dialer{
-			Timeout:   30 * time.Second,
-			KeepAlive: 30 * time.Second,
-		}).DialContext,
-		ForceAttemptHTTP2:     true,
-		MaxIdleConns:          idle,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ExpectContinueTimeout: 1 * time.Second,
-		MaxIdleConnsPerHost:   idle,
-		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
-	}
 }
 
 // UserAgentHeader is the User-Agent value every request carries. An adapter
