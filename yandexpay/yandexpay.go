@@ -207,6 +207,8 @@ func (c Config) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String()))
 // Client is the Yandex Pay adapter. It is safe for concurrent use.
 type Client struct {
 	tr *transport.Client
+	// eachAttempt is setTimeoutHeader, bound once.
+	eachAttempt func(ctx context.Context, h http.Header)
 	// authHeader is the Authorization value, "Api-Key <key>", built once.
 	// Format hides it like every other field.
 	authHeader     []string
@@ -284,6 +286,7 @@ func New(cfg Config) (*Client, error) {
 		timeout = DefaultRequestTimeout
 	}
 	c := &Client{tr: tr, authHeader: []string{"Api-Key " + cfg.APIKey.Reveal()}, baseURL: tc.BaseURL, defaultTimeout: timeout, log: logger, keys: &driver.Keys{}}
+	c.eachAttempt = c.setTimeoutHeader
 	if cfg.MerchantID != "" {
 		n, err := newNotifier(cfg, tc.BaseURL)
 		if err != nil {
@@ -404,10 +407,8 @@ func (c *Client) do(ctx context.Context, k request) (*answer, error) {
 		}
 		body = b
 	}
-	resp, err := c.tr.Do(ctx, &transport.Request{Op: k.op, Method: k.method, Path: k.path, Header: h, Body: body, Retry: k.retry,
-		EachAttempt: func(h http.Header) {
-			h.Set("X-Request-Timeout", strconv.FormatInt(c.requestTimeout(ctx).Milliseconds(), 10))
-		}})
+	resp, err := c.tr.Do(ctx, &transport.Request{Op: k.op, Method: k.method, Path: k.path, Header: h, OwnHeader: true,
+		Body: body, Retry: k.retry, EachAttempt: c.eachAttempt})
 	if err != nil {
 		var pe *payments.Error
 		if errors.As(err, &pe) && pe.RequestID == "" {
@@ -468,6 +469,13 @@ func (c *Client) lacking(op payments.Operation, ans *answer, what string) *payme
 		what = "no data"
 	}
 	return c.malformed(op, ans.reqID, ans.resp, what)
+}
+
+// setTimeoutHeader is every request's EachAttempt (c.eachAttempt, bound
+// once in New, so that a call allocates no closure for it):
+// X-Request-Timeout is the time left when the attempt is sent.
+func (c *Client) setTimeoutHeader(ctx context.Context, h http.Header) {
+	h["X-Request-Timeout"] = []string{strconv.FormatInt(c.requestTimeout(ctx).Milliseconds(), 10)}
 }
 
 // acceptJSON is every request's Accept header value.

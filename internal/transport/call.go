@@ -37,9 +37,12 @@ var readMethods = map[string]bool{
 // per-attempt trace flags, which the transport sets from its own goroutines,
 // need to be atomic.
 type call struct {
-	c     *Client
-	ctx   context.Context // the caller's
-	base  context.Context // ctx carrying the call, below each attempt's trace
+	c   *Client
+	ctx context.Context // the caller's
+	// base is ctx carrying the call, below each attempt's trace: a
+	// context.Context whose Value answers callKey with the call itself, so
+	// that carrying it costs no context of its own.
+	base  callContext
 	req   *Request
 	path  string // req.Path without query, for logs
 	write bool
@@ -53,6 +56,9 @@ type call struct {
 	// needs no retry allocates none of its own.
 	first     attempt
 	firstBody bodyReader
+	// The request wrapper and the answer live here too, for the same reason.
+	rreq retryablehttp.Request
+	resp Response
 
 	// Outcome of the last attempt.
 	status    int    // HTTP status, 0 when no answer came
@@ -70,6 +76,20 @@ type call struct {
 // callKey is the context key under which a request carries its call.
 type callKey struct{}
 
+// callContext is the caller's context, carrying the call under callKey.
+type callContext struct {
+	context.Context
+	cl *call
+}
+
+// Value implements context.Context.
+func (c *callContext) Value(key any) any {
+	if key == (callKey{}) {
+		return c.cl
+	}
+	return c.Context.Value(key)
+}
+
 // callOf returns the call a request's context carries.
 func callOf(ctx context.Context) (*call, bool) {
 	cl, ok := ctx.Value(callKey{}).(*call)
@@ -79,15 +99,14 @@ func callOf(ctx context.Context) (*call, bool) {
 // attempt records what the connection trace saw during one attempt.
 type attempt struct {
 	gotConn atomic.Bool
-	wrote   atomic.Bool
 	trace   httptrace.ClientTrace
 }
 
 // mayHaveSent reports whether any byte of the request could have left: a
-// connection was obtained (the write may be under way when the context ends
-// or the attempt times out) or the write finished. Only a failure before that
-// (dial error, connection refused) is certainly unsent.
-func (a *attempt) mayHaveSent() bool { return a.gotConn.Load() || a.wrote.Load() }
+// connection was obtained, so the write may be under way or done (net/http
+// writes only on a connection it reported through GotConn). Only a failure
+// before that (dial error, connection refused) is certainly unsent.
+func (a *attempt) mayHaveSent() bool { return a.gotConn.Load() }
 
 func newCall(c *Client, ctx context.Context, req *Request) *call {
 	cl := &call{
@@ -97,7 +116,7 @@ func newCall(c *Client, ctx context.Context, req *Request) *call {
 		path:  pathForLog(req.Path),
 		write: !readMethods[req.Method] && !req.NoEffect,
 	}
-	cl.base = context.WithValue(ctx, callKey{}, cl)
+	cl.base = callContext{Context: ctx, cl: cl}
 	cl.att = &cl.first
 	return cl
 }
@@ -106,8 +125,7 @@ func newCall(c *Client, ctx context.Context, req *Request) *call {
 // callback from an earlier attempt cannot mark this one as sent.
 func (cl *call) traced(a *attempt) context.Context {
 	a.trace.GotConn = func(httptrace.GotConnInfo) { a.gotConn.Store(true) }
-	a.trace.WroteRequest = func(httptrace.WroteRequestInfo) { a.wrote.Store(true) }
-	return httptrace.WithClientTrace(cl.base, &a.trace)
+	return httptrace.WithClientTrace(&cl.base, &a.trace)
 }
 
 // header is the header map of attempt i: the caller's entries (shared, never
@@ -117,6 +135,15 @@ func (cl *call) traced(a *attempt) context.Context {
 // writing its own.
 func (cl *call) header(i int) http.Header {
 	c, req := cl.c, cl.req
+	if i == 0 && req.OwnHeader && req.Header != nil {
+		// The caller handed its map over: the first attempt adds to it.
+		h := req.Header
+		if req.Body != nil && h.Get("Content-Type") == "" {
+			h["Content-Type"] = jsonContentType
+		}
+		cl.addOwn(h, i)
+		return h
+	}
 	if _, hasUA := req.Header["User-Agent"]; hasUA && c.attemptHeader == "" && req.Body == nil {
 		// Nothing to add: the caller's map is sent as it is, never modified.
 		return req.Header
@@ -128,6 +155,15 @@ func (cl *call) header(i int) http.Header {
 	if req.Body != nil && h.Get("Content-Type") == "" {
 		h["Content-Type"] = jsonContentType
 	}
+	cl.addOwn(h, i)
+	return h
+}
+
+// addOwn adds to attempt i's header what the transport sends itself: the
+// User-Agent unless the caller set one, the attempt header, and whatever
+// the request's EachAttempt sets.
+func (cl *call) addOwn(h http.Header, i int) {
+	c, req := cl.c, cl.req
 	if _, ok := h["User-Agent"]; !ok {
 		h["User-Agent"] = c.userAgent
 	}
@@ -139,9 +175,8 @@ func (cl *call) header(i int) http.Header {
 		}
 	}
 	if req.EachAttempt != nil {
-		req.EachAttempt(h)
+		req.EachAttempt(cl.ctx, h)
 	}
-	return h
 }
 
 // bodyReader is a request body: a reader over the caller's bytes that

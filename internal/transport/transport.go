@@ -139,7 +139,12 @@ type Request struct {
 	// attempt's own copy of Header, for a header whose value must be
 	// recomputed per attempt (Yandex Pay's X-Request-Timeout: the time left
 	// now, not when the call began).
-	EachAttempt func(h http.Header)
+	// It gets the caller's context, so that it can be a function built once.
+	EachAttempt func(ctx context.Context, h http.Header)
+	// OwnHeader hands Header over to Do: the first attempt adds the
+	// transport's headers to it and sends it, instead of a copy. Set it
+	// only for a map built for this request and not used afterwards.
+	OwnHeader bool
 	// NoEffect marks a non-GET request that changes nothing a caller must
 	// track, such as a token request: like a read, its unanswered failure is
 	// CodeUnavailable (or the context's code), never CodeOutcomeUnknown.
@@ -484,19 +489,21 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		hreq.ContentLength = int64(len(req.Body))
 		hreq.GetBody = cl.getBody
 	}
-	resp, err := c.retry.Do(&retryablehttp.Request{Request: hreq})
+	cl.rreq.Request = hreq
+	resp, err := c.retry.Do(&cl.rreq)
 	// Telemetry, when on, learns the attempts and the status of the call.
 	driver.StatsFrom(ctx).AddRequest(cl.attempts, cl.status)
 	if err == nil && resp != nil && cl.complete {
 		// The body was read (and replaced) in checkRetry; nothing to close.
-		return &Response{
+		cl.resp = Response{
 			StatusCode:   resp.StatusCode,
 			Header:       resp.Header,
 			Body:         cl.body,
 			Attempts:     cl.attempts,
 			MayHaveActed: cl.mayHaveActed,
 			client:       c,
-		}, nil
+		}
+		return &cl.resp, nil
 	}
 	if resp != nil {
 		_ = resp.Body.Close()
