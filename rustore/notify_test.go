@@ -265,6 +265,8 @@ func BenchmarkVerifyNotification(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	// The figure the issue asks for: notifications verified per second by one goroutine.
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "notifications/s")
 }
 
 // FuzzParseNotification: no body makes verification panic, and only a body
