@@ -219,19 +219,19 @@ func (e *Error) isSentinel() bool {
 
 // Sentinels for errors.Is. They carry a code and nothing else.
 var (
-	ErrUnknown            = &Error{Code: CodeUnknown}
-	ErrInvalidArgument    = &Error{Code: CodeInvalidArgument}
-	ErrNotFound           = &Error{Code: CodeNotFound}
-	ErrFailedPrecondition = &Error{Code: CodeFailedPrecondition}
-	ErrUnauthenticated    = &Error{Code: CodeUnauthenticated}
-	ErrPermissionDenied   = &Error{Code: CodePermissionDenied}
-	ErrResourceExhausted  = &Error{Code: CodeResourceExhausted}
-	ErrConflict           = &Error{Code: CodeConflict}
-	ErrUnavailable        = &Error{Code: CodeUnavailable}
-	ErrUnimplemented      = &Error{Code: CodeUnimplemented}
-	ErrOutcomeUnknown     = &Error{Code: CodeOutcomeUnknown}
-	ErrCanceled           = &Error{Code: CodeCanceled}
-	ErrDeadlineExceeded   = &Error{Code: CodeDeadlineExceeded}
+	ErrUnknown            = &Error{Code: CodeUnknown}            // matches every CodeUnknown error
+	ErrInvalidArgument    = &Error{Code: CodeInvalidArgument}    // matches every CodeInvalidArgument error
+	ErrNotFound           = &Error{Code: CodeNotFound}           // matches every CodeNotFound error
+	ErrFailedPrecondition = &Error{Code: CodeFailedPrecondition} // matches every CodeFailedPrecondition error
+	ErrUnauthenticated    = &Error{Code: CodeUnauthenticated}    // matches every CodeUnauthenticated error
+	ErrPermissionDenied   = &Error{Code: CodePermissionDenied}   // matches every CodePermissionDenied error
+	ErrResourceExhausted  = &Error{Code: CodeResourceExhausted}  // matches every CodeResourceExhausted error
+	ErrConflict           = &Error{Code: CodeConflict}           // matches every CodeConflict error
+	ErrUnavailable        = &Error{Code: CodeUnavailable}        // matches every CodeUnavailable error
+	ErrUnimplemented      = &Error{Code: CodeUnimplemented}      // matches every CodeUnimplemented error
+	ErrOutcomeUnknown     = &Error{Code: CodeOutcomeUnknown}     // matches every CodeOutcomeUnknown error
+	ErrCanceled           = &Error{Code: CodeCanceled}           // matches every CodeCanceled error
+	ErrDeadlineExceeded   = &Error{Code: CodeDeadlineExceeded}   // matches every CodeDeadlineExceeded error
 )
 
 // CodeOf returns the code of err: the Code of an *Error in its chain,

@@ -67,6 +67,8 @@ type Finder interface {
 // [FindRef] asks it first, so that a mistyped id is refused as bad input
 // rather than searched for page by page and reported as not found.
 type RefChecker interface {
+	// CheckRef returns a CodeInvalidArgument error for op when ref holds an
+	// id the provider could never have issued, and nil otherwise.
 	CheckRef(op Operation, ref Ref) error
 }
 

@@ -58,15 +58,21 @@ type Event struct {
 	Status status.Status `json:"status"`
 	// RawStatus is the provider's new status exactly as sent.
 	RawStatus string `json:"raw_status,omitempty"`
-	// OldStatus and RawOldStatus are the status before the change, where the
-	// provider sends it (RuStore does, Yandex Pay does not).
-	OldStatus    status.Status `json:"old_status"`
-	RawOldStatus string        `json:"raw_old_status,omitempty"`
-	// OperationID, OperationType and OperationStatus describe the action of an
-	// EventOperationStatus, as the provider names them (Yandex Pay:
-	// operationId, CAPTURE/REFUND/VOID, PENDING/SUCCESS/FAIL).
-	OperationID     string `json:"operation_id,omitempty"`
-	OperationType   string `json:"operation_type,omitempty"`
+	// OldStatus is the status before the change, normalized like Status,
+	// where the provider sends it (RuStore does, Yandex Pay does not);
+	// Unknown otherwise.
+	OldStatus status.Status `json:"old_status"`
+	// RawOldStatus is the provider's status before the change exactly as
+	// sent, empty where the provider does not send it.
+	RawOldStatus string `json:"raw_old_status,omitempty"`
+	// OperationID is the provider's id of the action an EventOperationStatus
+	// reports on (Yandex Pay's operationId), for Provider.Operation.
+	OperationID string `json:"operation_id,omitempty"`
+	// OperationType is the kind of that action as the provider names it
+	// (Yandex Pay: CAPTURE, REFUND, VOID), telling which money moved.
+	OperationType string `json:"operation_type,omitempty"`
+	// OperationStatus is where that action stands as the provider names it
+	// (Yandex Pay: PENDING, SUCCESS, FAIL); only SUCCESS or FAIL ends it.
 	OperationStatus string `json:"operation_status,omitempty"`
 	// IdempotencyKey is the key the action was sent with (Result.IdempotencyKey),
 	// where the provider echoes it.

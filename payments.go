@@ -163,8 +163,11 @@ type Payment struct {
 	// Amount is the payment's current amount (after discounts and partial
 	// captures or refunds, as far as the provider reports it).
 	Amount Money `json:"amount"`
-	// Created and Updated are the provider's times, zero when not reported.
+	// Created is when the provider created the payment, zero when not
+	// reported.
 	Created time.Time `json:"created,omitempty"`
+	// Updated is when the provider last changed the payment, zero when not
+	// reported; it tells which of two reads of one payment is newer.
 	Updated time.Time `json:"updated,omitempty"`
 	// Raw is the provider's payment object as received, for fields this type
 	// does not carry.

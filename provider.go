@@ -44,5 +44,7 @@ type OperationChecker interface {
 // Closer is implemented by providers that hold resources (idle connections)
 // worth releasing when the app is done with them.
 type Closer interface {
+	// Close releases the provider's resources (idle connections); the
+	// provider must not be used afterwards.
 	Close() error
 }

@@ -16,11 +16,11 @@ type Op = payments.Operation
 
 // The actions a harness counts and injects faults into.
 const (
-	OpCapture  = payments.OpCapture
-	OpVoid     = payments.OpVoid
-	OpRollback = payments.OpRollback
-	OpRefund   = payments.OpRefund
-	OpStatus   = payments.OpStatus
+	OpCapture  = payments.OpCapture  // payments.OpCapture: captures, whole or partial
+	OpVoid     = payments.OpVoid     // payments.OpVoid: voids of an authorization
+	OpRollback = payments.OpRollback // payments.OpRollback: rollbacks, whatever the payment's state
+	OpRefund   = payments.OpRefund   // payments.OpRefund: refunds, whole or partial
+	OpStatus   = payments.OpStatus   // payments.OpStatus: status reads
 )
 
 // Fault is one injected failure: the next Times requests for Op fail as Kind.

@@ -19,9 +19,9 @@ import (
 // Notification types (RuStore's payment-callback notification page). Each
 // has a _SANDBOX twin for test payments.
 const (
-	NotificationInvoiceStatus     = "INVOICE_STATUS"
-	NotificationTestEvent         = "TEST_EVENT"
-	NotificationSubscriptionEvent = "SUBSCRIPTION_EVENT"
+	NotificationInvoiceStatus     = "INVOICE_STATUS"     // an invoice (purchase) changed status
+	NotificationTestEvent         = "TEST_EVENT"         // a test notification sent from the RuStore console
+	NotificationSubscriptionEvent = "SUBSCRIPTION_EVENT" // a subscription changed state
 	sandboxSuffix                 = "_SANDBOX"
 )
 

@@ -24,8 +24,8 @@ const NotificationLeeway = 30 * time.Second
 
 // Webhook event types (Yandex Pay's webhook page).
 const (
-	EventOrderStatusUpdated     = "ORDER_STATUS_UPDATED"
-	EventOperationStatusUpdated = "OPERATION_STATUS_UPDATED"
+	EventOrderStatusUpdated     = "ORDER_STATUS_UPDATED"     // an order's paymentStatus changed
+	EventOperationStatusUpdated = "OPERATION_STATUS_UPDATED" // a capture, refund or void changed status
 )
 
 // eventKinds maps Yandex Pay's event field to the portable kind; every

@@ -20,10 +20,11 @@ import (
 
 // Order creation limits.
 const (
-	// MinTTL and MaxTTL bound StartRequest.TTL. Yandex Pay's documentation
-	// versions disagree on the upper bound (86400 s in one, 604800 s in
-	// another); 180 s to 86400 s is what every version allows.
+	// MinTTL is the shortest StartRequest.TTL Yandex Pay accepts.
 	MinTTL = 180 * time.Second
+	// MaxTTL is the longest StartRequest.TTL sent. Yandex Pay's
+	// documentation versions disagree on the upper bound (86400 s in one,
+	// 604800 s in another); up to 86400 s is what every version allows.
 	MaxTTL = 86400 * time.Second
 	// DefaultTTL is how long Yandex Pay keeps a link when no ttl is sent.
 	DefaultTTL = 1800 * time.Second

@@ -25,9 +25,9 @@ import (
 const (
 	// DefaultKeyID is digits, as the RuStore console shows key ids.
 	DefaultKeyID     = "3741629"
-	DefaultAppID     = int64(1704024)
-	DefaultOwnerCode = int64(4384191)
-	DefaultTokenTTL  = 900 * time.Second
+	DefaultAppID     = int64(1704024)    // the application id the emulator serves
+	DefaultOwnerCode = int64(4384191)    // the developer (owner) code reported in purchases
+	DefaultTokenTTL  = 900 * time.Second // how long an issued access token is valid
 	// ConfirmRepeatWindow is how long a purchase refuses a new confirm after
 	// a confirm that did not finish normally (the 15-minute rule of RuStore's
 	// "Confirming purchase" page).
@@ -91,11 +91,11 @@ type Request = emukit.Request
 // was chosen.
 type PaymentInfo struct {
 	PaymentDate    time.Time // default: the invoice date
-	MaskedPan      string
-	PaymentSystem  string
-	PaymentWay     string
-	PaymentWayCode string
-	BankName       string
+	MaskedPan      string    // the card number with its middle digits hidden
+	PaymentSystem  string    // the card's payment system, as RuStore names it
+	PaymentWay     string    // the way the buyer paid, as RuStore names it
+	PaymentWayCode string    // the code of PaymentWay
+	BankName       string    // the issuing bank
 }
 
 // Purchase is one stored purchase (and its invoice). AddPurchase fills the
@@ -138,12 +138,12 @@ const UnknownRawStatus = "archived_v9"
 
 // Actions a fault can target and Count can count.
 const (
-	ActionAuth    = "auth"
-	ActionConfirm = "confirm"
-	ActionCancel  = "cancel"
-	ActionRefund  = "refund"
-	ActionStatus  = "status"
-	ActionList    = "list" // purchase list reads (faults only)
+	ActionAuth    = "auth"    // token requests
+	ActionConfirm = "confirm" // purchase confirmations (captures)
+	ActionCancel  = "cancel"  // purchase cancellations (voids)
+	ActionRefund  = "refund"  // refunds
+	ActionStatus  = "status"  // status reads
+	ActionList    = "list"    // purchase list reads (faults only)
 )
 
 // faultConfig is what the shared fault queue needs to know of RuStore.

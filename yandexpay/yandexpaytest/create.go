@@ -17,10 +17,11 @@ const (
 	MinOrderAmount = 100
 	// DefaultTTL is how long a payment link lives when the request gives no ttl.
 	DefaultTTL = 1800 * time.Second
-	// MinTTL and MaxTTL bound the ttl a request may give. The documentation
-	// versions disagree on the upper bound (86400 or 604800 seconds); the
-	// emulator accepts the wider one, as the provider would.
+	// MinTTL is the shortest ttl a creation request may give.
 	MinTTL = 180 * time.Second
+	// MaxTTL is the longest ttl a creation request may give. The
+	// documentation versions disagree on the upper bound (86400 or 604800
+	// seconds); the emulator accepts the wider one, as the provider would.
 	MaxTTL = 604800 * time.Second
 	// OpenedGrace is the extra time a buyer who opened the payment page
 	// before the link expired gets to finish paying.
@@ -32,8 +33,8 @@ const (
 // emulator's own, for a repeat of an orderId with another order (the
 // documentation does not say what Yandex Pay answers then).
 const (
-	ReasonCartData           = "ORDER_CART_DATA_ERROR"
-	ReasonOrderAlreadyExists = "ORDER_ALREADY_EXISTS"
+	ReasonCartData           = "ORDER_CART_DATA_ERROR" // the cart does not add up or breaks a limit
+	ReasonOrderAlreadyExists = "ORDER_ALREADY_EXISTS"  // the orderId names an order with another cart
 )
 
 // Cart is an order's cart as created: amounts in minor units.

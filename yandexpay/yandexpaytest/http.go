@@ -14,19 +14,19 @@ import (
 
 // Reason codes of the fail envelope; see the package doc for when each is sent.
 const (
-	ReasonBadRequest                   = "BAD_REQUEST"
-	ReasonWrongStatus                  = "ORDER_HAS_WRONG_STATUS"
-	ReasonInvalidAmount                = "INVALID_AMOUNT"
-	ReasonAuthentication               = "AUTHENTICATION_ERROR"
-	ReasonOrderNotFound                = "ORDER_NOT_FOUND"
-	ReasonOperationNotFound            = "OPERATION_NOT_FOUND"
-	ReasonNotFound                     = "NOT_FOUND"
-	ReasonMethodNotAllowed             = "METHOD_NOT_ALLOWED"
-	ReasonAnotherOperationInProgress   = "ANOTHER_OPERATION_IN_PROGRESS"
-	ReasonDuplicateExternalOperationID = "DUPLICATE_EXTERNAL_OPERATION_ID"
-	ReasonTooManyRequests              = "TOO_MANY_REQUESTS"
-	ReasonForbidden                    = "FORBIDDEN"
-	ReasonServiceUnavailable           = "SERVICE_UNAVAILABLE"
+	ReasonBadRequest                   = "BAD_REQUEST"                     // the request does not parse or misses a field (400)
+	ReasonWrongStatus                  = "ORDER_HAS_WRONG_STATUS"          // the order's status does not allow the action (409)
+	ReasonInvalidAmount                = "INVALID_AMOUNT"                  // the amount exceeds what the order allows (400)
+	ReasonAuthentication               = "AUTHENTICATION_ERROR"            // the API key is missing or wrong (401)
+	ReasonOrderNotFound                = "ORDER_NOT_FOUND"                 // no order has the id (404)
+	ReasonOperationNotFound            = "OPERATION_NOT_FOUND"             // no operation has the id (404)
+	ReasonNotFound                     = "NOT_FOUND"                       // no route has the path (404)
+	ReasonMethodNotAllowed             = "METHOD_NOT_ALLOWED"              // the route does not take the method (405)
+	ReasonAnotherOperationInProgress   = "ANOTHER_OPERATION_IN_PROGRESS"   // an earlier action on the order is still pending (409)
+	ReasonDuplicateExternalOperationID = "DUPLICATE_EXTERNAL_OPERATION_ID" // the operation key was used for another action (409)
+	ReasonTooManyRequests              = "TOO_MANY_REQUESTS"               // the rate limit was hit (429)
+	ReasonForbidden                    = "FORBIDDEN"                       // the merchant may not act on the order (403)
+	ReasonServiceUnavailable           = "SERVICE_UNAVAILABLE"             // the service is down for a while (503)
 )
 
 const (

@@ -33,36 +33,36 @@ const (
 
 // Raw payment statuses of an order (paymentStatus).
 const (
-	StatusPending           = "PENDING"
-	StatusAuthorized        = "AUTHORIZED"
-	StatusCaptured          = "CAPTURED"
-	StatusVoided            = "VOIDED"
-	StatusRefunded          = "REFUNDED"
-	StatusConfirmed         = "CONFIRMED"
-	StatusPartiallyRefunded = "PARTIALLY_REFUNDED"
-	StatusFailed            = "FAILED"
+	StatusPending           = "PENDING"            // created, not yet paid
+	StatusAuthorized        = "AUTHORIZED"         // paid with a two-stage method, awaiting capture
+	StatusCaptured          = "CAPTURED"           // the money was taken
+	StatusVoided            = "VOIDED"             // the authorization was released
+	StatusRefunded          = "REFUNDED"           // the whole amount was refunded
+	StatusConfirmed         = "CONFIRMED"          // paid with a one-stage method
+	StatusPartiallyRefunded = "PARTIALLY_REFUNDED" // part of the amount was refunded
+	StatusFailed            = "FAILED"             // the payment failed or the link expired
 )
 
 // Operation types and statuses.
 const (
-	OperationCapture = "CAPTURE"
-	OperationVoid    = "VOID"
-	OperationSubmit  = "SUBMIT"
-	OperationRefund  = "REFUND"
+	OperationCapture = "CAPTURE" // a capture operation
+	OperationVoid    = "VOID"    // a void (cancel) operation
+	OperationSubmit  = "SUBMIT"  // a submit operation (confirmation of a one-stage order)
+	OperationRefund  = "REFUND"  // a refund operation
 
-	OperationPending = "PENDING"
-	OperationSuccess = "SUCCESS"
-	OperationFail    = "FAIL"
+	OperationPending = "PENDING" // the operation has not finished
+	OperationSuccess = "SUCCESS" // the operation succeeded
+	OperationFail    = "FAIL"    // the operation failed
 )
 
 // Action names, for Count and [fault.Fault].Action.
 const (
-	ActionCapture   = "capture"
-	ActionCancel    = "cancel"
-	ActionRefund    = "refund"
+	ActionCapture   = "capture"   // POST /v1/orders/{id}/capture
+	ActionCancel    = "cancel"    // POST /v1/orders/{id}/cancel
+	ActionRefund    = "refund"    // POST /v2/orders/{id}/refund
 	ActionRefundV1  = "refund_v1" // POST /v1/orders/{id}/refund; counted as ActionRefund
-	ActionRollback  = "rollback"
-	ActionSubmit    = "submit"
+	ActionRollback  = "rollback"  // POST /v1/orders/{id}/rollback
+	ActionSubmit    = "submit"    // POST /v1/orders/{id}/submit
 	ActionOrder     = "order"     // order reads (faults only)
 	ActionOperation = "operation" // operation reads (faults only)
 )
