@@ -90,7 +90,7 @@ type Request = emukit.Request
 // PaymentInfo is how the buyer paid; RuStore reports it once a payment tool
 // was chosen.
 type PaymentInfo struct {
-	PaymentDate    time.Time // default: the invoice date
+	PaymentDate    time.Time // when the buyer paid; default: the invoice date
 	MaskedPan      string    // the card number with its middle digits hidden
 	PaymentSystem  string    // the card's payment system, as RuStore names it
 	PaymentWay     string    // the way the buyer paid, as RuStore names it
