@@ -185,11 +185,8 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 			// key's operation is the answer (its outcome, or a key reused
 			// for another refund), not a cart mismatch.
 			if w.callerKey {
-				if o, rerr := c.readOperation(ctx, w.op, w.key); rerr == nil {
-					if diff := w.differs(o); diff != "" {
-						return nil, driver.Proven(c.keyReused(w, diff))
-					}
-					return c.writeOutcome(ctx, w, o)
+				if res, read, kerr := c.byKey(ctx, w); read {
+					return res, kerr
 				}
 			}
 			return nil, err
@@ -478,11 +475,8 @@ func (c *Client) write(ctx context.Context, w write) (*payments.Result, error) {
 	case payments.CodeOf(err) == payments.CodeFailedPrecondition && (w.callerKey || (ans != nil && ans.attempts > 1)):
 		// A repeat (the caller's, or a retry whose first attempt acted) may
 		// find the order already moved by this very key.
-		if o, rerr := c.readOperation(ctx, w.op, w.key); rerr == nil {
-			if diff := w.differs(o); diff != "" {
-				return nil, driver.Proven(c.keyReused(w, diff))
-			}
-			return c.writeOutcome(ctx, w, o)
+		if res, read, kerr := c.byKey(ctx, w); read {
+			return res, kerr
 		}
 	}
 	return nil, err
@@ -587,6 +581,25 @@ func (c *Client) reconcile(ctx context.Context, w write, cause error) (*payments
 	default:
 		return nil, driver.OutcomeUnknown(Name, w.op, cause, driver.ReadFailed("operation "+w.key, err))
 	}
+	return c.settle(ctx, w, o)
+}
+
+// byKey reads the operation w's key names and settles w by it (see
+// settle). read is false, and the read's error dropped, when the operation
+// cannot be read: the caller then keeps the error it had.
+func (c *Client) byKey(ctx context.Context, w write) (res *payments.Result, read bool, err error) {
+	o, rerr := c.readOperation(ctx, w.op, w.key)
+	if rerr != nil {
+		return nil, false, nil
+	}
+	res, err = c.settle(ctx, w, o)
+	return res, true, err
+}
+
+// settle is what the operation o, read by w's key, says about w: a key
+// that names an operation with other parameters is a proven refusal (the
+// key was reused, nothing of w was done); otherwise o's outcome is w's.
+func (c *Client) settle(ctx context.Context, w write, o *operation) (*payments.Result, error) {
 	if diff := w.differs(o); diff != "" {
 		return nil, driver.Proven(c.keyReused(w, diff))
 	}
