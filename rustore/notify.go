@@ -156,9 +156,21 @@ func (n *notifier) parse(body []byte) (*payments.Event, error) {
 	if ev.Kind == payments.EventPaymentStatus {
 		return paymentStatusEvent(ev, p, data)
 	}
-	// Test events are sent once; other types are named by their content.
-	ev.ID = driver.EventID(Name, p.Type, string(p.AppID), string(data))
+	ev.ID = otherEventID(ev.Kind, p, nb, data)
 	return ev, nil
+}
+
+// otherEventID names an event that is not a payment's status change. A test
+// notification is sent once and never resent (RuStore's enable-notifications
+// page) and its text may be the same every time, so its delivery's id and
+// time name it: every press of the console's check button reaches an app
+// that de-duplicates on Event.ID. Other types are named by their content,
+// which is the same on every redelivery.
+func otherEventID(kind payments.EventKind, p decryptedPayload, nb notificationBody, data json.RawMessage) string {
+	if kind == payments.EventTest {
+		return driver.EventID(Name, p.Type, string(p.AppID), nb.ID, nb.Timestamp, string(data))
+	}
+	return driver.EventID(Name, p.Type, string(p.AppID), string(data))
 }
 
 // open decrypts a notification's base64 payload with the notification key.

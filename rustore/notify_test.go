@@ -337,3 +337,32 @@ func TestSandboxClientRefusesProductionNotifications(t *testing.T) {
 		assert.Equal(t, payments.CodePermissionDenied, payments.CodeOf(err), "%s: %v", typ, err)
 	}
 }
+
+// TestEachTestNotificationIsItsOwnEvent: RuStore sends a test notification
+// once and never resends it, with a text that may not change, so two of them
+// are two events (an app that de-duplicates on Event.ID must see the second
+// press of the console's check button), while the same body twice is one.
+func TestEachTestNotificationIsItsOwnEvent(t *testing.T) {
+	e := notifyEnv(t, false)
+	data, err := json.Marshal(map[string]string{"test": "check"})
+	require.NoError(t, err)
+	sealed := sealNotification(t, e.srv.NotificationKeyBase64(),
+		map[string]any{"notification_type": "TEST_EVENT", "app_id": e.srv.AppID(), "data": string(data)})
+	delivery := func(id, timestamp string) []byte {
+		var m map[string]string
+		require.NoError(t, json.Unmarshal(sealed, &m))
+		m["id"], m["timestamp"] = id, timestamp
+		out, err := json.Marshal(m)
+		require.NoError(t, err)
+		return out
+	}
+	parse := func(body []byte) payments.Event {
+		ev, err := payments.ParseNotification(context.Background(), e.client, nil, body)
+		require.NoError(t, err)
+		require.Equal(t, payments.EventTest, ev.Kind)
+		return *ev
+	}
+	first := parse(delivery("n-1", "2025-11-18T10:38:58.619Z"))
+	assert.Equal(t, first.ID, parse(delivery("n-1", "2025-11-18T10:38:58.619Z")).ID, "the same delivery is the same event")
+	assert.NotEqual(t, first.ID, parse(delivery("n-2", "2025-11-18T10:39:30.001Z")).ID, "another test notification is another event")
+}
