@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // OpenOptions tune Open. A nil *OpenOptions means defaults.
@@ -51,6 +52,11 @@ type OpenOptions struct {
 	// configured region. Provider fails for a region left out, and Default
 	// returns nil when the default region is left out.
 	Only []string
+	// Now is the clock that notification times are checked against (Yandex
+	// Pay's token iat and exp); nil means time.Now. Only a tool that decodes
+	// a notification captured earlier sets it, to the time of capture, since
+	// a Yandex Pay token expires minutes after it was signed.
+	Now func() time.Time
 }
 
 // Regions holds one open Provider per configured region. It is safe for
@@ -143,6 +149,7 @@ func openOne(name string, rc *RegionConfig, dir string, getenv func(string) stri
 		HTTPClient: client,
 		Logger:     logger,
 		AppInfo:    opts.AppInfo,
+		Now:        opts.Now,
 		fields:     rc.fields,
 		read:       map[string]bool{},
 		getenv:     getenv,

@@ -45,6 +45,9 @@ type Settings struct {
 	Logger *slog.Logger
 	// AppInfo is OpenOptions.AppInfo: the app to name in the User-Agent, or nil.
 	AppInfo *AppInfo
+	// Now is OpenOptions.Now: the clock notification times are checked
+	// against, or nil for time.Now.
+	Now func() time.Time
 
 	fields map[string]json.RawMessage
 	read   map[string]bool

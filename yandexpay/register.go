@@ -38,6 +38,7 @@ func registryOpen(s *payments.Settings) (payments.Provider, error) {
 		HTTPOptions:    s.HTTPOptions(),
 		MerchantID:     merchantID,
 		JWKSURL:        jwksURL,
+		Now:            s.Now,
 	})
 	if err != nil {
 		return nil, driver.OpenError(s, err, configFields)

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/regionpay/payments"
 )
@@ -18,6 +19,7 @@ func notificationCommand(ctx context.Context, configPath string, args []string, 
 	fs.SetOutput(stderr)
 	config := fs.String("config", configPath, "payments config `file` (default $PAYCTL_CONFIG)")
 	region := fs.String("region", "", "`region` whose keys verify the notification (default: the config's default_region)")
+	at := fs.String("at", "", "check the notification's times as of this RFC 3339 `time` (when it was captured) instead of now: a Yandex Pay token expires minutes after it is signed")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `payctl notification: verify and decode a captured provider notification.
 
@@ -30,7 +32,10 @@ that is no notification of that provider at all (empty, or another
 provider's body: check -region) is exit status 2.
 
 Usage:
-  payctl [-config FILE] notification [-region R] < body
+  payctl [-config FILE] notification [-region R] [-at TIME] < body
+
+A body captured earlier than a few minutes ago: pass -at with the time it
+was received, so that its signature is checked as of then.
 
 Flags:
 `)
@@ -41,6 +46,14 @@ Flags:
 	}
 	if *config == "" {
 		return usagef("no config: pass -config FILE or set PAYCTL_CONFIG")
+	}
+	var now func() time.Time
+	if *at != "" {
+		t, err := time.Parse(time.RFC3339, *at)
+		if err != nil {
+			return usagef("-at %q is not an RFC 3339 time like 2026-11-29T21:50:00Z", *at)
+		}
+		now = func() time.Time { return t }
 	}
 	body, err := io.ReadAll(io.LimitReader(stdin, payments.DefaultMaxNotificationSize+1))
 	if err != nil {
@@ -53,7 +66,7 @@ Flags:
 	if *region == "" {
 		*region = cfg.DefaultName()
 	}
-	regions, err := payments.Open(ctx, cfg, &payments.OpenOptions{Only: []string{*region}})
+	regions, err := payments.Open(ctx, cfg, &payments.OpenOptions{Only: []string{*region}, Now: now})
 	if err != nil {
 		return err
 	}

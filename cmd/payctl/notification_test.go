@@ -152,32 +152,41 @@ func TestEmulateBannerPrintsNoKey(t *testing.T) {
 
 // TestNotificationCommandExitStatus: a refused notification is exit status
 // 1, input that is no notification of the region's provider at all is 2,
-// as the usage text and the README say.
+// as the usage text and the README say. A Yandex Pay body captured an hour
+// ago is expired now, and decodes when -at names the time of its capture.
 func TestNotificationCommandExitStatus(t *testing.T) {
 	p := startInProcess(t, nil)
 	payload := `{"merchantId":"` + p.em.ys.MerchantID() + `","event":"ORDER_STATUS_UPDATED","eventTime":"2026-11-29T10:00:00Z","order":{"orderId":"o-1","paymentStatus":"CAPTURED"}}`
 	fresh, err := p.em.ys.SignWebhook([]byte(payload), time.Now())
 	require.NoError(t, err)
-	expired, err := p.em.ys.SignWebhook([]byte(payload), time.Now().Add(-time.Hour))
+	signed := time.Now().Add(-time.Hour).Truncate(time.Second)
+	expired, err := p.em.ys.SignWebhook([]byte(payload), signed)
 	require.NoError(t, err)
+	capturedAt := signed.Add(time.Minute).UTC().Format(time.RFC3339)
 	cases := []struct {
 		name, region, body string
+		args               []string
 		want               int
-		says               string
+		says               string // in stderr
+		prints             string // in stdout
 	}{
-		{"genuine", emulateRegionYaPa, fresh, exitOK, ""},
-		{"expired", emulateRegionYaPa, expired, exitPayment, "expired"},
-		{"empty, Yandex Pay", emulateRegionYaPa, "", exitUsage, "empty body"},
-		{"empty, RuStore", emulateRegionRu, "", exitUsage, "not a notification"},
-		{"Yandex Pay's body to the RuStore region", emulateRegionRu, fresh, exitUsage, "not a notification"},
+		{"genuine", emulateRegionYaPa, fresh, nil, exitOK, "", `"o-1"`},
+		{"expired", emulateRegionYaPa, expired, nil, exitPayment, "expired", ""},
+		{"expired, checked as of its capture", emulateRegionYaPa, expired, []string{"-at", capturedAt}, exitOK, "", `"o-1"`},
+		{"fresh, checked as of an hour before it was signed", emulateRegionYaPa, fresh, []string{"-at", signed.UTC().Format(time.RFC3339)}, exitPayment, "", ""},
+		{"-at not a time", emulateRegionYaPa, fresh, []string{"-at", "yesterday"}, exitUsage, "-at", ""},
+		{"empty, Yandex Pay", emulateRegionYaPa, "", nil, exitUsage, "empty body", ""},
+		{"empty, RuStore", emulateRegionRu, "", nil, exitUsage, "not a notification", ""},
+		{"Yandex Pay's body to the RuStore region", emulateRegionRu, fresh, nil, exitUsage, "not a notification", ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), []string{"-config", p.configPath, "notification", "-region", tc.region},
-				strings.NewReader(tc.body), &stdout, &stderr)
+			args := append([]string{"-config", p.configPath, "notification", "-region", tc.region}, tc.args...)
+			code := run(context.Background(), args, strings.NewReader(tc.body), &stdout, &stderr)
 			assert.Equal(t, tc.want, code, stderr.String())
 			assert.Contains(t, stderr.String(), tc.says)
+			assert.Contains(t, stdout.String(), tc.prints)
 		})
 	}
 }
