@@ -59,7 +59,8 @@ Run "payctl <command> -h" for a command's flags.
 Exit status:
   0  success
   1  the provider refused, or the outcome is unknown (read the payment before acting again)
-  2  bad usage, config or input, found before any money could move
+  2  bad usage, config or input (or an action the provider does not have),
+     found before any money could move
 `
 
 // run is payctl without the process: it parses args, does the work and
@@ -231,15 +232,18 @@ var flagWords = strings.NewReplacer(
 
 // exitStatus is the exit status of a failed command. A *payments.Error with
 // CodeInvalidArgument is bad input: the adapter refused it before sending, or
-// the provider refused it without acting, so no money moved. A config error
-// is the caller's too. Everything else is 1, and an outcome that is not known
-// is never 2: the caller must read the payment before acting again.
+// the provider refused it without acting, so no money moved. CodeUnimplemented
+// is bad input for that provider (a partial capture or a cart to RuStore):
+// the adapter knows it cannot and sends nothing. A config error is the
+// caller's too. Everything else is 1, and an outcome that is not known is
+// never 2: the caller must read the payment before acting again.
 func exitStatus(err error) int {
 	var ce *payments.ConfigError
 	if errors.As(err, &ce) {
 		return exitUsage
 	}
-	if payments.CodeOf(err) == payments.CodeInvalidArgument {
+	switch payments.CodeOf(err) {
+	case payments.CodeInvalidArgument, payments.CodeUnimplemented:
 		return exitUsage
 	}
 	return exitPayment

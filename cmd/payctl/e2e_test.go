@@ -264,10 +264,10 @@ func TestPayctlAgainstEmulate(t *testing.T) {
 		{name: "rustore rollback refunds a capture", args: rs("rollback", rsRollback), want: map[string]any{"status": "Refunded"}},
 		{name: "rustore rollback again does nothing", args: rs("rollback", rsRollback), want: map[string]any{"status": "Refunded", "no_op": true}},
 		{name: "rustore refund", args: rs("refund", rsRefund), want: map[string]any{"status": "Refunded"}},
-		{name: "rustore partial refund is unimplemented", args: rs("refund", rsVoid, "-amount", "1.00"), wantCode: 1, wantErr: "code: Unimplemented"},
+		{name: "rustore partial refund is unimplemented", args: rs("refund", rsVoid, "-amount", "1.00"), wantCode: 2, wantErr: "code: Unimplemented"},
 		{name: "rustore status needs only the invoice", args: append(append([]string{}, cfg...), "status", "-region", "rustore-ru", "-invoice", rsRefund["invoice_id"], "-json"),
 			want: map[string]any{"status": "Refunded", "invoice_id": rsRefund["invoice_id"]}},
-		{name: "rustore refuses a cart", args: rs("refund", rsVoid, "-cart", refundCart), wantCode: 1, wantErr: "RuStore has no carts"},
+		{name: "rustore refuses a cart", args: rs("refund", rsVoid, "-cart", refundCart), wantCode: 2, wantErr: "RuStore has no carts"},
 		{name: "rustore unknown invoice", args: rs("status", map[string]string{"purchase_id": rsVoid["purchase_id"], "invoice_id": "999999"}), wantCode: 1, wantErr: "code: NotFound"},
 
 		{name: "yandexpay status", args: yp("status", ypCapture), want: map[string]any{

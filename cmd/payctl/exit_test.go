@@ -83,6 +83,7 @@ func TestExitStatusRule(t *testing.T) {
 		{"currency mismatch", []string{"capture", "-region", "yandexpay-ru", "-id", authorized.OrderID, "-amount", "1.00", "-currency", "USD", "-cart", usdCart}, 2, "does not match the order's currency"},
 		{"partial capture without a cart, refused before sending", []string{"capture", "-region", "yandexpay-ru", "-id", authorized.OrderID, "-amount", "1.00"}, 2, "-cart is missing"},
 		{"bad -amount", []string{"capture", "-id", paid.PurchaseID, "-amount", "1,00"}, 2, "-amount:"},
+		{"partial capture where the provider has none, refused before sending", []string{"capture", "-id", paid.PurchaseID, "-invoice", invoice, "-amount", "1.00"}, 2, "code: Unimplemented"},
 		{"negative -timeout", []string{"status", "-id", paid.PurchaseID, "-timeout", "-1s"}, 2, "-timeout must not be negative"},
 		{"unknown region", []string{"status", "-region", "kz", "-id", "x"}, 2, `region "kz": unknown region`},
 		{"emulate on a busy port", []string{"emulate", "-addr", busy.Addr().String()}, 2, "-addr: cannot listen on"},
@@ -99,6 +100,7 @@ func TestExitStatusRule(t *testing.T) {
 		})
 	}
 	assert.Zero(t, p.em.ys.Count(authorized.OrderID, yandexpaytest.ActionCapture), "the currency mismatch moved no money")
+	assert.Zero(t, p.em.rs.Count(paid.PurchaseID, rustoretest.ActionConfirm), "the partial RuStore capture moved no money")
 }
 
 // TestExitStatusOutcomeUnknown: a write whose answer never comes exits 1 and

@@ -63,7 +63,7 @@ func TestPayctlStart(t *testing.T) {
 
 	// RuStore cannot start payments.
 	code, _, errOut = p.cmd(t, "start", "-order", "x", "-item", "a:1:1.00:A", "-success-url", "https://s/", "-error-url", "https://e/")
-	require.Equal(t, exitPayment, code)
+	require.Equal(t, exitUsage, code, "a provider without the action is bad input for it: nothing was sent")
 	require.Contains(t, errOut, "Pay SDK")
 	require.Contains(t, errOut, "nothing was done")
 	require.NotContains(t, errOut, "repeat safely with", "RuStore never starts a payment, so nothing is worth repeating")
@@ -120,6 +120,6 @@ func TestPayctlListAndFind(t *testing.T) {
 	code, _, _ = p.cmd(t, "list")
 	require.Equal(t, exitUsage, code)
 	code, _, errOut = p.cmd(t, "list", "-region", emulateRegionYaPa, "-user", "u")
-	require.Equal(t, exitPayment, code)
+	require.Equal(t, exitUsage, code, "a provider without the action is bad input for it: nothing was sent")
 	require.Contains(t, errOut, "Unimplemented")
 }
