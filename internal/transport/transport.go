@@ -371,6 +371,12 @@ func (k keepIdle) RoundTrip(r *http.Request) (*http.Response, error) {
 	if k.timeout <= 0 {
 		return k.rt.RoundTrip(r)
 	}
+	if d, ok := r.Context().Deadline(); ok && time.Until(d) <= k.timeout {
+		// The caller's deadline ends the attempt first: a timer of its own
+		// (a context, a timer and a copy of the request per
+		// attempt) would bound nothing more.
+		return k.rt.RoundTrip(r)
+	}
 	ctx, cancel := context.WithTimeoutCause(r.Context(), k.timeout, attemptTimeout{k.timeout})
 	resp, err := k.rt.RoundTrip(r.WithContext(ctx))
 	if err != nil {
