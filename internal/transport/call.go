@@ -46,6 +46,9 @@ type call struct {
 	req   *Request
 	path  string // req.Path without query, for logs
 	write bool
+	// timed is whether the logger keeps any record this call makes: only
+	// then are attempt times, which only log records show, read from the clock.
+	timed bool
 
 	attempts int
 	att      *attempt
@@ -115,6 +118,7 @@ func newCall(c *Client, ctx context.Context, req *Request) *call {
 		req:   req,
 		path:  pathForLog(req.Path),
 		write: !readMethods[req.Method] && !req.NoEffect,
+		timed: c.log.Enabled(ctx, slog.LevelDebug) || c.log.Enabled(ctx, slog.LevelWarn),
 	}
 	cl.base = callContext{Context: ctx, cl: cl}
 	cl.att = &cl.first
@@ -221,7 +225,9 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, r *http.Request, i int) {
 	}
 	cl.attempts = i + 1
 	cl.status, cl.complete, cl.body, cl.oversized, cl.lastErr = 0, false, nil, false, nil
-	cl.start = time.Now()
+	if cl.timed {
+		cl.start = time.Now()
+	}
 }
 
 // takeBody reads the answer's body into the call, within the size cap. An
@@ -259,7 +265,9 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		}
 		return false, errors.New("transport: a request without its call state")
 	}
-	defer func() { cl.ended = time.Now() }()
+	if cl.timed {
+		defer func() { cl.ended = time.Now() }()
+	}
 	a := cl.att
 	sent := a.mayHaveSent()
 	if err == nil && resp != nil {
