@@ -214,9 +214,13 @@ type Client struct {
 	authHeader     []string
 	baseURL        string
 	defaultTimeout time.Duration
-	log            *slog.Logger
-	notify         *notifier    // nil: notifications are off
-	keys           *driver.Keys // the idempotency keys this client has used
+	// defaultTimeoutHeader is X-Request-Timeout for a context without a
+	// deadline, the same on every attempt, so built once; the transport
+	// never modifies a header value.
+	defaultTimeoutHeader []string
+	log                  *slog.Logger
+	notify               *notifier    // nil: notifications are off
+	keys                 *driver.Keys // the idempotency keys this client has used
 }
 
 // Interfaces the Client promises.
@@ -287,6 +291,7 @@ func New(cfg Config) (*Client, error) {
 	}
 	c := &Client{tr: tr, authHeader: []string{"Api-Key " + cfg.APIKey.Reveal()}, baseURL: tc.BaseURL, defaultTimeout: timeout, log: logger, keys: &driver.Keys{}}
 	c.eachAttempt = c.setTimeoutHeader
+	c.defaultTimeoutHeader = []string{strconv.FormatInt(c.requestTimeout(context.Background()).Milliseconds(), 10)}
 	if cfg.MerchantID != "" {
 		n, err := newNotifier(cfg, tc.BaseURL)
 		if err != nil {
@@ -475,6 +480,10 @@ func (c *Client) lacking(op payments.Operation, ans *answer, what string) *payme
 // once in New, so that a call allocates no closure for it):
 // X-Request-Timeout is the time left when the attempt is sent.
 func (c *Client) setTimeoutHeader(ctx context.Context, h http.Header) {
+	if _, ok := ctx.Deadline(); !ok {
+		h["X-Request-Timeout"] = c.defaultTimeoutHeader
+		return
+	}
 	h["X-Request-Timeout"] = []string{strconv.FormatInt(c.requestTimeout(ctx).Milliseconds(), 10)}
 }
 
