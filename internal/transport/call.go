@@ -282,20 +282,30 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 
 	if cl.complete {
-		if resp.StatusCode >= 500 {
-			// A gateway may answer 5xx after the backend acted.
-			cl.mayHaveActed = true
-		}
-		cl.logAttempt(nil)
-		if !cl.retryAnswer(resp) {
-			return false, nil
-		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return false, ctxErr
-		}
-		return true, nil
+		return cl.decideAnswer(ctx, resp)
 	}
+	return c.decideFailure(ctx, cl, err, sent)
+}
 
+// decideAnswer is checkRetry for an attempt that brought a complete answer.
+func (cl *call) decideAnswer(ctx context.Context, resp *http.Response) (bool, error) {
+	if resp.StatusCode >= 500 {
+		// A gateway may answer 5xx after the backend acted.
+		cl.mayHaveActed = true
+	}
+	cl.logAttempt(nil)
+	if !cl.retryAnswer(resp) {
+		return false, nil
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return false, ctxErr
+	}
+	return true, nil
+}
+
+// decideFailure is checkRetry for an attempt that brought no complete
+// answer: err says why, sent whether the request may have reached the server.
+func (c *Client) decideFailure(ctx context.Context, cl *call, err error, sent bool) (bool, error) {
 	cl.lastErr = c.sanitize(err)
 	if sent {
 		cl.mayHaveActed = true
