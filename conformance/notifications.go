@@ -1,15 +1,13 @@
 package conformance
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/eventlog"
 	"github.com/regionpay/payments/status"
 )
 
@@ -49,38 +47,22 @@ func notificationHarness(t *testing.T, h Harness) NotificationHarness {
 	return nh
 }
 
-// appEndpoint is an app's notification endpoint: the library's handler in
-// front of a function that records every event and fails its first
-// failFirst calls.
+// appEndpoint is an app's notification endpoint: the library's handler, at
+// url, in front of a function that records every event and fails its first
+// calls on demand.
 type appEndpoint struct {
+	eventlog.App
 	url string
-
-	mu        sync.Mutex
-	events    []payments.Event
-	failFirst int
 }
 
-func (a *appEndpoint) handle(_ context.Context, ev payments.Event) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.events = append(a.events, ev)
-	if len(a.events) <= a.failFirst {
-		return errors.New("the app is not ready yet")
-	}
-	return nil
-}
-
-func (a *appEndpoint) got() []payments.Event {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return append([]payments.Event(nil), a.events...)
-}
+// got lists the events the app's function was handed.
+func (a *appEndpoint) got() []payments.Event { return a.Events() }
 
 // serveApp starts an app endpoint for h's provider and points the emulator at it.
 func serveApp(t *testing.T, h NotificationHarness, failFirst int) *appEndpoint {
 	t.Helper()
-	app := &appEndpoint{failFirst: failFirst}
-	handler, err := payments.NotificationHandler(h.Provider(), app.handle, nil)
+	app := &appEndpoint{App: eventlog.App{FailFirst: failFirst}}
+	handler, err := payments.NotificationHandler(h.Provider(), app.Handle, nil)
 	if err != nil {
 		t.Fatalf("NotificationHandler: %v", err)
 	}

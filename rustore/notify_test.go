@@ -11,13 +11,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/eventlog"
 	"github.com/regionpay/payments/rustore"
 	"github.com/regionpay/payments/rustore/rustoretest"
 	"github.com/regionpay/payments/status"
@@ -194,33 +194,10 @@ func TestNotificationKeyConfig(t *testing.T) {
 	assert.Contains(t, err.Error(), `field "notification_key"`)
 }
 
-// notifyApp records events; its first failFirst calls fail.
-type notifyApp struct {
-	mu        sync.Mutex
-	events    []payments.Event
-	failFirst int
-}
-
-func (a *notifyApp) handle(_ context.Context, ev payments.Event) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.events = append(a.events, ev)
-	if len(a.events) <= a.failFirst {
-		return errors.New("not yet")
-	}
-	return nil
-}
-
-func (a *notifyApp) got() []payments.Event {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return append([]payments.Event(nil), a.events...)
-}
-
 func TestEmulatorNotificationsReachTheApp(t *testing.T) {
 	e := notifyEnv(t, false)
-	app := &notifyApp{failFirst: 1}
-	h, err := payments.NotificationHandler(e.client, app.handle, nil)
+	app := &eventlog.App{FailFirst: 1}
+	h, err := payments.NotificationHandler(e.client, app.Handle, nil)
 	require.NoError(t, err)
 	ts := httptest.NewServer(h)
 	defer ts.Close()
@@ -230,7 +207,7 @@ func TestEmulatorNotificationsReachTheApp(t *testing.T) {
 	_, err = e.client.Capture(context.Background(), ref, nil)
 	require.NoError(t, err)
 	e.srv.WaitNotifications()
-	got := app.got()
+	got := app.Events()
 	require.Len(t, got, 2, "delivered twice: the app failed the first time")
 	assert.Equal(t, got[0].ID, got[1].ID)
 	p, err := e.client.Status(context.Background(), ref)
@@ -243,7 +220,7 @@ func TestEmulatorNotificationsReachTheApp(t *testing.T) {
 
 	require.NoError(t, e.srv.SendTestNotification(false))
 	e.srv.WaitNotifications()
-	got = app.got()
+	got = app.Events()
 	assert.Equal(t, payments.EventTest, got[len(got)-1].Kind)
 }
 

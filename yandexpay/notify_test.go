@@ -23,6 +23,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/eventlog"
 	"github.com/regionpay/payments/status"
 	"github.com/regionpay/payments/yandexpay"
 	"github.com/regionpay/payments/yandexpay/yandexpaytest"
@@ -191,35 +192,9 @@ func TestNotificationsOffWithoutMerchantID(t *testing.T) {
 	assert.True(t, payments.Supports(notifyClient(t, srv, 0), payments.CapNotifications))
 }
 
-// appEndpoint serves the notification handler of c and records events; the
-// first failFirst calls of the app function fail.
-type appEndpoint struct {
-	mu        sync.Mutex
-	events    []payments.Event
-	failFirst int
-	calls     int
-}
-
-func (a *appEndpoint) handle(_ context.Context, ev payments.Event) error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.calls++
-	a.events = append(a.events, ev)
-	if a.calls <= a.failFirst {
-		return errors.New("app not ready")
-	}
-	return nil
-}
-
-func (a *appEndpoint) got() []payments.Event {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return append([]payments.Event(nil), a.events...)
-}
-
-func serveApp(t *testing.T, c *yandexpay.Client, app *appEndpoint) string {
+func serveApp(t *testing.T, c *yandexpay.Client, app *eventlog.App) string {
 	t.Helper()
-	h, err := payments.NotificationHandler(c, app.handle, nil)
+	h, err := payments.NotificationHandler(c, app.Handle, nil)
 	require.NoError(t, err)
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
@@ -230,7 +205,7 @@ func TestEmulatorWebhooksReachTheApp(t *testing.T) {
 	srv := yandexpaytest.NewServer(nil)
 	defer srv.Close()
 	c := notifyClient(t, srv, time.Hour)
-	app := &appEndpoint{failFirst: 1}
+	app := &eventlog.App{FailFirst: 1}
 	srv.SetCallbackURL(serveApp(t, c, app))
 	o := srv.AddOrder(yandexpaytest.Order{Status: yandexpaytest.StatusAuthorized})
 
@@ -238,7 +213,7 @@ func TestEmulatorWebhooksReachTheApp(t *testing.T) {
 	require.NoError(t, err)
 	srv.WaitWebhooks()
 
-	got := app.got()
+	got := app.Events()
 	require.Len(t, got, 3, "the order event twice (the first attempt failed), then the operation event")
 	assert.Equal(t, got[0].ID, got[1].ID, "a redelivery carries the same event ID")
 	assert.Equal(t, status.Captured, got[1].Status)
@@ -254,7 +229,7 @@ func TestEmulatorWebhooksReachTheApp(t *testing.T) {
 
 	require.NoError(t, srv.SendTestWebhook())
 	srv.WaitWebhooks()
-	got = app.got()
+	got = app.Events()
 	assert.Equal(t, payments.EventUnknown, got[len(got)-1].Kind, "an event type the adapter does not know is passed on")
 }
 
