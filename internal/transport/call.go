@@ -22,13 +22,15 @@ import (
 	"github.com/regionpay/payments"
 )
 
-// readMethods are the methods that cannot act; any other method is a write
-// whose unanswered failure is OutcomeUnknown rather than Unavailable, unless
-// the request says it has no effect (Request.NoEffect).
-var readMethods = map[string]bool{
-	http.MethodGet:     true,
-	http.MethodHead:    true,
-	http.MethodOptions: true,
+// readMethod reports the methods that cannot act; any other method is a
+// write whose unanswered failure is OutcomeUnknown rather than Unavailable,
+// unless the request says it has no effect (Request.NoEffect).
+func readMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return true
+	}
+	return false
 }
 
 // call is the state of one Do. It travels in the request's context, where
@@ -44,7 +46,6 @@ type call struct {
 	// that carrying it costs no context of its own.
 	base  callContext
 	req   *Request
-	path  string // req.Path without query, for logs
 	write bool
 	// timed is whether the logger keeps any record this call makes: only
 	// then are attempt times, which only log records show, read from the clock.
@@ -116,9 +117,8 @@ func newCall(c *Client, ctx context.Context, req *Request) *call {
 		c:     c,
 		ctx:   ctx,
 		req:   req,
-		path:  pathForLog(req.Path),
-		write: !readMethods[req.Method] && !req.NoEffect,
-		timed: c.log.Enabled(ctx, slog.LevelDebug) || c.log.Enabled(ctx, slog.LevelWarn),
+		write: !readMethod(req.Method) && !req.NoEffect,
+		timed: !c.quiet && (c.log.Enabled(ctx, slog.LevelDebug) || c.log.Enabled(ctx, slog.LevelWarn)),
 	}
 	cl.base = callContext{Context: ctx, cl: cl}
 	cl.att = &cl.first
@@ -355,7 +355,7 @@ func (c *Client) backoff(min, max time.Duration, attemptNum int, resp *http.Resp
 // logRetry logs, as a retry starts, the failure of the attempt before it
 // and how long the call waited since.
 func (cl *call) logRetry() {
-	if !cl.c.log.Enabled(cl.ctx, slog.LevelWarn) {
+	if cl.c.quiet || !cl.c.log.Enabled(cl.ctx, slog.LevelWarn) {
 		return
 	}
 	attrs := cl.attrs(slog.Duration("waited", time.Since(cl.ended)))
@@ -448,7 +448,7 @@ func (cl *call) attrs(extra ...slog.Attr) []slog.Attr {
 		slog.String("provider", cl.c.provider),
 		slog.String("op", string(cl.req.Op)),
 		slog.String("method", cl.req.Method),
-		slog.String("path", cl.path),
+		slog.String("path", pathForLog(cl.req.Path)),
 		slog.Int("attempt", cl.attempts),
 		slog.Int("status", cl.status),
 		slog.Duration("duration", time.Since(cl.start)),
@@ -457,7 +457,7 @@ func (cl *call) attrs(extra ...slog.Attr) []slog.Attr {
 }
 
 func (cl *call) logAttempt(err error) {
-	if !cl.c.log.Enabled(cl.ctx, slog.LevelDebug) {
+	if cl.c.quiet || !cl.c.log.Enabled(cl.ctx, slog.LevelDebug) {
 		return
 	}
 	attrs := cl.attrs(slog.String("retry", cl.req.Retry.String()))

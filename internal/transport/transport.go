@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/textproto"
@@ -180,6 +179,7 @@ type Client struct {
 	http          *http.Client // the pool's client; Close closes its idle connections
 	retry         *retryablehttp.Client
 	log           *slog.Logger
+	quiet         bool // no Logger was given: no record is ever kept
 	maxRetries    int
 	waitMin       time.Duration
 	waitMax       time.Duration
@@ -221,7 +221,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	if c.log == nil {
-		c.log = slog.New(discardHandler{})
+		c.log, c.quiet = slog.New(discardHandler{}), true
 	}
 	hc, err := httpClient(cfg.HTTPClient, cfg.MaxIdleConns)
 	if err != nil {
@@ -322,10 +322,6 @@ func httpClient(given *http.Client, maxIdle int) (*http.Client, error) {
 	return &hc, nil
 }
 
-// attemptBound is DefaultTimeout; a variable only so that a test can prove
-// the bound holds without waiting a minute.
-var attemptBound = DefaultTimeout
-
 // newRetryClient builds the one retryablehttp.Client every Do goes through.
 // Its hooks are the Client's methods and find the state of their call in the
 // request's context, so a call allocates no client and no closures.
@@ -336,14 +332,15 @@ var attemptBound = DefaultTimeout
 // struggling provider. So it gets a copy of the client whose RoundTripper
 // hides CloseIdleConnections; only Close releases the pool. The copy has no
 // Timeout: net/http would run a watchdog goroutine per request for a
-// RoundTripper it does not know, so the wrapper bounds each attempt itself.
+// RoundTripper it does not know, so the wrapper bounds each attempt itself,
+// with deadlines shared by the attempts that start together.
 func (c *Client) newRetryClient() *retryablehttp.Client {
 	shielded := *c.http
 	rt := shielded.Transport
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	shielded.Transport = keepIdle{rt: rt, timeout: c.http.Timeout}
+	shielded.Transport = keepIdle{rt: rt, deadline: newSharedDeadlines(c.http.Timeout)}
 	shielded.Timeout = 0
 	return &retryablehttp.Client{
 		HTTPClient:     &shielded,
@@ -356,58 +353,6 @@ func (c *Client) newRetryClient() *retryablehttp.Client {
 		Backoff:        c.backoff,
 		ErrorHandler:   errorHandler,
 	}
-}
-
-// keepIdle sends requests through the pool's RoundTripper without exposing
-// its CloseIdleConnections, and bounds each attempt by timeout (0: none),
-// from sending until the body is closed, as http.Client.Timeout would.
-type keepIdle struct {
-	rt      http.RoundTripper
-	timeout time.Duration
-}
-
-// RoundTrip implements http.RoundTripper.
-func (k keepIdle) RoundTrip(r *http.Request) (*http.Response, error) {
-	if k.timeout <= 0 {
-		return k.rt.RoundTrip(r)
-	}
-	if d, ok := r.Context().Deadline(); ok && time.Until(d) <= k.timeout {
-		// The caller's deadline ends the attempt first: a timer of its own
-		// (a context, a timer and a copy of the request per
-		// attempt) would bound nothing more.
-		return k.rt.RoundTrip(r)
-	}
-	ctx, cancel := context.WithTimeoutCause(r.Context(), k.timeout, attemptTimeout{k.timeout})
-	resp, err := k.rt.RoundTrip(r.WithContext(ctx))
-	if err != nil {
-		cancel()
-		if context.Cause(ctx) == (attemptTimeout{k.timeout}) && r.Context().Err() == nil {
-			err = attemptTimeout{k.timeout}
-		}
-		return nil, err
-	}
-	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
-	return resp, nil
-}
-
-// attemptTimeout is the error of an attempt that ran out of its time.
-type attemptTimeout struct{ d time.Duration }
-
-func (e attemptTimeout) Error() string { return fmt.Sprintf("attempt timed out after %s", e.d) }
-
-// Timeout marks it as a net.Error timeout would be.
-func (e attemptTimeout) Timeout() bool { return true }
-
-// cancelOnClose ends an attempt's timer once its body is closed.
-type cancelOnClose struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-}
-
-func (b *cancelOnClose) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
 }
 
 // checkBaseURL applies the base URL rule every entry point shares
@@ -427,13 +372,22 @@ func checkBaseURL(raw string) (*url.URL, error) {
 // validHeaderName reports whether s is an HTTP token.
 func validHeaderName(s string) bool {
 	for i := 0; i < len(s); i++ {
-		b := s[i]
-		if b <= ' ' || b >= 0x7f || strings.IndexByte(`"(),/:;<=>?@[\]{}`, b) >= 0 {
+		if !tokenByte[s[i]] {
 			return false
 		}
 	}
 	return s != ""
 }
+
+// tokenByte marks the bytes of an HTTP token (RFC 9110, section 5.6.2:
+// visible ASCII but the delimiters). A table, because every request's
+// header names are checked on the call's path.
+var tokenByte = func() (t [256]bool) {
+	for b := '!'; b < 0x7f; b++ {
+		t[b] = !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, b)
+	}
+	return t
+}()
 
 // validHeaderValue reports whether v may be sent as a header value: no
 // control character but horizontal tab, as net/http requires.

@@ -1,0 +1,153 @@
+package transport
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sync/atomic"
+	"time"
+)
+
+// attemptBound is DefaultTimeout; a variable only so that a test can prove
+// the bound holds without waiting a minute.
+var attemptBound = DefaultTimeout
+
+// keepIdle sends requests through the pool's RoundTripper without exposing
+// its CloseIdleConnections, and bounds each attempt by its deadlines (nil:
+// no bound), from sending until the body is read, as http.Client.Timeout
+// would.
+type keepIdle struct {
+	rt       http.RoundTripper
+	deadline *sharedDeadlines
+}
+
+// RoundTrip implements http.RoundTripper.
+func (k keepIdle) RoundTrip(r *http.Request) (*http.Response, error) {
+	if k.deadline == nil {
+		return k.rt.RoundTrip(r)
+	}
+	caller := r.Context()
+	if d, ok := caller.Deadline(); ok && time.Until(d) <= k.deadline.timeout {
+		// The caller's deadline ends the attempt first: a bound of its own
+		// would bound nothing more.
+		return k.rt.RoundTrip(r)
+	}
+	end := k.deadline.current()
+	if caller.Done() == nil {
+		// Nothing but the bound can end this attempt (a caller's context
+		// without a deadline or cancellation, as context.Background): the
+		// attempt's context is the caller's values with the shared end, so
+		// it costs neither a timer nor a cancellation of its own.
+		resp, err := k.rt.RoundTrip(r.WithContext(&boundedContext{Context: end, values: caller}))
+		if err != nil && end.Err() != nil {
+			err = attemptTimeout{k.deadline.timeout}
+		}
+		return resp, err
+	}
+	// The caller can cancel too: the attempt ends at whichever comes first.
+	ctx, cancel := context.WithCancelCause(caller)
+	stop := context.AfterFunc(end, func() { cancel(attemptTimeout{k.deadline.timeout}) })
+	resp, err := k.rt.RoundTrip(r.WithContext(ctx))
+	if err != nil {
+		stop()
+		cancel(nil)
+		if _, timedOut := context.Cause(ctx).(attemptTimeout); timedOut && caller.Err() == nil {
+			err = attemptTimeout{k.deadline.timeout}
+		}
+		return nil, err
+	}
+	resp.Body = &cancelOnClose{ReadCloser: resp.Body, stop: stop, cancel: cancel}
+	return resp, nil
+}
+
+// attemptTimeout is the error of an attempt that ran out of its time.
+type attemptTimeout struct{ d time.Duration }
+
+func (e attemptTimeout) Error() string { return fmt.Sprintf("attempt timed out after %s", e.d) }
+
+// Timeout marks it as a net.Error timeout would be.
+func (e attemptTimeout) Timeout() bool { return true }
+
+// cancelOnClose releases an attempt's link to its bound once its body is
+// closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	stop   func() bool
+	cancel context.CancelCauseFunc
+}
+
+func (b *cancelOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.stop()
+	b.cancel(nil)
+	return err
+}
+
+// boundedContext is an attempt's context when only the bound can end it:
+// Deadline, Done and Err are those of the shared end, Value the caller's.
+type boundedContext struct {
+	context.Context                 // the shared end
+	values          context.Context // the caller's
+}
+
+// Value implements context.Context: the caller's values, and for a key the
+// caller has no value for, the shared end's. The end holds no values of its
+// own, but the context package finds a cancellable parent through Value:
+// without it, every context net/http derives from an attempt's would start
+// a goroutine to watch for the end.
+func (c *boundedContext) Value(key any) any {
+	if v := c.values.Value(key); v != nil {
+		return v
+	}
+	return c.Context.Value(key)
+}
+
+// sharedDeadlines bounds attempts by timeout without a timer per attempt:
+// every attempt that starts within one grain shares one end, a context done
+// grain+timeout after the grain began. An attempt thus gets at least timeout
+// and at most timeout+grain, and a busy client runs one timer per grain
+// instead of one per call: a timer per call costs about as much as the rest
+// of the library's work on a call, because each new earliest timer wakes
+// the runtime's network poller.
+type sharedDeadlines struct {
+	timeout time.Duration
+	grain   time.Duration
+	cur     atomic.Pointer[deadlineGrain]
+}
+
+// deadlineGrain is the end shared by the attempts that start before until.
+type deadlineGrain struct {
+	until time.Time
+	end   context.Context
+	// cancel is never called: the end's timer releases it.
+	cancel context.CancelFunc
+}
+
+// newSharedDeadlines returns the bound for timeout; nil for none. The grain
+// is a 64th of the timeout, within [1ms, 1s]: a minute's bound is late by
+// at most a second.
+func newSharedDeadlines(timeout time.Duration) *sharedDeadlines {
+	if timeout <= 0 {
+		return nil
+	}
+	return &sharedDeadlines{timeout: timeout, grain: min(max(timeout/64, time.Millisecond), time.Second)}
+}
+
+// current returns the end of an attempt starting now.
+func (s *sharedDeadlines) current() context.Context {
+	now := time.Now()
+	for {
+		g := s.cur.Load()
+		if g != nil && now.Before(g.until) {
+			return g.end
+		}
+		ng := &deadlineGrain{until: now.Add(s.grain)}
+		ng.end, ng.cancel = context.WithDeadlineCause(context.Background(), ng.until.Add(s.timeout), attemptTimeout{s.timeout})
+		if s.cur.CompareAndSwap(g, ng) {
+			return ng.end
+		}
+		// Another attempt started a grain first: share it.
+		ng.cancel()
+	}
+}

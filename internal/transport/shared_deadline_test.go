@@ -1,0 +1,90 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/regionpay/payments"
+)
+
+// TestSharedDeadlinesBoundEachAttempt: an attempt's end comes no sooner than
+// the timeout after it starts and no later than one grain after that, and
+// attempts that start within one grain share it.
+func TestSharedDeadlinesBoundEachAttempt(t *testing.T) {
+	const timeout = 640 * time.Millisecond
+	s := newSharedDeadlines(timeout)
+	if s.grain != 10*time.Millisecond {
+		t.Fatalf("grain = %s; want a 64th of the timeout", s.grain)
+	}
+	start := time.Now()
+	end := s.current()
+	if s.current() != end {
+		t.Error("two attempts started together got different ends")
+	}
+	d, ok := end.Deadline()
+	if !ok {
+		t.Fatal("the end has no deadline")
+	}
+	if got := d.Sub(start); got < timeout || got > timeout+s.grain+5*time.Millisecond {
+		t.Errorf("end %s after start; want within [%s, %s]", got, timeout, timeout+s.grain)
+	}
+	time.Sleep(2 * s.grain)
+	if s.current() == end {
+		t.Error("an attempt two grains later shares the earlier end")
+	}
+	if newSharedDeadlines(0) != nil || newSharedDeadlines(-time.Second) != nil {
+		t.Error("no timeout must mean no bound")
+	}
+	if g := newSharedDeadlines(time.Hour).grain; g != time.Second {
+		t.Errorf("grain of an hour = %s; want at most a second", g)
+	}
+}
+
+// TestAttemptBoundWithCancelableContext: a caller's context that can be
+// canceled but has no deadline (a server request's) still gets the bound,
+// and its cancellation still ends the attempt as the caller's.
+func TestAttemptBoundWithCancelableContext(t *testing.T) {
+	saved := attemptBound
+	attemptBound = 300 * time.Millisecond
+	defer func() { attemptBound = saved }()
+
+	do := func(ctx context.Context, req *Request) error {
+		t.Helper()
+		c := newTestClient(t, Config{Provider: "p", BaseURL: silentServer(t), MaxRetries: -1})
+		done := make(chan error, 1)
+		go func() {
+			_, err := c.Do(ctx, req)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(10 * time.Second):
+			t.Fatal("a call to a silent server was not bounded")
+			return nil
+		}
+	}
+	t.Run("bound ends a read", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		err := do(ctx, &Request{Op: payments.OpStatus, Method: http.MethodGet, Path: "/s", Retry: RetrySafe})
+		if payments.CodeOf(err) != payments.CodeUnavailable || errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v; want Unavailable after the attempt's bound", err)
+		}
+		var timedOut attemptTimeout
+		if !errors.As(err, &timedOut) {
+			t.Errorf("err = %v; want it to say the attempt timed out", err)
+		}
+	})
+	t.Run("caller's cancel ends a sent write as unknown", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(100*time.Millisecond, cancel)
+		err := do(ctx, &Request{Op: payments.OpCapture, Method: http.MethodPost, Path: "/c", Body: []byte(`{}`), Retry: RetryUnsent})
+		if payments.CodeOf(err) != payments.CodeOutcomeUnknown || !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v; want OutcomeUnknown wrapping the caller's cancel", err)
+		}
+	})
+}
