@@ -29,7 +29,7 @@ func (c *Client) status(ctx context.Context, op payments.Operation, ref payments
 	if out.err != nil {
 		return nil, out.err
 	}
-	p, err := purchaseFrom(ref, &b, out.env.bodyErr, out.env.Body)
+	p, err := purchaseFrom(ref, &b, out.env.bodyErr, out.env.Body())
 	if err != nil {
 		e := driver.Malformed(Name, op, out.httpStatus, "", "purchase", c.tr.Redact(err.Error()))
 		e.ProviderCode = out.env.Code

@@ -10,6 +10,7 @@ import (
 	"github.com/regionpay/payments"
 	"github.com/regionpay/payments/driver"
 	"github.com/regionpay/payments/internal/transport"
+	"github.com/regionpay/payments/internal/wirejson"
 )
 
 // confirmLimit is RuStore's pause between two confirms of one purchase
@@ -65,26 +66,29 @@ func ruleFor(message string) (errorRule, bool) {
 type envelope struct {
 	Code    string
 	Message string
-	// Body is the body's JSON as received: a slice of the answer, not a
-	// copy, so a Payment can keep it as Raw without a second decoding.
-	Body json.RawMessage
+	// answer is the whole answer, which Body finds the body in.
+	answer []byte
 	// bodyErr is why the body did not decode into what the caller asked for.
 	bodyErr error
+}
+
+// Body returns the body's JSON as received: a slice of the answer, not a
+// copy, so a Payment can keep it as Raw without a second decoding. Only
+// callers that keep it pay for finding it.
+func (e *envelope) Body() json.RawMessage { return transport.Member(e.answer, "body") }
+
+// wireHead is what every answer's envelope says besides its body.
+type wireHead struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
 }
 
 // wireEnvelope is the envelope as decoded: the body goes straight into what
 // the caller wants from it, so an answer is decoded in one pass.
 type wireEnvelope struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Body    any    `json:"body"`
+	wireHead
+	Body any `json:"body"`
 }
-
-// skipValue decodes any JSON value into nothing: the body of an answer whose
-// caller wants none of it.
-type skipValue struct{}
-
-func (*skipValue) UnmarshalJSON([]byte) error { return nil }
 
 // cyrillicOK spells one RuStore page's Cyrillic "ОК" in Latin letters.
 var cyrillicOK = strings.NewReplacer("О", "O", "К", "K", "о", "o", "к", "k")
@@ -107,22 +111,26 @@ var errMalformed = fmt.Errorf("not a RuStore JSON envelope")
 // has no code is malformed. A body that does not fit body leaves the
 // envelope readable, with env.bodyErr saying why.
 func decodeEnvelope(resp *transport.Response, body any) (*envelope, error) {
-	w := wireEnvelope{Body: body}
-	if body == nil {
-		w.Body = &skipValue{}
+	var (
+		head         wireHead
+		err, bodyErr error
+	)
+	if body != nil {
+		w := wireEnvelope{Body: body}
+		if bodyErr = wirejson.Unmarshal(resp.Body, &w); bodyErr == nil {
+			head = w.wireHead
+		}
 	}
-	err := json.Unmarshal(resp.Body, &w)
-	var bodyErr error
-	if err != nil && body != nil {
-		// Read the envelope alone, so that what RuStore said is still known.
-		bodyErr = err
-		w = wireEnvelope{Body: &skipValue{}}
-		err = json.Unmarshal(resp.Body, &w)
+	if body == nil || bodyErr != nil {
+		// Read the envelope alone: the caller wants no body, or the body did
+		// not fit and what RuStore said must still be known. The decoder
+		// still checks that the whole answer is JSON.
+		err = wirejson.Unmarshal(resp.Body, &head)
 	}
-	if err != nil || strings.TrimSpace(w.Code) == "" {
+	if err != nil || strings.TrimSpace(head.Code) == "" {
 		return nil, errMalformed
 	}
-	return &envelope{Code: w.Code, Message: w.Message, Body: transport.Member(resp.Body, "body"), bodyErr: bodyErr}, nil
+	return &envelope{Code: head.Code, Message: head.Message, answer: resp.Body, bodyErr: bodyErr}, nil
 }
 
 // tokenRejected reports whether an answer means the Public-Token was refused.

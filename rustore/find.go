@@ -184,7 +184,7 @@ func (c *Client) listPage(ctx context.Context, q payments.FindQuery, token strin
 		return &payments.Error{Code: payments.CodeUnknown, Provider: Name, Op: payments.OpFind, HTTPStatus: out.httpStatus,
 			ProviderCode: out.env.Code, Message: "malformed purchase list: " + c.tr.Redact(what), Err: driver.ErrMalformed}
 	}
-	raws, fields, err := splitPage(out.env.Body)
+	raws, fields, err := splitPage(out.env.Body())
 	if err != nil {
 		return nil, malformed(err.Error())
 	}

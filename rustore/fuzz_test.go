@@ -94,9 +94,9 @@ func FuzzAnswer(f *testing.F) {
 			t.Fatalf("auth answer accepted with token %q, ttl %s", tok, ttl)
 		}
 		if env != nil {
-			_ = parseTTL(env.Body)
+			_ = parseTTL(env.Body())
 			ref := payments.Ref{ID: "3aa0c7bd-964e-4562-b218-fe365adb4ae3", InvoiceID: "7001"}
-			p, err := parsePurchase(ref, env.Body)
+			p, err := parsePurchase(ref, env.Body())
 			switch {
 			case err != nil && err.Error() == "":
 				t.Fatal("parsePurchase failed without saying why")

@@ -127,6 +127,7 @@ import (
 	"github.com/regionpay/payments/driver"
 	"github.com/regionpay/payments/internal/transport"
 	"github.com/regionpay/payments/internal/urlcheck"
+	"github.com/regionpay/payments/internal/wirejson"
 )
 
 // Name is the adapter's registered name, and the Provider of its errors.
@@ -436,12 +437,12 @@ func (c *Client) unwrap(op payments.Operation, reqID string, resp *transport.Res
 	if into == nil {
 		env.Data = &seen
 	}
-	decErr := json.Unmarshal(resp.Body, &env)
+	decErr := wirejson.Unmarshal(resp.Body, &env)
 	if decErr != nil && into != nil {
 		// Data that does not fit into leaves the envelope to read on its own.
 		dataErr = decErr
 		env = envelope{Data: &seen}
-		decErr = json.Unmarshal(resp.Body, &env)
+		decErr = wirejson.Unmarshal(resp.Body, &env)
 	}
 	failed := decErr == nil && strings.EqualFold(env.Status, "fail")
 	switch {
