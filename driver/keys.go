@@ -1,7 +1,9 @@
 package driver
 
 import (
+	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"strings"
 	"sync"
 
@@ -27,9 +29,28 @@ type Keys struct {
 	// DefaultKeysRemembered. The oldest key is forgotten first.
 	Limit int
 
-	mu    sync.Mutex
-	used  map[string]WriteParams
-	order []string
+	mu sync.Mutex
+	// A client keeps its keys for as long as it lives, and the garbage
+	// collector visits them on every cycle: so each key is remembered by
+	// two hashes, in memory that holds no pointer (about 35 bytes a key,
+	// where strings, refs and amounts took several times that, each an
+	// object to mark). Only the newest writes keep their params in full,
+	// for naming the earlier write in a refusal.
+	seed   maphash.Seed
+	index  map[uint64]uint64 // a key's hash: the hash of its write's params
+	order  []uint64          // the remembered keys' hashes, oldest at next once full
+	next   int
+	recent [recentWrites]recentWrite // the newest writes in full, a ring
+	newest int                       // recent's next slot
+}
+
+// recentWrites is how many of the newest writes Keys keeps in full.
+const recentWrites = 256
+
+// recentWrite is a remembered write in full.
+type recentWrite struct {
+	key string
+	p   WriteParams
 }
 
 // WriteParams are what a key is bound to: the same key with other params
@@ -47,35 +68,82 @@ type WriteParams struct {
 // error naming every difference when the key was already used with other
 // parameters. Repeating a write with the same parameters is always allowed:
 // that is what a key is for.
+//
+// Keys and params are compared by 64-bit hashes: two keys, or two writes,
+// that collide are not met in practice, and a collision of keys would only
+// refuse a write before sending it.
 func (k *Keys) Claim(w *Write, p WriteParams) error {
 	p.Op = w.op
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if prev, ok := k.used[w.key]; ok {
-		if diff := prev.differs(p); diff != "" {
-			return &payments.Error{Code: payments.CodeInvalidArgument, Provider: w.provider, Op: w.op, IdempotencyKey: w.key,
-				Message: fmt.Sprintf("opts.IdempotencyKey %q was already used by this client for another write (%s): nothing was sent; use a new key for a new action, or repeat the earlier one exactly", w.key, diff)}
+	if k.index == nil {
+		k.seed = maphash.MakeSeed()
+		k.index = make(map[uint64]uint64)
+	}
+	kh := maphash.String(k.seed, w.key)
+	ph := k.hashParams(p)
+	if prev, ok := k.index[kh]; ok {
+		if prev == ph {
+			return nil
 		}
-		return nil
+		return &payments.Error{Code: payments.CodeInvalidArgument, Provider: w.provider, Op: w.op, IdempotencyKey: w.key,
+			Message: fmt.Sprintf("opts.IdempotencyKey %q was already used by this client for another write (%s): nothing was sent; use a new key for a new action, or repeat the earlier one exactly",
+				w.key, k.describe(w.key, prev, p))}
 	}
-	if k.used == nil {
-		k.used = make(map[string]WriteParams)
-	}
-	limit := k.Limit
-	if limit <= 0 {
-		limit = DefaultKeysRemembered
-	}
-	for len(k.order) >= limit {
-		delete(k.used, k.order[0])
-		k.order = k.order[1:]
-	}
+	k.remember(kh, ph)
 	if p.Amount != nil {
 		m := *p.Amount
 		p.Amount = &m
 	}
-	k.used[w.key] = p
-	k.order = append(k.order, w.key)
+	k.recent[k.newest] = recentWrite{key: w.key, p: p}
+	k.newest = (k.newest + 1) % recentWrites
 	return nil
+}
+
+// hashParams hashes the parts of p, each behind its length so that no two
+// writes hash the same text.
+func (k *Keys) hashParams(p WriteParams) uint64 {
+	var h maphash.Hash
+	h.SetSeed(k.seed)
+	for _, part := range [...]string{string(p.Op), p.Ref.ID, p.Ref.InvoiceID, amountText(p.Amount)} {
+		var n [8]byte
+		binary.LittleEndian.PutUint64(n[:], uint64(len(part)))
+		_, _ = h.Write(n[:])
+		_, _ = h.WriteString(part)
+	}
+	return h.Sum64()
+}
+
+// remember adds a key, forgetting the oldest once Limit are held.
+func (k *Keys) remember(kh, ph uint64) {
+	limit := k.Limit
+	if limit <= 0 {
+		limit = DefaultKeysRemembered
+	}
+	if len(k.order) > limit { // Limit was lowered: keep within it from now on
+		clear(k.index)
+		k.order, k.next = k.order[:0], 0
+	}
+	if len(k.order) < limit {
+		k.order = append(k.order, kh)
+	} else {
+		delete(k.index, k.order[k.next])
+		k.order[k.next] = kh
+		k.next = (k.next + 1) % limit
+	}
+	k.index[kh] = ph
+}
+
+// describe says how q differs from the write key was first used for (its
+// params hash first): with that write's params when it is among the newest,
+// otherwise by this call's.
+func (k *Keys) describe(key string, first uint64, q WriteParams) string {
+	for _, r := range k.recent {
+		if r.key == key && k.hashParams(r.p) == first {
+			return r.p.differs(q)
+		}
+	}
+	return fmt.Sprintf("its action, payment or amount differ from this call's: a %s of %s for %s", q.Op, q.Ref, amountText(q.Amount))
 }
 
 // differs says how q differs from p, the params a key was first used with,

@@ -82,3 +82,61 @@ func ExampleKeys_Claim() {
 	// <nil>
 	// InvalidArgument
 }
+
+// TestKeysRingWraps: once Limit keys are held, each new key forgets the
+// oldest, round after round; a repeat of a remembered write takes no room.
+func TestKeysRingWraps(t *testing.T) {
+	keys := driver.Keys{Limit: 3}
+	claim := func(key, order string) error {
+		return keys.Claim(driver.NewWrite("p", payments.OpCapture, key), driver.WriteParams{Ref: payments.Ref{ID: order}})
+	}
+	for i := 1; i <= 10; i++ {
+		if err := claim(fmt.Sprintf("k%d", i), "a"); err != nil {
+			t.Fatal(err)
+		}
+		if err := claim(fmt.Sprintf("k%d", i), "a"); err != nil {
+			t.Fatalf("repeat of k%d: %v", i, err)
+		}
+	}
+	for i := 8; i <= 10; i++ {
+		if err := claim(fmt.Sprintf("k%d", i), "b"); payments.CodeOf(err) != payments.CodeInvalidArgument {
+			t.Errorf("k%d with another order: err = %v; want it refused, the key is among the newest 3", i, err)
+		}
+	}
+	for i := 1; i <= 7; i++ {
+		if err := claim(fmt.Sprintf("k%d", i), "b"); err != nil {
+			t.Errorf("k%d should have been forgotten: %v", i, err)
+		}
+	}
+}
+
+// TestKeysRefuseAfterDetailForgotten: a key reused after many other writes,
+// when its first write is no longer held in full, is still refused, naming
+// this call's write.
+func TestKeysRefuseAfterDetailForgotten(t *testing.T) {
+	var keys driver.Keys
+	claim := func(op payments.Operation, key string, p driver.WriteParams) error {
+		return keys.Claim(driver.NewWrite("p", op, key), p)
+	}
+	thirty := &payments.Money{Minor: 3000, Currency: "RUB"}
+	if err := claim(payments.OpRefund, "K", driver.WriteParams{Ref: payments.Ref{ID: "order-a"}, Amount: thirty}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 1000; i++ {
+		if err := claim(payments.OpCapture, fmt.Sprintf("other-%d", i), driver.WriteParams{Ref: payments.Ref{ID: "order-x"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := claim(payments.OpRefund, "K", driver.WriteParams{Ref: payments.Ref{ID: "order-a"}, Amount: &payments.Money{Minor: 3000, Currency: "RUB"}}); err != nil {
+		t.Errorf("a repeat of the same write was refused: %v", err)
+	}
+	err := claim(payments.OpCapture, "K", driver.WriteParams{Ref: payments.Ref{ID: "order-b"}})
+	if payments.CodeOf(err) != payments.CodeInvalidArgument {
+		t.Fatalf("err = %v; want InvalidArgument", err)
+	}
+	for _, w := range []string{"action, payment or amount differ", "a capture of order-b for all"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("%q does not say %q", err, w)
+		}
+	}
+}
