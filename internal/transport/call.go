@@ -59,7 +59,7 @@ type call struct {
 	// The first attempt's trace and body live here, so that a call that
 	// needs no retry allocates none of its own.
 	first     attempt
-	firstBody bodyReader
+	firstBody bytes.Reader
 	// The request wrapper and the answer live here too, for the same reason.
 	rreq retryablehttp.Request
 	resp Response
@@ -183,12 +183,12 @@ func (cl *call) addOwn(h http.Header, i int) {
 	}
 }
 
-// bodyReader is a request body: a reader over the caller's bytes that
-// closes as a no-op.
-type bodyReader struct{ bytes.Reader }
-
-// Close implements io.Closer.
-func (*bodyReader) Close() error { return nil }
+// requestBody is a request body over r, the caller's bytes. It must stay
+// an io.NopCloser around a *bytes.Reader: net/http recognizes that as a
+// body already in memory and sends it in the same write as the headers; any
+// other type makes it flush the headers first, in a packet of their own,
+// which costs the server a wake-up and the call tens of microseconds.
+func requestBody(r *bytes.Reader) io.ReadCloser { return io.NopCloser(r) }
 
 // jsonContentType is shared by every request with a body; net/http never
 // modifies a request's header.
@@ -197,7 +197,7 @@ var jsonContentType = []string{"application/json"}
 // getBody is the request's GetBody: net/http replays the body from it when
 // it resends a request on a connection that went stale.
 func (cl *call) getBody() (io.ReadCloser, error) {
-	return io.NopCloser(bytes.NewReader(cl.req.Body)), nil
+	return requestBody(bytes.NewReader(cl.req.Body)), nil
 }
 
 // beforeAttempt is retryablehttp's RequestLogHook, called before every
@@ -216,9 +216,7 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, r *http.Request, i int) {
 		nr := r.WithContext(cl.traced(a))
 		nr.Header = cl.header(i)
 		if cl.req.Body != nil {
-			b := &bodyReader{}
-			b.Reset(cl.req.Body)
-			nr.Body = b
+			nr.Body = requestBody(bytes.NewReader(cl.req.Body))
 		}
 		*r = *nr
 		cl.att = a

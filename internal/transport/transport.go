@@ -445,7 +445,7 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	hreq.Header = cl.header(0)
 	if req.Body != nil {
 		cl.firstBody.Reset(req.Body)
-		hreq.Body = &cl.firstBody
+		hreq.Body = requestBody(&cl.firstBody)
 		hreq.ContentLength = int64(len(req.Body))
 		hreq.GetBody = cl.getBody
 	}
