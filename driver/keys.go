@@ -1,7 +1,6 @@
 package driver
 
 import (
-	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"strings"
@@ -34,17 +33,18 @@ type Keys struct {
 	// collector visits them on every cycle: so each key is remembered by
 	// two hashes, in memory that holds no pointer (about 35 bytes a key,
 	// where strings, refs and amounts took several times that, each an
-	// object to mark). Only the newest writes keep their params in full,
-	// for naming the earlier write in a refusal.
+	// object to mark). Only the newest writes under a caller's own keys
+	// keep their params in full, for naming the earlier write in a refusal.
 	seed   maphash.Seed
 	index  map[uint64]uint64 // a key's hash: the hash of its write's params
 	order  []uint64          // the remembered keys' hashes, oldest at next once full
 	next   int
-	recent [recentWrites]recentWrite // the newest writes in full, a ring
+	recent [recentWrites]recentWrite // the newest writes under given keys, a ring
 	newest int                       // recent's next slot
 }
 
-// recentWrites is how many of the newest writes Keys keeps in full.
+// recentWrites is how many of the newest writes under given keys Keys
+// keeps in full.
 const recentWrites = 256
 
 // recentWrite is a remembered write in full.
@@ -91,6 +91,12 @@ func (k *Keys) Claim(w *Write, p WriteParams) error {
 				w.key, k.describe(w.key, prev, p))}
 	}
 	k.remember(kh, ph)
+	if !w.given {
+		// A key made for this call cannot have been reused yet, and is
+		// rarely reused wrongly later: only a caller's keys are kept in
+		// full for the message.
+		return nil
+	}
 	if p.Amount != nil {
 		m := *p.Amount
 		p.Amount = &m
@@ -100,18 +106,23 @@ func (k *Keys) Claim(w *Write, p WriteParams) error {
 	return nil
 }
 
-// hashParams hashes the parts of p, each behind its length so that no two
+// hashParams hashes what names p's write, field by field, so that no two
 // writes hash the same text.
 func (k *Keys) hashParams(p WriteParams) uint64 {
-	var h maphash.Hash
-	h.SetSeed(k.seed)
-	for _, part := range [...]string{string(p.Op), p.Ref.ID, p.Ref.InvoiceID, amountText(p.Amount)} {
-		var n [8]byte
-		binary.LittleEndian.PutUint64(n[:], uint64(len(part)))
-		_, _ = h.Write(n[:])
-		_, _ = h.WriteString(part)
+	v := paramsKey{op: p.Op, id: p.Ref.ID, invoice: p.Ref.InvoiceID}
+	if p.Amount != nil {
+		v.partial, v.minor, v.currency = true, p.Amount.Minor, p.Amount.Currency
 	}
-	return h.Sum64()
+	return maphash.Comparable(k.seed, v)
+}
+
+// paramsKey is what names a write, as hashParams hashes it.
+type paramsKey struct {
+	op          payments.Operation
+	id, invoice string
+	partial     bool // an amount was given: minor and currency
+	minor       int64
+	currency    string
 }
 
 // remember adds a key, forgetting the oldest once Limit are held.

@@ -140,3 +140,20 @@ func TestKeysRefuseAfterDetailForgotten(t *testing.T) {
 		}
 	}
 }
+
+// TestKeysGeneratedKeyReused: a key the adapter made for one write, reused
+// by the caller for another, is refused too.
+func TestKeysGeneratedKeyReused(t *testing.T) {
+	var keys driver.Keys
+	first := driver.NewWrite("p", payments.OpCapture, "")
+	if err := keys.Claim(first, driver.WriteParams{Ref: payments.Ref{ID: "order-a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := keys.Claim(driver.NewWrite("p", payments.OpCapture, first.Key()), driver.WriteParams{Ref: payments.Ref{ID: "order-a"}}); err != nil {
+		t.Errorf("the same write again under its generated key was refused: %v", err)
+	}
+	err := keys.Claim(driver.NewWrite("p", payments.OpCapture, first.Key()), driver.WriteParams{Ref: payments.Ref{ID: "order-b"}})
+	if payments.CodeOf(err) != payments.CodeInvalidArgument || !strings.Contains(err.Error(), "a capture of order-b") {
+		t.Errorf("err = %v; want InvalidArgument naming this call's write", err)
+	}
+}
