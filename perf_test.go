@@ -220,21 +220,65 @@ var perfRSAKey = sync.OnceValue(func() string {
 
 // perfCase is one call made both ways against one canned server.
 type perfCase struct {
-	srv     *cannedServer
+	srv     *cannedServer // nil in memory
 	library func(ctx context.Context) error
 	raw     func(ctx context.Context) error
 }
 
-func rustoreCase(tb testing.TB, op string, statusSize int) *perfCase {
+// perfTarget is where a case's calls go: a canned loopback server, or, in
+// memory, a RoundTripper that answers the same bytes without a network, so
+// that only the clients' own CPU is measured.
+type perfTarget struct {
+	url     string
+	srv     *cannedServer // nil in memory
+	libHTTP *http.Client  // the library's client; nil: its own pool
+	rawHTTP *http.Client
+}
+
+func newPerfTarget(tb testing.TB, answers map[string][]byte, inMemory bool) perfTarget {
 	tb.Helper()
-	srv := newCannedServer(tb, rustoreAnswers(statusSize))
-	p, err := rustore.New(rustore.Config{KeyID: perfKeyID, PrivateKey: payments.Secret(perfRSAKey()), AppID: perfAppID, HTTPOptions: payments.HTTPOptions{BaseURL: srv.URL}})
-	require.NoError(tb, err)
-	tb.Cleanup(func() { _ = p.Close() })
+	if inMemory {
+		hc := &http.Client{Transport: cannedTransport(answers)}
+		// Never dialed: the transport answers every request itself.
+		return perfTarget{url: "http://127.0.0.1:9", libHTTP: hc, rawHTTP: hc}
+	}
+	srv := newCannedServer(tb, answers)
 	hc := rawClient()
 	tb.Cleanup(hc.CloseIdleConnections)
+	return perfTarget{url: srv.URL, srv: srv, rawHTTP: hc}
+}
+
+// cannedTransport answers each "METHOD path" from memory, as cannedServer
+// does over the network.
+type cannedTransport map[string][]byte
+
+// RoundTrip implements http.RoundTripper.
+func (c cannedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, r.Body)
+		_ = r.Body.Close()
+	}
+	answer, ok := c[r.Method+" "+r.URL.EscapedPath()]
+	if !ok {
+		return nil, fmt.Errorf("no canned answer for %s %s", r.Method, r.URL.EscapedPath())
+	}
+	return &http.Response{
+		StatusCode: http.StatusOK, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header:        http.Header{"Content-Type": {"application/json"}},
+		ContentLength: int64(len(answer)), Body: io.NopCloser(bytes.NewReader(answer)), Request: r,
+	}, nil
+}
+
+func rustoreCase(tb testing.TB, op string, statusSize int, inMemory bool) *perfCase {
+	tb.Helper()
+	t := newPerfTarget(tb, rustoreAnswers(statusSize), inMemory)
+	p, err := rustore.New(rustore.Config{KeyID: perfKeyID, PrivateKey: payments.Secret(perfRSAKey()), AppID: perfAppID,
+		HTTPOptions: payments.HTTPOptions{BaseURL: t.url, HTTPClient: t.libHTTP}})
+	require.NoError(tb, err)
+	tb.Cleanup(func() { _ = p.Close() })
+	hc, srvURL := t.rawHTTP, t.url
 	ref := payments.Ref{ID: perfPurchase, InvoiceID: perfInvoice}
-	c := &perfCase{srv: srv}
+	c := &perfCase{srv: t.srv}
 	switch op {
 	case "status":
 		c.library = func(ctx context.Context) error {
@@ -257,7 +301,7 @@ func rustoreCase(tb testing.TB, op string, statusSize int) *perfCase {
 					} `json:"order"`
 				} `json:"body"`
 			}
-			err := rawDo(ctx, hc, http.MethodGet, srv.URL+"/public/v2/purchase/"+perfInvoice, http.Header{"Public-Token": {perfToken}}, nil, &v)
+			err := rawDo(ctx, hc, http.MethodGet, srvURL+"/public/v2/purchase/"+perfInvoice, http.Header{"Public-Token": {perfToken}}, nil, &v)
 			if err == nil && (v.Code != "OK" || v.Body.InvoiceStatus != "PAID") {
 				err = fmt.Errorf("answer %+v", v)
 			}
@@ -272,7 +316,7 @@ func rustoreCase(tb testing.TB, op string, statusSize int) *perfCase {
 			var v struct {
 				Code string `json:"code"`
 			}
-			err := rawDo(ctx, hc, http.MethodPut, srv.URL+"/public/applications/"+strconv.Itoa(perfAppID)+"/purchases/"+perfPurchase+":confirm",
+			err := rawDo(ctx, hc, http.MethodPut, srvURL+"/public/applications/"+strconv.Itoa(perfAppID)+"/purchases/"+perfPurchase+":confirm",
 				http.Header{"Public-Token": {perfToken}}, nil, &v)
 			if err == nil && v.Code != "OK" {
 				err = fmt.Errorf("code %q", v.Code)
@@ -301,16 +345,15 @@ func yandexHeader() http.Header {
 	}
 }
 
-func yandexCase(tb testing.TB, op string, statusSize int) *perfCase {
+func yandexCase(tb testing.TB, op string, statusSize int, inMemory bool) *perfCase {
 	tb.Helper()
-	srv := newCannedServer(tb, yandexAnswers(statusSize))
-	p, err := yandexpay.New(yandexpay.Config{APIKey: perfAPIKey, HTTPOptions: payments.HTTPOptions{BaseURL: srv.URL}})
+	t := newPerfTarget(tb, yandexAnswers(statusSize), inMemory)
+	p, err := yandexpay.New(yandexpay.Config{APIKey: perfAPIKey, HTTPOptions: payments.HTTPOptions{BaseURL: t.url, HTTPClient: t.libHTTP}})
 	require.NoError(tb, err)
 	tb.Cleanup(func() { _ = p.Close() })
-	hc := rawClient()
-	tb.Cleanup(hc.CloseIdleConnections)
+	hc, srvURL := t.rawHTTP, t.url
 	ref := payments.Ref{ID: perfOrder}
-	c := &perfCase{srv: srv}
+	c := &perfCase{srv: t.srv}
 	// A hand-written client reads the order as the library does, both
 	// before a capture (Yandex Pay's submit page: a Split order is
 	// completed by /submit, not /capture) and for a status.
@@ -328,7 +371,7 @@ func yandexCase(tb testing.TB, op string, statusSize int) *perfCase {
 				} `json:"order"`
 			} `json:"data"`
 		}
-		err := rawDo(ctx, hc, http.MethodGet, srv.URL+"/v1/orders/"+perfOrder, yandexHeader(), nil, &v)
+		err := rawDo(ctx, hc, http.MethodGet, srvURL+"/v1/orders/"+perfOrder, yandexHeader(), nil, &v)
 		if err == nil && (v.Status != "success" || v.Data.Order.PaymentStatus != "AUTHORIZED") {
 			err = fmt.Errorf("answer %+v", v)
 		}
@@ -376,7 +419,7 @@ func yandexCase(tb testing.TB, op string, statusSize int) *perfCase {
 			}
 			h := yandexHeader()
 			h["Content-Type"] = []string{"application/json"}
-			err = rawDo(ctx, hc, http.MethodPost, srv.URL+"/v1/orders/"+perfOrder+"/capture", h, body, &v)
+			err = rawDo(ctx, hc, http.MethodPost, srvURL+"/v1/orders/"+perfOrder+"/capture", h, body, &v)
 			if err == nil && (v.Status != "success" || v.Data.Operation.Status != "SUCCESS") {
 				err = fmt.Errorf("answer %+v", v)
 			}
@@ -416,24 +459,38 @@ func rawDo(ctx context.Context, hc *http.Client, method, url string, h http.Head
 }
 
 // perfCases builds the case of one adapter and op.
-var perfCases = map[string]func(tb testing.TB, op string, statusSize int) *perfCase{
+var perfCases = map[string]func(tb testing.TB, op string, statusSize int, inMemory bool) *perfCase{
 	"rustore":   rustoreCase,
 	"yandexpay": yandexCase,
 }
 
 var perfAdapters = []string{"rustore", "yandexpay"}
 
-// impls runs f under b.Run for the library and then the raw client.
+// warmUpCalls is how many calls each client makes, taking turns, before
+// either is measured: connections, buffers and the runtime's caches are then
+// as warm for one as for the other.
+const warmUpCalls = 100
+
+// benchImpls measures the library and the raw client on one case. Both are
+// warmed up together first, and each is measured after a collection of the
+// garbage left before it, so that neither pays for what ran before it: the
+// setup of the case, or the other client's allocations.
 func benchImpls(b *testing.B, c *perfCase) {
-	for _, impl := range []struct {
+	ctx := context.Background()
+	impls := []struct {
 		name string
 		call func(context.Context) error
-	}{{"library", c.library}, {"raw", c.raw}} {
-		b.Run("impl="+impl.name, func(b *testing.B) {
-			ctx := context.Background()
-			if err := impl.call(ctx); err != nil { // warm a connection
+	}{{"library", c.library}, {"raw", c.raw}}
+	for i := 0; i < warmUpCalls; i++ {
+		for _, impl := range impls {
+			if err := impl.call(ctx); err != nil {
 				b.Fatal(err)
 			}
+		}
+	}
+	for _, impl := range impls {
+		b.Run("impl="+impl.name, func(b *testing.B) {
+			runtime.GC()
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
@@ -451,7 +508,22 @@ func BenchmarkCall(b *testing.B) {
 	for _, adapter := range perfAdapters {
 		for _, op := range []string{"status", "capture"} {
 			b.Run("adapter="+adapter+"/op="+op, func(b *testing.B) {
-				benchImpls(b, perfCases[adapter](b, op, 0))
+				benchImpls(b, perfCases[adapter](b, op, 0, false))
+			})
+		}
+	}
+}
+
+// BenchmarkCallCPU is BenchmarkCall without a network: both clients get
+// their answers from an in-memory RoundTripper, so the figures are the
+// clients' own CPU alone, free of the loopback's and the scheduler's noise.
+// The library uses that RoundTripper through its HTTPOptions.HTTPClient,
+// and still bounds, retries and checks as it does with its own pool.
+func BenchmarkCallCPU(b *testing.B) {
+	for _, adapter := range perfAdapters {
+		for _, op := range []string{"status", "capture"} {
+			b.Run("adapter="+adapter+"/op="+op, func(b *testing.B) {
+				benchImpls(b, perfCases[adapter](b, op, 0, true))
 			})
 		}
 	}
@@ -463,7 +535,7 @@ func BenchmarkAnswer(b *testing.B) {
 	for _, adapter := range perfAdapters {
 		for _, sz := range perfSizes {
 			b.Run("adapter="+adapter+"/size="+sz.name, func(b *testing.B) {
-				benchImpls(b, perfCases[adapter](b, "status", sz.size))
+				benchImpls(b, perfCases[adapter](b, "status", sz.size, false))
 			})
 		}
 	}
@@ -476,7 +548,7 @@ func BenchmarkThroughput(b *testing.B) {
 	for _, adapter := range perfAdapters {
 		for _, callers := range []int{1, 64, 256} {
 			b.Run(fmt.Sprintf("adapter=%s/callers=%d", adapter, callers), func(b *testing.B) {
-				c := perfCases[adapter](b, "status", 0)
+				c := perfCases[adapter](b, "status", 0, false)
 				for _, impl := range []struct {
 					name string
 					call func(context.Context) error
@@ -535,7 +607,7 @@ func TestRawBaselineIsIdentical(t *testing.T) {
 	for _, adapter := range perfAdapters {
 		for _, op := range []string{"status", "capture"} {
 			t.Run(adapter+"/"+op, func(t *testing.T) {
-				c := perfCases[adapter](t, op, 0)
+				c := perfCases[adapter](t, op, 0, false)
 				ctx := context.Background()
 				c.srv.takeRequests()
 				require.NoError(t, c.library(ctx))
