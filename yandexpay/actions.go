@@ -48,7 +48,7 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 	if opts.Cart != nil {
 		w.amount = &opts.Cart.Total
 	}
-	pay, err := c.readOrder(ctx, payments.OpCapture, ref)
+	pay, err := c.orderState(ctx, payments.OpCapture, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +159,7 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 	if err := c.keys.Claim(t, driver.WriteParams{Ref: ref, Amount: opts.Amount}); err != nil {
 		return nil, err
 	}
-	pay, err := c.readOrder(ctx, payments.OpRefund, ref)
+	pay, err := c.orderState(ctx, payments.OpRefund, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +297,7 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 	if err := c.keys.Claim(t, driver.WriteParams{Ref: ref}); err != nil {
 		return nil, err
 	}
-	before, err := c.readOrder(ctx, payments.OpRollback, ref)
+	before, err := c.orderState(ctx, payments.OpRollback, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -308,7 +308,7 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 	// Refused: the order may have moved since it was read (a Void or a
 	// Capture raced this call). Read it once more and choose again, only if
 	// it did move, so a refusal from an unchanged order is not sent twice.
-	now, rerr := c.readOrder(ctx, payments.OpRollback, ref)
+	now, rerr := c.orderState(ctx, payments.OpRollback, ref)
 	if rerr != nil || strings.EqualFold(now.RawStatus, before.RawStatus) {
 		return nil, err
 	}
@@ -371,7 +371,7 @@ func (c *Client) stop(ctx context.Context, t *driver.Write, ref payments.Ref) (*
 	}
 	// The answer was lost, or a gateway failed after the backend may have
 	// acted: the order's status says whether the rollback landed.
-	pay, rerr := c.readOrder(ctx, payments.OpRollback, ref)
+	pay, rerr := c.orderState(ctx, payments.OpRollback, ref)
 	switch {
 	case rerr != nil:
 		return nil, driver.OutcomeUnknown(Name, payments.OpRollback, err, driver.ReadFailed("the order", rerr))
@@ -493,7 +493,7 @@ func (c *Client) classifyRefusal(ctx context.Context, w write, refusal error) er
 	if !errors.As(refusal, &pe) || len(w.from) == 0 || ctx.Err() != nil {
 		return refusal
 	}
-	pay, err := c.readOrder(ctx, w.op, w.ref)
+	pay, err := c.orderState(ctx, w.op, w.ref)
 	if err != nil || slices.Contains(w.from, strings.ToUpper(pay.RawStatus)) {
 		return refusal
 	}
@@ -677,7 +677,7 @@ func (c *Client) outcome(ctx context.Context, op payments.Operation, ref payment
 // A failed read must not turn that success into an error, so it gives ""
 // (status.Unknown) and a warning.
 func (c *Client) statusNow(ctx context.Context, op payments.Operation, ref payments.Ref) string {
-	pay, err := c.readOrder(ctx, op, ref)
+	pay, err := c.orderState(ctx, op, ref)
 	if err != nil {
 		c.log.WarnContext(ctx, "yandexpay: operation succeeded but the order could not be read back", "op", op, "code", payments.CodeOf(err).String())
 		return ""
@@ -701,8 +701,21 @@ func (c *Client) readOperation(ctx context.Context, op payments.Operation, key s
 	return od.Operation, nil
 }
 
-// readOrder reads GET /v1/orders/{id} into a Payment.
+// readOrder reads GET /v1/orders/{id} into a Payment, Raw included: the
+// read a caller gets.
 func (c *Client) readOrder(ctx context.Context, op payments.Operation, ref payments.Ref) (*payments.Payment, error) {
+	return c.readOrderRaw(ctx, op, ref, true)
+}
+
+// orderState reads the order for the adapter's own decisions (is it
+// capturable, what amount is left): a Payment without Raw, which nothing
+// inside the adapter reads and finding it would cost a scan of the answer.
+func (c *Client) orderState(ctx context.Context, op payments.Operation, ref payments.Ref) (*payments.Payment, error) {
+	return c.readOrderRaw(ctx, op, ref, false)
+}
+
+// readOrderRaw is readOrder, with Raw only when keepRaw.
+func (c *Client) readOrderRaw(ctx context.Context, op payments.Operation, ref payments.Ref, keepRaw bool) (*payments.Payment, error) {
 	var od orderData
 	ans, err := c.do(ctx, request{op: op, method: http.MethodGet, path: orderPath("v1", ref.ID, ""), retry: transport.RetrySafe, into: &od})
 	if err != nil {
@@ -723,7 +736,7 @@ func (c *Client) readOrder(ctx context.Context, op payments.Operation, ref payme
 	if o.PaymentStatus != nil {
 		raw = *o.PaymentStatus
 	}
-	return &payments.Payment{
+	p := &payments.Payment{
 		Ref:       ref,
 		Provider:  Name,
 		Status:    normalize(raw),
@@ -731,10 +744,13 @@ func (c *Client) readOrder(ctx context.Context, op payments.Operation, ref payme
 		Amount:    amount,
 		Created:   driver.ParseTime(o.Created),
 		Updated:   driver.ParseTime(o.Updated),
+	}
+	if keepRaw {
 		// The order's bytes as received: a slice of the answer, found
 		// without decoding it a second time.
-		Raw: transport.Member(ans.resp.Body, "data", "order"),
-	}, nil
+		p.Raw = transport.Member(ans.resp.Body, "data", "order")
+	}
+	return p, nil
 }
 
 // sameCurrency refuses an amount in another currency than the order's.
