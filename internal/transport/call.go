@@ -45,7 +45,7 @@ type call struct {
 	// context.Context whose Value answers callKey with the call itself, so
 	// that carrying it costs no context of its own.
 	base  callContext
-	req   *Request
+	req   Request // a copy, so that the caller's Request stays on its stack
 	write bool
 	// timed is whether the logger keeps any record this call makes: only
 	// then are attempt times, which only log records show, read from the clock.
@@ -116,7 +116,7 @@ func newCall(c *Client, ctx context.Context, req *Request) *call {
 	cl := &call{
 		c:     c,
 		ctx:   ctx,
-		req:   req,
+		req:   *req,
 		write: !readMethod(req.Method) && !req.NoEffect,
 		timed: !c.quiet && (c.log.Enabled(ctx, slog.LevelDebug) || c.log.Enabled(ctx, slog.LevelWarn)),
 	}
@@ -138,7 +138,7 @@ func (cl *call) traced(a *attempt) context.Context {
 // that adds any gets its own map, since an earlier attempt may still be
 // writing its own.
 func (cl *call) header(i int) http.Header {
-	c, req := cl.c, cl.req
+	c, req := cl.c, &cl.req
 	if i == 0 && req.OwnHeader && req.Header != nil {
 		// The caller handed its map over: the first attempt adds to it.
 		h := req.Header
@@ -167,7 +167,7 @@ func (cl *call) header(i int) http.Header {
 // User-Agent unless the caller set one, the attempt header, and whatever
 // the request's EachAttempt sets.
 func (cl *call) addOwn(h http.Header, i int) {
-	c, req := cl.c, cl.req
+	c, req := cl.c, &cl.req
 	if _, ok := h["User-Agent"]; !ok {
 		h["User-Agent"] = c.userAgent
 	}
