@@ -105,28 +105,31 @@ func (c *boundedContext) Value(key any) any {
 
 // sharedDeadlines bounds attempts by timeout without a timer per attempt:
 // every attempt that starts within one grain shares one end, a context done
-// grain+timeout after the grain began. An attempt thus gets at least timeout
-// and at most timeout+grain, and a busy client runs one timer per grain
-// instead of one per call: a timer per call costs about as much as the rest
-// of the library's work on a call, because each new earliest timer wakes
-// the runtime's network poller.
+// timeout plus two grains after the grain began. A grain is closed to new
+// attempts by a timer a grain after it began; the second grain of the end
+// covers that timer running late. An attempt thus gets at least timeout and
+// at most timeout plus two grains, and a busy client runs two timers per
+// grain instead of one per call and reads no clock: a timer per call costs
+// about as much as the rest of the library's work on a call, because each
+// new earliest timer wakes the runtime's network poller.
 type sharedDeadlines struct {
 	timeout time.Duration
 	grain   time.Duration
 	cur     atomic.Pointer[deadlineGrain]
 }
 
-// deadlineGrain is the end shared by the attempts that start before until.
+// deadlineGrain is the end shared by the attempts that start before it
+// closes.
 type deadlineGrain struct {
-	until time.Time
-	end   context.Context
+	closed atomic.Bool
+	end    context.Context
 	// cancel is never called: the end's timer releases it.
 	cancel context.CancelFunc
 }
 
 // newSharedDeadlines returns the bound for timeout; nil for none. The grain
 // is a 64th of the timeout, within [1ms, 1s]: a minute's bound is late by
-// at most a second.
+// at most two seconds.
 func newSharedDeadlines(timeout time.Duration) *sharedDeadlines {
 	if timeout <= 0 {
 		return nil
@@ -136,15 +139,15 @@ func newSharedDeadlines(timeout time.Duration) *sharedDeadlines {
 
 // current returns the end of an attempt starting now.
 func (s *sharedDeadlines) current() context.Context {
-	now := time.Now()
 	for {
 		g := s.cur.Load()
-		if g != nil && now.Before(g.until) {
+		if g != nil && !g.closed.Load() {
 			return g.end
 		}
-		ng := &deadlineGrain{until: now.Add(s.grain)}
-		ng.end, ng.cancel = context.WithDeadlineCause(context.Background(), ng.until.Add(s.timeout), attemptTimeout{s.timeout})
+		ng := &deadlineGrain{}
+		ng.end, ng.cancel = context.WithTimeoutCause(context.Background(), s.timeout+2*s.grain, attemptTimeout{s.timeout})
 		if s.cur.CompareAndSwap(g, ng) {
+			time.AfterFunc(s.grain, func() { ng.closed.Store(true) })
 			return ng.end
 		}
 		// Another attempt started a grain first: share it.
