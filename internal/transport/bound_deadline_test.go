@@ -44,31 +44,40 @@ func silentServer(t *testing.T) string {
 	return "http://" + ln.Addr().String()
 }
 
+// shortenAttemptBound sets the attempt bound to 300 ms for the test, so
+// that a bounded call to a silent server ends quickly.
+func shortenAttemptBound(t *testing.T) {
+	saved := attemptBound
+	attemptBound = 300 * time.Millisecond
+	t.Cleanup(func() { attemptBound = saved })
+}
+
+// doSilent sends req with ctx, once, to a server that never answers, and
+// returns Do's error; it fails the test when the call is not bounded.
+func doSilent(t *testing.T, ctx context.Context, req *Request) error {
+	t.Helper()
+	c := newTestClient(t, Config{Provider: "p", BaseURL: silentServer(t), MaxRetries: -1})
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Do(ctx, req)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatal("a call to a silent server was not bounded")
+		return nil
+	}
+}
+
 // TestAttemptBoundWithCallerDeadline: the transport skips its own attempt
 // timer when the caller's deadline comes first, so that deadline must still
 // end a silent attempt (a sent write as OutcomeUnknown), and a caller's
 // deadline later than the bound must not lift the bound.
 func TestAttemptBoundWithCallerDeadline(t *testing.T) {
-	saved := attemptBound
-	attemptBound = 300 * time.Millisecond
-	defer func() { attemptBound = saved }()
-
-	run := func(ctx context.Context, req *Request) error {
-		t.Helper()
-		c := newTestClient(t, Config{Provider: "p", BaseURL: silentServer(t), MaxRetries: -1})
-		done := make(chan error, 1)
-		go func() {
-			_, err := c.Do(ctx, req)
-			done <- err
-		}()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(10 * time.Second):
-			t.Fatal("a call to a silent server was not bounded")
-			return nil
-		}
-	}
+	shortenAttemptBound(t)
+	run := func(ctx context.Context, req *Request) error { return doSilent(t, ctx, req) }
 
 	t.Run("caller deadline first ends a sent write as unknown", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
