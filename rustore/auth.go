@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/regionpay/payments"
@@ -143,12 +144,28 @@ type tokenSource struct {
 	keyID string
 	now   func() time.Time
 
+	// cached is the token in use, read without the lock on every call; it
+	// is replaced only under mu.
+	cached atomic.Pointer[cachedToken]
+
 	mu       sync.Mutex
-	token    string
-	renewAt  time.Time
 	inflight *tokenCall
 	// seen holds recent tokens and signatures so the transport scrubs them.
 	seen []string
+}
+
+// cachedToken is a Public-Token and when to stop using it.
+type cachedToken struct {
+	token   string
+	renewAt time.Time
+}
+
+// fresh returns the cached token while it is not due for renewal.
+func (ts *tokenSource) fresh() (string, bool) {
+	if ct := ts.cached.Load(); ct != nil && ts.now().Before(ct.renewAt) {
+		return ct.token, true
+	}
+	return "", false
 }
 
 // tokenCall is one auth request that every waiting caller shares.
@@ -164,9 +181,11 @@ type tokenCall struct {
 // Token returns a valid Public-Token, fetching one when none is cached.
 func (ts *tokenSource) Token(ctx context.Context) (string, error) {
 	for {
+		if tok, ok := ts.fresh(); ok {
+			return tok, nil
+		}
 		ts.mu.Lock()
-		if ts.token != "" && ts.now().Before(ts.renewAt) {
-			tok := ts.token
+		if tok, ok := ts.fresh(); ok {
 			ts.mu.Unlock()
 			return tok, nil
 		}
@@ -193,8 +212,7 @@ func (ts *tokenSource) Token(ctx context.Context) (string, error) {
 		if err == nil {
 			// Telemetry counts the token this call had to obtain.
 			driver.StatsFrom(ctx).TokenRefreshed()
-			ts.token = tok
-			ts.renewAt = ts.now().Add(ttl - renewMargin(ttl))
+			ts.cached.Store(&cachedToken{token: tok, renewAt: ts.now().Add(ttl - renewMargin(ttl))})
 			ts.rememberLocked(tok)
 		}
 		ts.mu.Unlock()
@@ -219,8 +237,8 @@ func renewMargin(ttl time.Duration) time.Duration {
 func (ts *tokenSource) Invalidate(tok string) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	if ts.token == tok {
-		ts.token = ""
+	if ct := ts.cached.Load(); ct != nil && ct.token == tok {
+		ts.cached.Store(nil)
 	}
 }
 

@@ -63,6 +63,7 @@ type Client struct {
 	keyID   string
 	baseURL string
 	prefix  string
+	appPath string       // prefix + "/applications/{appId}", the root of every write's path
 	notify  *notifier    // nil: notifications are off
 	keys    *driver.Keys // the idempotency keys this client has used
 }
@@ -111,7 +112,8 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Sandbox {
 		prefix = sandboxPrefix
 	}
-	c := &Client{tr: tr, tokens: ts, appID: cfg.AppID, keyID: keyID, baseURL: tc.BaseURL, prefix: prefix, keys: &driver.Keys{}}
+	c := &Client{tr: tr, tokens: ts, appID: cfg.AppID, keyID: keyID, baseURL: tc.BaseURL, prefix: prefix, keys: &driver.Keys{},
+		appPath: prefix + "/applications/" + strconv.FormatInt(cfg.AppID, 10)}
 	if notifyKey != "" {
 		if c.notify, err = newNotifier(cfg.NotificationKey, cfg.AppID, cfg.Sandbox); err != nil {
 			return nil, err
@@ -148,11 +150,11 @@ func (c Client) GoString() string { return c.String() }
 // nothing a caller passes can leave its path segment.
 
 func (c *Client) purchasePath(purchaseID, action string) string {
-	return c.prefix + "/applications/" + strconv.FormatInt(c.appID, 10) + "/purchases/" + url.PathEscape(purchaseID) + ":" + action
+	return c.appPath + "/purchases/" + url.PathEscape(purchaseID) + ":" + action
 }
 
 func (c *Client) invoicePath(invoiceID string) string {
-	return c.prefix + "/applications/" + strconv.FormatInt(c.appID, 10) + "/invoices/" + url.PathEscape(invoiceID)
+	return c.appPath + "/invoices/" + url.PathEscape(invoiceID)
 }
 
 func (c *Client) statusPath(invoiceID string) string {
