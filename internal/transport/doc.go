@@ -9,7 +9,10 @@
 // Retry-After handling are done with github.com/hashicorp/go-retryablehttp
 // driven by this package's own policy, and every attempt is traced so that a
 // write is retried after a failure only when it certainly was not sent
-// (RetryUnsent) or carries an idempotency key (RetrySafe).
+// (RetryUnsent) or carries an idempotency key (RetrySafe). Every attempt is
+// bounded in time even when the caller's context has no deadline; attempts
+// that start together share one deadline (bound.go), so a call costs no timer
+// of its own.
 //
 // Nothing secret is logged or put into an error: logs carry provider, op,
 // method, path without query, attempt, status and duration; error texts and
