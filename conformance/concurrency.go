@@ -10,8 +10,10 @@ import (
 )
 
 func testConcurrency(t *testing.T, newHarness NewHarness) {
-	t.Run("CompetingCaptures", func(t *testing.T) { testConcurrencyCompetingCaptures(t, newHarness) })
-	t.Run("ManyPayments", func(t *testing.T) { testConcurrencyManyPayments(t, newHarness) })
+	runSubtests(t, newHarness, []subtest{
+		{"CompetingCaptures", testConcurrencyCompetingCaptures},
+		{"ManyPayments", testConcurrencyManyPayments},
+	})
 }
 
 func testConcurrencyCompetingCaptures(t *testing.T, newHarness NewHarness) {

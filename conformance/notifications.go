@@ -90,9 +90,11 @@ func sameRef(a, b payments.Ref) bool {
 }
 
 func testNotifications(t *testing.T, newHarness NewHarness) {
-	t.Run("StateChanges", func(t *testing.T) { testNotifiedStateChanges(t, newHarness) })
-	t.Run("Refused", func(t *testing.T) { testNotificationsRefused(t, newHarness) })
-	t.Run("Redelivery", func(t *testing.T) { testNotificationRedelivery(t, newHarness) })
+	runSubtests(t, newHarness, []subtest{
+		{"StateChanges", testNotifiedStateChanges},
+		{"Refused", testNotificationsRefused},
+		{"Redelivery", testNotificationRedelivery},
+	})
 }
 
 // testNotifiedStateChanges: every action that changes a payment is heard as

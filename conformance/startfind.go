@@ -37,14 +37,16 @@ type FindHarness interface {
 }
 
 func testStart(t *testing.T, newHarness NewHarness) {
-	t.Run("Unsupported", func(t *testing.T) { testStartUnsupported(t, newHarness) })
-	t.Run("New", func(t *testing.T) { testStartNew(t, newHarness) })
-	t.Run("RepeatIsTheSamePayment", func(t *testing.T) { testStartRepeatIsTheSamePayment(t, newHarness) })
-	t.Run("SameOrderOtherCartIsRefused", func(t *testing.T) { testStartSameOrderOtherCartIsRefused(t, newHarness) })
-	t.Run("InvalidRequests", func(t *testing.T) { testStartInvalidRequests(t, newHarness) })
-	t.Run("PaidThenCaptured", func(t *testing.T) { testStartPaidThenCaptured(t, newHarness) })
-	t.Run("PaidIsNotified", func(t *testing.T) { testStartPaidIsNotified(t, newHarness) })
-	t.Run("Canceled", func(t *testing.T) { testStartCanceled(t, newHarness) })
+	runSubtests(t, newHarness, []subtest{
+		{"Unsupported", testStartUnsupported},
+		{"New", testStartNew},
+		{"RepeatIsTheSamePayment", testStartRepeatIsTheSamePayment},
+		{"SameOrderOtherCartIsRefused", testStartSameOrderOtherCartIsRefused},
+		{"InvalidRequests", testStartInvalidRequests},
+		{"PaidThenCaptured", testStartPaidThenCaptured},
+		{"PaidIsNotified", testStartPaidIsNotified},
+		{"Canceled", testStartCanceled},
+	})
 }
 
 func testStartUnsupported(t *testing.T, newHarness NewHarness) {
@@ -213,12 +215,14 @@ func findHarness(t *testing.T, newHarness NewHarness) (Harness, FindHarness) {
 }
 
 func testFind(t *testing.T, newHarness NewHarness) {
-	t.Run("Unsupported", func(t *testing.T) { testFindUnsupported(t, newHarness) })
-	t.Run("OneUsersPayments", func(t *testing.T) { testFindOneUsersPayments(t, newHarness) })
-	t.Run("BreakStops", func(t *testing.T) { testFindBreakStops(t, newHarness) })
-	t.Run("Canceled", func(t *testing.T) { testFindCanceled(t, newHarness) })
-	t.Run("FindRef", func(t *testing.T) { testFindFindRef(t, newHarness) })
-	t.Run("NoUser", func(t *testing.T) { testFindNoUser(t, newHarness) })
+	runSubtests(t, newHarness, []subtest{
+		{"Unsupported", testFindUnsupported},
+		{"OneUsersPayments", testFindOneUsersPayments},
+		{"BreakStops", testFindBreakStops},
+		{"Canceled", testFindCanceled},
+		{"FindRef", testFindFindRef},
+		{"NoUser", testFindNoUser},
+	})
 }
 
 func testFindUnsupported(t *testing.T, newHarness NewHarness) {

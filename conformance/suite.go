@@ -60,28 +60,43 @@ var amount = payments.Money{Minor: 50000, Currency: "RUB"}
 
 // Run runs the whole suite against the adapter newHarness wires up.
 func Run(t *testing.T, newHarness NewHarness) {
-	t.Run("Name", func(t *testing.T) { testName(t, newHarness) })
-	t.Run("Actions", func(t *testing.T) { testActions(t, newHarness) })
-	t.Run("PartialCapture", func(t *testing.T) { testPartialCapture(t, newHarness) })
-	t.Run("PartialRefund", func(t *testing.T) { testPartialRefund(t, newHarness) })
-	t.Run("Status", func(t *testing.T) { testStatus(t, newHarness) })
-	t.Run("InvalidArgument", func(t *testing.T) { testInvalidArgument(t, newHarness) })
-	t.Run("Idempotency", func(t *testing.T) { testIdempotency(t, newHarness) })
-	t.Run("Faults", func(t *testing.T) { testFaults(t, newHarness) })
-	t.Run("Compound", func(t *testing.T) { testCompound(t, newHarness) })
-	t.Run("KeyReuse", func(t *testing.T) { testKeyReuse(t, newHarness) })
-	t.Run("WriteErrorsCarryKey", func(t *testing.T) { testWriteErrorsCarryKey(t, newHarness) })
-	t.Run("Context", func(t *testing.T) { testContext(t, newHarness) })
-	t.Run("Credentials", func(t *testing.T) { testCredentials(t, newHarness) })
-	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, newHarness) })
-	t.Run("NoSecretLeaks", func(t *testing.T) { testNoSecretLeaks(t, newHarness) })
-	t.Run("Notifications", func(t *testing.T) { testNotifications(t, newHarness) })
-	t.Run("Start", func(t *testing.T) { testStart(t, newHarness) })
-	t.Run("Find", func(t *testing.T) { testFind(t, newHarness) })
-	t.Run("Carts", func(t *testing.T) { testCarts(t, newHarness) })
+	runSubtests(t, newHarness, []subtest{
+		{"Name", testName},
+		{"Actions", testActions},
+		{"PartialCapture", testPartialCapture},
+		{"PartialRefund", testPartialRefund},
+		{"Status", testStatus},
+		{"InvalidArgument", testInvalidArgument},
+		{"Idempotency", testIdempotency},
+		{"Faults", testFaults},
+		{"Compound", testCompound},
+		{"KeyReuse", testKeyReuse},
+		{"WriteErrorsCarryKey", testWriteErrorsCarryKey},
+		{"Context", testContext},
+		{"Credentials", testCredentials},
+		{"Concurrency", testConcurrency},
+		{"NoSecretLeaks", testNoSecretLeaks},
+		{"Notifications", testNotifications},
+		{"Start", testStart},
+		{"Find", testFind},
+		{"Carts", testCarts},
+	})
 }
 
 // open builds a harness for one subtest and closes it when the subtest ends.
+// subtest is one named part of the suite.
+type subtest struct {
+	name string
+	run  func(*testing.T, NewHarness)
+}
+
+// runSubtests runs each subtest under t.Run with its name.
+func runSubtests(t *testing.T, newHarness NewHarness, subtests []subtest) {
+	for _, st := range subtests {
+		t.Run(st.name, func(t *testing.T) { st.run(t, newHarness) })
+	}
+}
+
 func open(t *testing.T, newHarness NewHarness) Harness {
 	t.Helper()
 	h := newHarness(t)
