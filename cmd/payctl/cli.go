@@ -308,14 +308,21 @@ type actionFlags struct {
 	cart                        *payments.Cart
 }
 
-func actionCommand(ctx context.Context, a *action, configPath string, args []string, stdout, stderr io.Writer) error {
-	f := &actionFlags{config: configPath}
-	fs := flag.NewFlagSet("payctl "+a.name, flag.ContinueOnError)
+// newFlagSet is the flag set of subcommand name: errors and -h go to
+// stderr, as usage (which ends with a newline) and then every flag.
+func newFlagSet(name string, stderr io.Writer, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet("payctl "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "payctl %s: %s\n\nUsage:\n  payctl [-config FILE] %s -id ID [flags]\n\nFlags:\n", a.name, a.summary, a.name)
+		fmt.Fprint(stderr, usage+"\nFlags:\n")
 		fs.PrintDefaults()
 	}
+	return fs
+}
+
+func actionCommand(ctx context.Context, a *action, configPath string, args []string, stdout, stderr io.Writer) error {
+	f := &actionFlags{config: configPath}
+	fs := newFlagSet(a.name, stderr, fmt.Sprintf("payctl %s: %s\n\nUsage:\n  payctl [-config FILE] %s -id ID [flags]\n", a.name, a.summary, a.name))
 	fs.StringVar(&f.config, "config", configPath, "payments config `file` (default $PAYCTL_CONFIG)")
 	fs.StringVar(&f.region, "region", "", "`region` of the config (default: its default_region)")
 	fs.StringVar(&f.id, "id", "", "payment `id`: RuStore purchaseId, Yandex Pay order_id (RuStore status and refund need only -invoice)")

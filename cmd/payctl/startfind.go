@@ -88,15 +88,10 @@ func startCommand(ctx context.Context, configPath string, args []string, stdout,
 		methods             string
 		ttl                 time.Duration
 	)
-	fs := flag.NewFlagSet("payctl start", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "payctl start: create a payment (a Yandex Pay order) and print its payment URL\n\n"+
-			"Usage:\n  payctl [-config FILE] start -order ID -item id:quantity:total:title [-item ...] -success-url URL -error-url URL [flags]\n\n"+
-			"Starting the same -order again with the same items prints the same payment, and creates nothing;\n"+
-			"the same -order with other items is refused.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("start", stderr, "payctl start: create a payment (a Yandex Pay order) and print its payment URL\n\n"+
+		"Usage:\n  payctl [-config FILE] start -order ID -item id:quantity:total:title [-item ...] -success-url URL -error-url URL [flags]\n\n"+
+		"Starting the same -order again with the same items prints the same payment, and creates nothing;\n"+
+		"the same -order with other items is refused.\n")
 	c.register(fs, configPath)
 	fs.StringVar(&order, "order", "", "the merchant's order `id`: names the payment and makes a repeat safe (required)")
 	fs.Var(&items, "item", "a cart line `id:quantity:total:title`, total being the line's decimal total (repeat for more lines)")
@@ -163,15 +158,10 @@ func listCommand(ctx context.Context, configPath string, args []string, stdout, 
 		rawState string
 		pageSize int
 	)
-	fs := flag.NewFlagSet("payctl list", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "payctl list: list one app user's payments (RuStore purchases)\n\n"+
-			"Usage:\n  payctl [-config FILE] list -user APP_USER_ID [flags]\n\n"+
-			"Prints one payment a line: id, invoice id, status, product, the app's order id, and \"test\" for\n"+
-			"test purchases; with -json, one JSON object a line.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("list", stderr, "payctl list: list one app user's payments (RuStore purchases)\n\n"+
+		"Usage:\n  payctl [-config FILE] list -user APP_USER_ID [flags]\n\n"+
+		"Prints one payment a line: id, invoice id, status, product, the app's order id, and \"test\" for\n"+
+		"test purchases; with -json, one JSON object a line.\n")
 	c.register(fs, configPath)
 	fs.StringVar(&user, "user", "", "the app's `id` of the buyer, as given to the provider's SDK (required)")
 	fs.StringVar(&rawState, "status", "", "only payments in this provider `status`, e.g. CONFIRMED")
@@ -216,14 +206,9 @@ func findCommand(ctx context.Context, configPath string, args []string, stdout, 
 		c        commonFlags
 		user, id string
 	)
-	fs := flag.NewFlagSet("payctl find", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "payctl find: find a payment's full ref (RuStore: the invoiceId) from its id\n\n"+
-			"Usage:\n  payctl [-config FILE] find -user APP_USER_ID -purchase ID [flags]\n\n"+
-			"Prints \"id invoice_id\", ready for payctl status -id ... -invoice ...\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	fs := newFlagSet("find", stderr, "payctl find: find a payment's full ref (RuStore: the invoiceId) from its id\n\n"+
+		"Usage:\n  payctl [-config FILE] find -user APP_USER_ID -purchase ID [flags]\n\n"+
+		"Prints \"id invoice_id\", ready for payctl status -id ... -invoice ...\n")
 	c.register(fs, configPath)
 	fs.StringVar(&user, "user", "", "the app's `id` of the buyer, as given to the provider's SDK (required)")
 	fs.StringVar(&id, "purchase", "", "the payment's `id` (RuStore purchaseId) (required)")
