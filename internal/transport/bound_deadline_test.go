@@ -52,11 +52,12 @@ func shortenAttemptBound(t *testing.T) {
 	t.Cleanup(func() { attemptBound = saved })
 }
 
-// doSilent sends req with ctx, once, to a server that never answers, and
-// returns Do's error; it fails the test when the call is not bounded.
-func doSilent(t *testing.T, ctx context.Context, req *Request) error {
+// doSilent sends req with ctx, once, through hc (nil: the transport's own
+// pool) to a server that never answers, and returns Do's error; it fails the
+// test when the call is not bounded.
+func doSilent(t *testing.T, hc *http.Client, ctx context.Context, req *Request) error {
 	t.Helper()
-	c := newTestClient(t, Config{Provider: "p", BaseURL: silentServer(t), MaxRetries: -1})
+	c := newTestClient(t, Config{Provider: "p", BaseURL: silentServer(t), HTTPClient: hc, MaxRetries: -1})
 	done := make(chan error, 1)
 	go func() {
 		_, err := c.Do(ctx, req)
@@ -77,7 +78,7 @@ func doSilent(t *testing.T, ctx context.Context, req *Request) error {
 // deadline later than the bound must not lift the bound.
 func TestAttemptBoundWithCallerDeadline(t *testing.T) {
 	shortenAttemptBound(t)
-	run := func(ctx context.Context, req *Request) error { return doSilent(t, ctx, req) }
+	run := func(ctx context.Context, req *Request) error { return doSilent(t, nil, ctx, req) }
 
 	t.Run("caller deadline first ends a sent write as unknown", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)

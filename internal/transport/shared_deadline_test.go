@@ -48,7 +48,7 @@ func TestSharedDeadlinesBoundEachAttempt(t *testing.T) {
 // and its cancellation still ends the attempt as the caller's.
 func TestAttemptBoundWithCancelableContext(t *testing.T) {
 	shortenAttemptBound(t)
-	do := func(ctx context.Context, req *Request) error { return doSilent(t, ctx, req) }
+	do := func(ctx context.Context, req *Request) error { return doSilent(t, nil, ctx, req) }
 	t.Run("bound ends a read", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
