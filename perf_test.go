@@ -24,9 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"runtime"
 	"strconv"
 	"strings"
@@ -39,6 +37,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/connserver"
 	"github.com/regionpay/payments/rustore"
 	"github.com/regionpay/payments/yandexpay"
 )
@@ -71,9 +70,8 @@ var perfSizes = []struct {
 // cannedServer answers each "METHOD path" with fixed bytes and counts the
 // connections it accepted and the requests it saw.
 type cannedServer struct {
-	*httptest.Server
+	*connserver.Server
 	answers  map[string][]byte
-	conns    atomic.Int64
 	requests atomic.Int64
 
 	mu   sync.Mutex
@@ -90,14 +88,7 @@ type seenRequest struct {
 func newCannedServer(tb testing.TB, answers map[string][]byte) *cannedServer {
 	tb.Helper()
 	s := &cannedServer{answers: answers}
-	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
-	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
-			s.conns.Add(1)
-		}
-	}
-	s.Start()
-	tb.Cleanup(s.Close)
+	s.Server = connserver.Start(tb, http.HandlerFunc(s.serve))
 	return s
 }
 
@@ -564,7 +555,7 @@ func BenchmarkThroughput(b *testing.B) {
 				}
 				for _, impl := range impls {
 					b.Run("impl="+impl.name, func(b *testing.B) {
-						before := c.srv.conns.Load()
+						before := c.srv.Conns()
 						runtime.GC()
 						b.ReportAllocs()
 						b.ResetTimer()
@@ -572,7 +563,7 @@ func BenchmarkThroughput(b *testing.B) {
 							b.Fatal(err)
 						}
 						b.StopTimer()
-						b.ReportMetric(float64(c.srv.conns.Load()-before)/float64(b.N), "conns/op")
+						b.ReportMetric(float64(c.srv.Conns()-before)/float64(b.N), "conns/op")
 					})
 				}
 			})

@@ -2,84 +2,41 @@ package payments_test
 
 import (
 	"context"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/connserver"
 	"github.com/regionpay/payments/yandexpay"
 )
 
 // gatedServer answers Yandex Pay order reads, holding each until gate reads
 // are in flight together, so a round of gate concurrent calls needs gate
 // connections at once; it counts the connections it accepts.
-type gatedServer struct {
-	*httptest.Server
-	conns atomic.Int64
-
-	mu      sync.Mutex
-	gate    int
-	waiting int
-	release chan struct{}
-}
+type gatedServer struct{ *connserver.Server }
 
 func newGatedServer(t *testing.T, gate int) *gatedServer {
 	t.Helper()
-	s := &gatedServer{gate: gate, release: make(chan struct{})}
+	g := connserver.NewGate(gate)
 	answer := []byte(yandexStatusAnswer(`[]`))
-	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.mu.Lock()
-		s.waiting++
-		release := s.release
-		if s.waiting == s.gate {
-			close(s.release)
-			s.waiting, s.release = 0, make(chan struct{})
+	return &gatedServer{connserver.Start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if g.Hold(r.Context()) {
+			_, _ = w.Write(answer)
 		}
-		s.mu.Unlock()
-		select {
-		case <-release:
-		case <-r.Context().Done():
-			return
-		}
-		_, _ = w.Write(answer)
-	}))
-	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
-			s.conns.Add(1)
-		}
-	}
-	s.Start()
-	t.Cleanup(s.Close)
-	return s
+	}))}
 }
 
 // round makes n concurrent status reads and returns the new connections
 // they opened.
 func (s *gatedServer) round(t *testing.T, p payments.Provider, n int) int64 {
 	t.Helper()
-	before := s.conns.Load()
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := p.Status(context.Background(), payments.Ref{ID: perfOrder})
-			errs <- err
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		require.NoError(t, err)
-	}
-	return s.conns.Load() - before
+	return s.Round(t, n, func() error {
+		_, err := p.Status(context.Background(), payments.Ref{ID: perfOrder})
+		return err
+	})
 }
 
 // TestPoolSameThroughNewAndOpen checks that the pool is sized for

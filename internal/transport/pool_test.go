@@ -2,10 +2,7 @@ package transport
 
 import (
 	"context"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -13,64 +10,34 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/regionpay/payments"
+	"github.com/regionpay/payments/internal/connserver"
 )
 
-// connServer counts the connections it accepts. Every tenth request of a
-// failing server is answered 503; a gated server holds each request until
-// gate requests are in flight together, so a round of that many concurrent
-// calls needs that many connections at once.
+// connServer answers status reads. Every tenth request of a failing server
+// is answered 503, and a request for /503 always is; the others pass its
+// gate (connserver.Gate) first.
 type connServer struct {
-	*httptest.Server
-	conns    atomic.Int64
+	*connserver.Server
 	requests atomic.Int64
-	failing  bool
-
-	mu      sync.Mutex
-	gate    int
-	waiting int
-	release chan struct{}
 }
 
 func newConnServer(t *testing.T, failing bool, gate int) *connServer {
 	t.Helper()
-	s := &connServer{failing: failing, gate: gate, release: make(chan struct{})}
-	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
-	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
-			s.conns.Add(1)
+	s := &connServer{}
+	g := connserver.NewGate(gate)
+	s.Server = connserver.Start(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := s.requests.Add(1)
+		switch {
+		case r.URL.Path == "/503":
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case !g.Hold(r.Context()):
+		case failing && n%10 == 0:
+			http.Error(w, `{"status":"fail"}`, http.StatusServiceUnavailable)
+		default:
+			_, _ = w.Write([]byte(`{"status":"success"}`))
 		}
-	}
-	s.Start()
-	t.Cleanup(s.Close)
+	}))
 	return s
-}
-
-func (s *connServer) serve(w http.ResponseWriter, r *http.Request) {
-	n := s.requests.Add(1)
-	if r.URL.Path == "/503" {
-		w.WriteHeader(http.StatusServiceUnavailable)
-		return
-	}
-	if s.gate > 0 {
-		s.mu.Lock()
-		s.waiting++
-		release := s.release
-		if s.waiting == s.gate {
-			close(s.release)
-			s.waiting, s.release = 0, make(chan struct{})
-		}
-		s.mu.Unlock()
-		select {
-		case <-release:
-		case <-r.Context().Done():
-			return
-		}
-	}
-	if s.failing && n%10 == 0 {
-		http.Error(w, `{"status":"fail"}`, http.StatusServiceUnavailable)
-		return
-	}
-	_, _ = w.Write([]byte(`{"status":"success"}`))
 }
 
 func statusRequest() *Request {
@@ -81,24 +48,10 @@ func statusRequest() *Request {
 // server accepted meanwhile.
 func round(t *testing.T, c *Client, s *connServer, n int) int64 {
 	t.Helper()
-	before := s.conns.Load()
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := c.Do(context.Background(), statusRequest()); err != nil {
-				errs <- err
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		require.NoError(t, err)
-	}
-	return s.conns.Load() - before
+	return s.Round(t, n, func() error {
+		_, err := c.Do(context.Background(), statusRequest())
+		return err
+	})
 }
 
 // TestFailedCallKeepsPool is the partial outage: 100 rounds of nine good
@@ -120,8 +73,8 @@ func TestFailedCallKeepsPool(t *testing.T) {
 	}
 	require.Equal(t, 100, failed, "every tenth call gets the 503")
 
-	t.Logf("connections opened over 100 rounds: %d", s.conns.Load())
-	assert.LessOrEqual(t, s.conns.Load(), int64(2), "connections opened over 100 rounds with one failed call each")
+	t.Logf("connections opened over 100 rounds: %d", s.Conns())
+	assert.LessOrEqual(t, s.Conns(), int64(2), "connections opened over 100 rounds with one failed call each")
 }
 
 // TestFailedCallKeepsOtherIdleConnections fills the pool with 16 idle
