@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"testing"
 
 	"github.com/regionpay/payments"
 )
@@ -44,4 +45,30 @@ func (a *App) Events() []payments.Event {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return append([]payments.Event(nil), a.events...)
+}
+
+// CheckParse fails tb unless ParseNotification's answer for a body is one
+// of the two it may be: an event of provider with an id and a kind, or no
+// event and a refusal that is an OpNotification *payments.Error with a
+// message, of bounded length (a refusal must not echo a forged body back).
+// The adapters' notification fuzz targets share it.
+func CheckParse(tb testing.TB, provider string, ev *payments.Event, err error) {
+	tb.Helper()
+	if err == nil {
+		if ev == nil || ev.ID == "" || ev.Provider != provider || ev.Kind == "" {
+			tb.Fatalf("incomplete event: %+v", ev)
+		}
+		return
+	}
+	var pe *payments.Error
+	switch {
+	case ev != nil:
+		tb.Fatalf("an event with an error: %+v", ev)
+	case !errors.As(err, &pe):
+		tb.Fatalf("want a *payments.Error, got %T: %v", err, err)
+	case pe.Op != payments.OpNotification || pe.Message == "":
+		tb.Fatalf("want an OpNotification error with a message, got %#v", pe)
+	case len(err.Error()) > 400:
+		tb.Fatalf("the refusal grew with the body (%d bytes): %.120s", len(err.Error()), err)
+	}
 }
