@@ -75,25 +75,33 @@ func attrs(s sdktrace.ReadOnlySpan) map[attribute.Key]attribute.Value {
 	return m
 }
 
+// eachMetric collects the recorded metrics and calls f with the data of
+// every one named name.
+func (r *recorder) eachMetric(t *testing.T, name string, f func(metricdata.Aggregation)) {
+	t.Helper()
+	var rm metricdata.ResourceMetrics
+	require.NoError(t, r.reader.Collect(context.Background(), &rm))
+	for _, sm := range rm.ScopeMetrics {
+		for _, m := range sm.Metrics {
+			if m.Name == name {
+				f(m.Data)
+			}
+		}
+	}
+}
+
 // sums returns the data points of an Int64 sum metric, keyed by their
 // attributes printed as "k=v,k=v" in sorted order.
 func (r *recorder) sums(t *testing.T, name string) map[string]int64 {
 	t.Helper()
-	var rm metricdata.ResourceMetrics
-	require.NoError(t, r.reader.Collect(context.Background(), &rm))
 	out := map[string]int64{}
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if m.Name != name {
-				continue
-			}
-			sum, ok := m.Data.(metricdata.Sum[int64])
-			require.True(t, ok, "%s is a %T", name, m.Data)
-			for _, dp := range sum.DataPoints {
-				out[dp.Attributes.Encoded(attribute.DefaultEncoder())] = dp.Value
-			}
+	r.eachMetric(t, name, func(data metricdata.Aggregation) {
+		sum, ok := data.(metricdata.Sum[int64])
+		require.True(t, ok, "%s is a %T", name, data)
+		for _, dp := range sum.DataPoints {
+			out[dp.Attributes.Encoded(attribute.DefaultEncoder())] = dp.Value
 		}
-	}
+	})
 	return out
 }
 
@@ -101,21 +109,14 @@ func (r *recorder) sums(t *testing.T, name string) map[string]int64 {
 // histogram holds, keyed like sums.
 func (r *recorder) histogramCounts(t *testing.T, name string) map[string]uint64 {
 	t.Helper()
-	var rm metricdata.ResourceMetrics
-	require.NoError(t, r.reader.Collect(context.Background(), &rm))
 	out := map[string]uint64{}
-	for _, sm := range rm.ScopeMetrics {
-		for _, m := range sm.Metrics {
-			if m.Name != name {
-				continue
-			}
-			h, ok := m.Data.(metricdata.Histogram[float64])
-			require.True(t, ok, "%s is a %T", name, m.Data)
-			for _, dp := range h.DataPoints {
-				out[dp.Attributes.Encoded(attribute.DefaultEncoder())] = dp.Count
-			}
+	r.eachMetric(t, name, func(data metricdata.Aggregation) {
+		h, ok := data.(metricdata.Histogram[float64])
+		require.True(t, ok, "%s is a %T", name, data)
+		for _, dp := range h.DataPoints {
+			out[dp.Attributes.Encoded(attribute.DefaultEncoder())] = dp.Count
 		}
-	}
+	})
 	return out
 }
 
