@@ -36,6 +36,22 @@ func notifyEnv(t *testing.T, sandbox bool) *env {
 	return e
 }
 
+// notifyClient is an emulator and a client that decrypts its
+// notifications, for benchmarks and fuzz targets.
+func notifyClient(tb testing.TB) (*rustoretest.Server, *rustore.Client) {
+	tb.Helper()
+	srv := rustoretest.NewServer(nil)
+	tb.Cleanup(srv.Close)
+	cfg := configFor(srv, nil)
+	cfg.NotificationKey = payments.Secret(srv.NotificationKeyBase64())
+	c, err := rustore.New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = c.Close() })
+	return srv, c
+}
+
 // sealNotification builds a notification body as RuStore's docs describe it.
 func sealNotification(t testing.TB, keyB64 string, inner any) []byte {
 	t.Helper()
@@ -224,14 +240,7 @@ func TestEmulatorNotificationsReachTheApp(t *testing.T) {
 }
 
 func BenchmarkVerifyNotification(b *testing.B) {
-	srv := rustoretest.NewServer(nil)
-	defer srv.Close()
-	cfg := configFor(srv, nil)
-	cfg.NotificationKey = payments.Secret(srv.NotificationKeyBase64())
-	c, err := rustore.New(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
+	srv, c := notifyClient(b)
 	body := sealNotification(b, srv.NotificationKeyBase64(), invoiceInner(srv.AppID(), "INVOICE_STATUS", "paid", "confirmed"))
 	ctx := context.Background()
 	b.ReportAllocs()
@@ -248,14 +257,7 @@ func BenchmarkVerifyNotification(b *testing.B) {
 // FuzzParseNotification: no body makes verification panic, and only a body
 // sealed with the key yields an event, always a complete one.
 func FuzzParseNotification(f *testing.F) {
-	srv := rustoretest.NewServer(nil)
-	defer srv.Close()
-	cfg := configFor(srv, nil)
-	cfg.NotificationKey = payments.Secret(srv.NotificationKeyBase64())
-	c, err := rustore.New(cfg)
-	if err != nil {
-		f.Fatal(err)
-	}
+	srv, c := notifyClient(f)
 	f.Add(sealNotification(f, srv.NotificationKeyBase64(), invoiceInner(srv.AppID(), "INVOICE_STATUS", "paid", "confirmed")))
 	f.Add([]byte(`{"id":"1","timestamp":"2025-11-18T10:38:58.619Z","payload":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}`))
 	f.Add([]byte(`{"payload":null}`))
