@@ -154,24 +154,27 @@ type tokenSource struct {
 	seen []string
 }
 
-// cachedToken is a Public-Token and when to stop using it.
+// cachedToken is a Public-Token, the header that carries it, and when to
+// stop using it. The header is built and checked once per token, not on
+// every call that sends it.
 type cachedToken struct {
 	token   string
+	header  transport.FixedHeader
 	renewAt time.Time
 }
 
 // fresh returns the cached token while it is not due for renewal.
-func (ts *tokenSource) fresh() (string, bool) {
+func (ts *tokenSource) fresh() (*cachedToken, bool) {
 	if ct := ts.cached.Load(); ct != nil && ts.now().Before(ct.renewAt) {
-		return ct.token, true
+		return ct, true
 	}
-	return "", false
+	return nil, false
 }
 
 // tokenCall is one auth request that every waiting caller shares.
 type tokenCall struct {
 	done  chan struct{}
-	token string
+	token *cachedToken
 	err   error
 	// leaderCanceled is true when the fetch failed only because the context
 	// of the goroutine that ran it ended; waiters with live contexts retry.
@@ -179,7 +182,7 @@ type tokenCall struct {
 }
 
 // Token returns a valid Public-Token, fetching one when none is cached.
-func (ts *tokenSource) Token(ctx context.Context) (string, error) {
+func (ts *tokenSource) Token(ctx context.Context) (*cachedToken, error) {
 	for {
 		if tok, ok := ts.fresh(); ok {
 			return tok, nil
@@ -194,7 +197,7 @@ func (ts *tokenSource) Token(ctx context.Context) (string, error) {
 			select {
 			case <-call.done:
 			case <-ctx.Done():
-				return "", driver.ContextError(ctx, Name, payments.OpAuth)
+				return nil, driver.ContextError(ctx, Name, payments.OpAuth)
 			}
 			if call.leaderCanceled && ctx.Err() == nil {
 				continue
@@ -205,15 +208,14 @@ func (ts *tokenSource) Token(ctx context.Context) (string, error) {
 		ts.inflight = call
 		ts.mu.Unlock()
 
-		tok, ttl, err := ts.fetch(ctx)
+		tok, err := ts.fetch(ctx)
 
 		ts.mu.Lock()
 		ts.inflight = nil
 		if err == nil {
 			// Telemetry counts the token this call had to obtain.
 			driver.StatsFrom(ctx).TokenRefreshed()
-			ts.cached.Store(&cachedToken{token: tok, renewAt: ts.now().Add(ttl - renewMargin(ttl))})
-			ts.rememberLocked(tok)
+			ts.cached.Store(tok)
 		}
 		ts.mu.Unlock()
 		call.token, call.err = tok, err
@@ -234,12 +236,8 @@ func renewMargin(ttl time.Duration) time.Duration {
 
 // Invalidate drops tok if it is still the cached token, so that one caller's
 // 401 does not throw away a fresh token another caller already fetched.
-func (ts *tokenSource) Invalidate(tok string) {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	if ct := ts.cached.Load(); ct != nil && ct.token == tok {
-		ts.cached.Store(nil)
-	}
+func (ts *tokenSource) Invalidate(tok *cachedToken) {
+	ts.cached.CompareAndSwap(tok, nil)
 }
 
 // Secrets lists the tokens and signatures the transport must scrub.
@@ -277,17 +275,17 @@ type authBody struct {
 }
 
 // fetch runs one POST /public/auth.
-func (ts *tokenSource) fetch(ctx context.Context) (string, time.Duration, error) {
+func (ts *tokenSource) fetch(ctx context.Context) (*cachedToken, error) {
 	stamp := ts.now().Format(timestampLayout)
 	sig, err := sign(ts.key, ts.keyID, stamp)
 	if err != nil {
-		return "", 0, &payments.Error{Code: payments.CodeUnauthenticated, Provider: Name, Op: "auth",
+		return nil, &payments.Error{Code: payments.CodeUnauthenticated, Provider: Name, Op: "auth",
 			Message: "cannot sign the auth request with the configured key"}
 	}
 	ts.remember(sig)
 	body, err := json.Marshal(authRequest{KeyID: ts.keyID, Timestamp: stamp, Signature: sig})
 	if err != nil {
-		return "", 0, &payments.Error{Code: payments.CodeUnknown, Provider: Name, Op: "auth", Message: "cannot encode the auth request"}
+		return nil, &payments.Error{Code: payments.CodeUnknown, Provider: Name, Op: "auth", Message: "cannot encode the auth request"}
 	}
 	// Asking for a token twice is harmless, so auth is retried like a read.
 	resp, err := ts.tr.Do(ctx, &transport.Request{
@@ -295,14 +293,19 @@ func (ts *tokenSource) fetch(ctx context.Context) (string, time.Duration, error)
 		Retry: transport.RetrySafe, NoEffect: true, // a token request moves no money
 	})
 	if err != nil {
-		return "", 0, err
+		return nil, err
 	}
 	tok, ttl, err := readAuthAnswer(ts.tr, resp)
 	if err != nil {
-		return "", 0, err
+		return nil, err
 	}
 	ts.remember(tok)
-	return tok, ttl, nil
+	// readAuthAnswer let through only a token that can be a header value.
+	h, err := ts.tr.FixHeader(payments.OpAuth, http.Header{"Public-Token": {tok}})
+	if err != nil {
+		return nil, err
+	}
+	return &cachedToken{token: tok, header: h, renewAt: ts.now().Add(ttl - renewMargin(ttl))}, nil
 }
 
 // readAuthAnswer takes the token and its lifetime out of the auth answer.

@@ -182,11 +182,7 @@ func (c *Client) send(ctx context.Context, op payments.Operation, method, path s
 		if err != nil {
 			return outcome{err: err}
 		}
-		resp, err := c.tr.Do(ctx, &transport.Request{
-			Op: op, Method: method, Path: path,
-			Header: http.Header{"Public-Token": []string{tok}, "User-Agent": c.tr.UserAgentHeader()},
-			Retry:  retry,
-		})
+		resp, err := c.tr.Do(ctx, &transport.Request{Op: op, Method: method, Path: path, Fixed: tok.header, Retry: retry})
 		if err != nil {
 			return outcome{err: err, unclear: transport.Ambiguous(err)}
 		}

@@ -120,6 +120,9 @@ func newCall(c *Client, ctx context.Context, req *Request) *call {
 		write: !readMethod(req.Method) && !req.NoEffect,
 		timed: !c.quiet && (c.log.Enabled(ctx, slog.LevelDebug) || c.log.Enabled(ctx, slog.LevelWarn)),
 	}
+	if req.Fixed.h != nil {
+		cl.req.Header = req.Fixed.h
+	}
 	cl.base = callContext{Context: ctx, cl: cl}
 	cl.att = &cl.first
 	return cl
@@ -148,7 +151,7 @@ func (cl *call) header(i int) http.Header {
 		cl.addOwn(h, i)
 		return h
 	}
-	if _, hasUA := req.Header["User-Agent"]; hasUA && c.attemptHeader == "" && req.Body == nil {
+	if _, hasUA := req.Header["User-Agent"]; hasUA && c.attemptHeader == "" && req.Body == nil && req.EachAttempt == nil {
 		// Nothing to add: the caller's map is sent as it is, never modified.
 		return req.Header
 	}

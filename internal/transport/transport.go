@@ -129,6 +129,9 @@ type Request struct {
 	// Header is sent unchanged on every attempt (auth, X-Request-Id...). Do
 	// does not modify the caller's map.
 	Header http.Header
+	// Fixed, when set, is sent instead of Header: a header checked once by
+	// Client.FixHeader and shared by every request that sends it.
+	Fixed FixedHeader
 	// Body is nil or JSON; when non-nil it is sent with Content-Type
 	// application/json (unless Header sets another) on each attempt.
 	Body []byte
@@ -471,6 +474,31 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	return nil, cl.failure(err)
 }
 
+// FixedHeader is a request header checked once and then sent unchanged by
+// many requests, for a header that outlives the call: RuStore's Public-Token
+// header stays the same for as long as its token. Do checks and copies a
+// Request's Header on every call, which for such a header costs more than
+// the rest of the request; a FixedHeader is checked when it is made and sent
+// as it is. The zero FixedHeader is none.
+type FixedHeader struct{ h http.Header }
+
+// FixHeader checks h as Do checks a Request's Header, adds the User-Agent
+// unless h sets one, and returns it as a FixedHeader. It takes h over: the
+// caller must not modify it afterwards. The error names the header, never
+// its value, which may be a token.
+func (c *Client) FixHeader(op payments.Operation, h http.Header) (FixedHeader, error) {
+	if err := c.checkHeader(op, h); err != nil {
+		return FixedHeader{}, err
+	}
+	if h == nil {
+		h = make(http.Header, 1)
+	}
+	if _, ok := h["User-Agent"]; !ok {
+		h["User-Agent"] = c.userAgent
+	}
+	return FixedHeader{h: h}, nil
+}
+
 // check refuses a request that could not be sent as asked or could move to
 // another host, before anything is sent.
 func (c *Client) check(req *Request) error {
@@ -486,16 +514,27 @@ func (c *Client) check(req *Request) error {
 	if req.Retry != RetrySafe && req.Retry != RetryUnsent {
 		return driver.InvalidArgument(c.provider, req.Op, "unknown retry class %d", int(req.Retry))
 	}
-	// net/http refuses such a header only inside the round trip, which looks
-	// like a connection that failed before sending: it would be retried and
-	// reported as Unavailable. The value is never echoed: it may be a token.
-	for name, values := range req.Header {
+	if req.Fixed.h != nil {
+		if req.Header != nil || req.OwnHeader {
+			return driver.InvalidArgument(c.provider, req.Op, "a request with a FixedHeader takes no Header of its own")
+		}
+		return nil // checked when it was fixed
+	}
+	return c.checkHeader(req.Op, req.Header)
+}
+
+// checkHeader refuses a header net/http would refuse only inside the round
+// trip, which looks like a connection that failed before sending: it would be
+// retried and reported as Unavailable. The value is never echoed: it may be a
+// token.
+func (c *Client) checkHeader(op payments.Operation, h http.Header) error {
+	for name, values := range h {
 		if !validHeaderName(name) {
-			return driver.InvalidArgument(c.provider, req.Op, "request header name %q is not a valid HTTP header name", name)
+			return driver.InvalidArgument(c.provider, op, "request header name %q is not a valid HTTP header name", name)
 		}
 		for _, v := range values {
 			if !validHeaderValue(v) {
-				return driver.InvalidArgument(c.provider, req.Op, "request header %s holds a control character (CR, LF, NUL...) that HTTP does not allow", name)
+				return driver.InvalidArgument(c.provider, op, "request header %s holds a control character (CR, LF, NUL...) that HTTP does not allow", name)
 			}
 		}
 	}
