@@ -403,12 +403,6 @@ func validHeaderValue(v string) bool {
 	return true
 }
 
-// UserAgentHeader is the User-Agent value every request carries. An adapter
-// that builds a fresh header map per request puts it in, so that a request
-// with nothing else to add is sent with the adapter's map as it is. The
-// slice is shared: never modify it.
-func (c *Client) UserAgentHeader() []string { return c.userAgent }
-
 // Close closes idle connections. The Client stays usable.
 func (c *Client) Close() { c.http.CloseIdleConnections() }
 
