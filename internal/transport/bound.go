@@ -3,7 +3,6 @@ package transport
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -14,51 +13,40 @@ import (
 var attemptBound = DefaultTimeout
 
 // keepIdle sends requests through the pool's RoundTripper without exposing
-// its CloseIdleConnections, and bounds each attempt by its deadlines (nil:
-// no bound), from sending until the body is read, as http.Client.Timeout
-// would.
-type keepIdle struct {
-	rt       http.RoundTripper
-	deadline *sharedDeadlines
-}
+// its CloseIdleConnections.
+type keepIdle struct{ rt http.RoundTripper }
 
 // RoundTrip implements http.RoundTripper.
-func (k keepIdle) RoundTrip(r *http.Request) (*http.Response, error) {
-	if k.deadline == nil {
-		return k.rt.RoundTrip(r)
+func (k keepIdle) RoundTrip(r *http.Request) (*http.Response, error) { return k.rt.RoundTrip(r) }
+
+// bound returns the context attempt a runs under for a caller's context:
+// ended by the caller or by a's bound, whichever comes first, from sending
+// until the body is read, as http.Client.Timeout would. It is part of the
+// request's context from the start, so that no attempt copies its request
+// to add it; checkRetry releases it once the answer is read.
+func (s *sharedDeadlines) bound(a *attempt, caller context.Context) context.Context {
+	if s == nil {
+		return caller
 	}
-	caller := r.Context()
-	if d, ok := caller.Deadline(); ok && time.Until(d) <= k.deadline.timeout {
+	if d, ok := caller.Deadline(); ok && time.Until(d) <= s.timeout {
 		// The caller's deadline ends the attempt first: a bound of its own
 		// would bound nothing more.
-		return k.rt.RoundTrip(r)
+		return caller
 	}
-	end := k.deadline.current()
+	a.end = s.current()
 	if caller.Done() == nil {
 		// Nothing but the bound can end this attempt (a caller's context
 		// without a deadline or cancellation, as context.Background): the
 		// attempt's context is the caller's values with the shared end, so
 		// it costs neither a timer nor a cancellation of its own.
-		resp, err := k.rt.RoundTrip(r.WithContext(&boundedContext{Context: end, values: caller}))
-		if err != nil && end.Err() != nil {
-			err = attemptTimeout{k.deadline.timeout}
-		}
-		return resp, err
+		a.bounded = boundedContext{Context: a.end, values: caller}
+		return &a.bounded
 	}
 	// The caller can cancel too: the attempt ends at whichever comes first.
 	ctx, cancel := context.WithCancelCause(caller)
-	stop := context.AfterFunc(end, func() { cancel(attemptTimeout{k.deadline.timeout}) })
-	resp, err := k.rt.RoundTrip(r.WithContext(ctx))
-	if err != nil {
-		stop()
-		cancel(nil)
-		if _, timedOut := context.Cause(ctx).(attemptTimeout); timedOut && caller.Err() == nil {
-			err = attemptTimeout{k.deadline.timeout}
-		}
-		return nil, err
-	}
-	resp.Body = &cancelOnClose{ReadCloser: resp.Body, stop: stop, cancel: cancel}
-	return resp, nil
+	a.stop = context.AfterFunc(a.end, func() { cancel(attemptTimeout{s.timeout}) })
+	a.cancel = cancel
+	return ctx
 }
 
 // attemptTimeout is the error of an attempt that ran out of its time.
@@ -68,21 +56,6 @@ func (e attemptTimeout) Error() string { return fmt.Sprintf("attempt timed out a
 
 // Timeout marks it as a net.Error timeout would be.
 func (e attemptTimeout) Timeout() bool { return true }
-
-// cancelOnClose releases an attempt's link to its bound once its body is
-// closed.
-type cancelOnClose struct {
-	io.ReadCloser
-	stop   func() bool
-	cancel context.CancelCauseFunc
-}
-
-func (b *cancelOnClose) Close() error {
-	err := b.ReadCloser.Close()
-	b.stop()
-	b.cancel(nil)
-	return err
-}
 
 // boundedContext is an attempt's context when only the bound can end it:
 // Deadline, Done and Err are those of the shared end, Value the caller's.

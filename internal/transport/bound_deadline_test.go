@@ -97,3 +97,36 @@ func TestAttemptBoundWithCallerDeadline(t *testing.T) {
 		}
 	})
 }
+
+// TestAttemptBoundThenRetry: an attempt ended by the bound is retried like
+// any timeout, and the retry gets a bound of its own, whatever kind of
+// context the caller gave.
+func TestAttemptBoundThenRetry(t *testing.T) {
+	shortenAttemptBound(t)
+	contexts := map[string]func() (context.Context, context.CancelFunc){
+		"background": func() (context.Context, context.CancelFunc) { return context.Background(), func() {} },
+		"cancelable": func() (context.Context, context.CancelFunc) { return context.WithCancel(context.Background()) },
+		"later deadline": func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), time.Hour)
+		},
+	}
+	for name, newCtx := range contexts {
+		t.Run(name, func(t *testing.T) {
+			srv := newScriptServer(t, step{hold: true}, step{status: http.StatusOK, body: `{}`})
+			c := newTestClient(t, testConfig(srv.URL))
+			ctx, cancel := newCtx()
+			defer cancel()
+			start := time.Now()
+			resp, err := c.Do(ctx, &Request{Op: payments.OpStatus, Method: http.MethodGet, Path: "/s", Retry: RetrySafe})
+			if err != nil {
+				t.Fatalf("Do: %v", err)
+			}
+			if resp.Attempts != 2 || len(srv.Hits()) != 2 {
+				t.Errorf("attempts = %d, hits = %d; want the held attempt and one retry", resp.Attempts, len(srv.Hits()))
+			}
+			if took := time.Since(start); took < attemptBound {
+				t.Errorf("took %s; the first attempt ended before its bound of %s", took, attemptBound)
+			}
+		})
+	}
+}

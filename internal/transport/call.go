@@ -41,12 +41,12 @@ func readMethod(m string) bool {
 type call struct {
 	c   *Client
 	ctx context.Context // the caller's
-	// base is ctx carrying the call, below each attempt's trace: a
-	// context.Context whose Value answers callKey with the call itself, so
-	// that carrying it costs no context of its own.
-	base  callContext
-	req   Request // a copy, so that the caller's Request stays on its stack
-	write bool
+	// waiting is ctx carrying the call, unbounded: the request's context
+	// while retryablehttp waits to retry, which must end only with ctx and
+	// not with the bound of the attempt before.
+	waiting callContext
+	req     Request // a copy, so that the caller's Request stays on its stack
+	write   bool
 	// timed is whether the logger keeps any record this call makes: only
 	// then are attempt times, which only log records show, read from the clock.
 	timed bool
@@ -80,7 +80,10 @@ type call struct {
 // callKey is the context key under which a request carries its call.
 type callKey struct{}
 
-// callContext is the caller's context, carrying the call under callKey.
+// callContext is a context of the call (the caller's, or an attempt's
+// bounded one), carrying the call under callKey: a context.Context whose
+// Value answers callKey with the call itself, so that carrying it costs no
+// context of its own.
 type callContext struct {
 	context.Context
 	cl *call
@@ -100,10 +103,38 @@ func callOf(ctx context.Context) (*call, bool) {
 	return cl, ok
 }
 
-// attempt records what the connection trace saw during one attempt.
+// attempt is one attempt's context, and what its connection trace saw.
 type attempt struct {
 	gotConn atomic.Bool
 	trace   httptrace.ClientTrace
+	// base is the attempt's context below its trace: the caller's, or the
+	// caller's under the attempt's bound (see sharedDeadlines.bound).
+	base    callContext
+	bounded boundedContext
+	// end is the bound's shared end; nil when the attempt has no bound of
+	// its own. stop and cancel, when set, release the attempt's link to it.
+	end    context.Context
+	stop   func() bool
+	cancel context.CancelCauseFunc
+}
+
+// timedOut reports whether the attempt's bound ended it: its context's
+// cause is the bound's, not the caller's.
+func (a *attempt) timedOut() bool {
+	if a.end == nil || a.end.Err() == nil {
+		return false
+	}
+	_, bound := context.Cause(a.base.Context).(attemptTimeout)
+	return bound
+}
+
+// release ends the attempt's link to its bound once its answer is read.
+// It may be called more than once.
+func (a *attempt) release() {
+	if a.cancel != nil {
+		a.stop()
+		a.cancel(nil)
+	}
 }
 
 // mayHaveSent reports whether any byte of the request could have left: a
@@ -123,16 +154,18 @@ func newCall(c *Client, ctx context.Context, req *Request) *call {
 	if req.Fixed.h != nil {
 		cl.req.Header = req.Fixed.h
 	}
-	cl.base = callContext{Context: ctx, cl: cl}
+	cl.waiting = callContext{Context: ctx, cl: cl}
 	cl.att = &cl.first
 	return cl
 }
 
-// traced returns the context of one attempt: its own trace, so that a late
+// begin returns the context of attempt a: the caller's under the attempt's
+// bound, carrying the call and a trace of the attempt's own, so that a late
 // callback from an earlier attempt cannot mark this one as sent.
-func (cl *call) traced(a *attempt) context.Context {
+func (cl *call) begin(a *attempt) context.Context {
+	a.base = callContext{Context: cl.c.deadlines.bound(a, cl.ctx), cl: cl}
 	a.trace.GotConn = func(httptrace.GotConnInfo) { a.gotConn.Store(true) }
-	return httptrace.WithClientTrace(&cl.base, &a.trace)
+	return httptrace.WithClientTrace(&a.base, &a.trace)
 }
 
 // header is the header map of attempt i: the caller's entries (shared, never
@@ -216,7 +249,7 @@ func (c *Client) beforeAttempt(_ retryablehttp.Logger, r *http.Request, i int) {
 	if i > 0 {
 		cl.logRetry()
 		a := &attempt{}
-		nr := r.WithContext(cl.traced(a))
+		nr := r.WithContext(cl.begin(a))
 		nr.Header = cl.header(i)
 		if cl.req.Body != nil {
 			nr.Body = requestBody(bytes.NewReader(cl.req.Body))
@@ -257,7 +290,9 @@ func (c *Client) takeBody(cl *call, resp *http.Response) error {
 
 // checkRetry is retryablehttp's CheckRetry. It reads and caps the body here,
 // so that a body cut short is retried like a reset connection, and decides by
-// the request's Retry class.
+// the request's Retry class. It judges the caller's context, not the
+// attempt's: an attempt that ran out of its bound is retried like any
+// timeout.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	cl, ok := callOf(ctx)
 	if !ok {
@@ -273,23 +308,36 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	sent := a.mayHaveSent()
 	if err == nil && resp != nil {
 		sent = true
-		if err = c.takeBody(cl, resp); cl.oversized {
-			return false, err
-		}
+		err = c.takeBody(cl, resp)
 	} else if resp != nil {
 		// net/http returns a response with an error only for redirect
 		// failures; the error wins.
 		_ = resp.Body.Close()
 	}
-
-	if cl.complete {
-		return cl.decideAnswer(ctx, resp)
+	if err != nil && a.timedOut() && cl.ctx.Err() == nil {
+		err = attemptTimeout{c.deadlines.timeout}
 	}
-	return c.decideFailure(ctx, cl, err, sent)
+	a.release()
+	var retry bool
+	switch {
+	case cl.oversized:
+		return false, err
+	case cl.complete:
+		retry, err = cl.decideAnswer(resp)
+	default:
+		retry, err = c.decideFailure(cl, err, sent)
+	}
+	if retry && a.end != nil {
+		// retryablehttp waits for the next attempt on the request's context,
+		// which is this attempt's and may be past its bound: the wait must
+		// end only with the caller's. The next attempt gets its own bound.
+		cl.rreq.Request = cl.rreq.Request.WithContext(&cl.waiting)
+	}
+	return retry, err
 }
 
 // decideAnswer is checkRetry for an attempt that brought a complete answer.
-func (cl *call) decideAnswer(ctx context.Context, resp *http.Response) (bool, error) {
+func (cl *call) decideAnswer(resp *http.Response) (bool, error) {
 	if resp.StatusCode >= 500 {
 		// A gateway may answer 5xx after the backend acted.
 		cl.mayHaveActed = true
@@ -298,7 +346,7 @@ func (cl *call) decideAnswer(ctx context.Context, resp *http.Response) (bool, er
 	if !cl.retryAnswer(resp) {
 		return false, nil
 	}
-	if ctxErr := ctx.Err(); ctxErr != nil {
+	if ctxErr := cl.ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
 	return true, nil
@@ -306,13 +354,13 @@ func (cl *call) decideAnswer(ctx context.Context, resp *http.Response) (bool, er
 
 // decideFailure is checkRetry for an attempt that brought no complete
 // answer: err says why, sent whether the request may have reached the server.
-func (c *Client) decideFailure(ctx context.Context, cl *call, err error, sent bool) (bool, error) {
+func (c *Client) decideFailure(cl *call, err error, sent bool) (bool, error) {
 	cl.lastErr = c.sanitize(err)
 	if sent {
 		cl.mayHaveActed = true
 	}
 	cl.logAttempt(cl.lastErr)
-	if ctxErr := ctx.Err(); ctxErr != nil {
+	if ctxErr := cl.ctx.Err(); ctxErr != nil {
 		return false, ctxErr
 	}
 	if permanent(err) {

@@ -181,6 +181,7 @@ type Client struct {
 	baseStr       string       // base URL without a trailing slash, paths are appended to it
 	http          *http.Client // the pool's client; Close closes its idle connections
 	retry         *retryablehttp.Client
+	deadlines     *sharedDeadlines // every attempt's bound, the pool client's Timeout; nil for none
 	log           *slog.Logger
 	quiet         bool // no Logger was given: no record is ever kept
 	maxRetries    int
@@ -335,16 +336,18 @@ func httpClient(given *http.Client, maxIdle int) (*http.Client, error) {
 // struggling provider. So it gets a copy of the client whose RoundTripper
 // hides CloseIdleConnections; only Close releases the pool. The copy has no
 // Timeout: net/http would run a watchdog goroutine per request for a
-// RoundTripper it does not know, so the wrapper bounds each attempt itself,
-// with deadlines shared by the attempts that start together.
+// RoundTripper it does not know, so each attempt's context carries the
+// bound instead, with deadlines shared by the attempts that start together
+// (sharedDeadlines.bound).
 func (c *Client) newRetryClient() *retryablehttp.Client {
 	shielded := *c.http
 	rt := shielded.Transport
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
-	shielded.Transport = keepIdle{rt: rt, deadline: newSharedDeadlines(c.http.Timeout)}
+	shielded.Transport = keepIdle{rt: rt}
 	shielded.Timeout = 0
+	c.deadlines = newSharedDeadlines(c.http.Timeout)
 	return &retryablehttp.Client{
 		HTTPClient:     &shielded,
 		Logger:         nil, // we log ourselves, without URLs or headers
@@ -431,12 +434,14 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 		return nil, err
 	}
 	cl := newCall(c, ctx, req)
-	hreq, err := http.NewRequestWithContext(cl.traced(&cl.first), req.Method, c.baseStr+req.Path, nil)
+	hreq, err := http.NewRequestWithContext(cl.begin(&cl.first), req.Method, c.baseStr+req.Path, nil)
 	if err != nil {
+		cl.first.release()
 		// Not echoed: net/http's message may hold the URL and its query.
 		return nil, driver.InvalidArgument(c.provider, req.Op, "request path %q is not a valid escaped path", pathForLog(req.Path))
 	}
 	if u := hreq.URL; u.Scheme != c.base.Scheme || u.Host != c.base.Host || u.User != nil {
+		cl.first.release()
 		return nil, driver.InvalidArgument(c.provider, req.Op, "request path %q leaves the base URL", pathForLog(req.Path))
 	}
 	hreq.Header = cl.header(0)
@@ -448,6 +453,8 @@ func (c *Client) Do(ctx context.Context, req *Request) (*Response, error) {
 	}
 	cl.rreq.Request = hreq
 	resp, err := c.retry.Do(&cl.rreq)
+	// checkRetry released every attempt it saw; this covers one it never saw.
+	cl.att.release()
 	// Telemetry, when on, learns the attempts and the status of the call.
 	driver.StatsFrom(ctx).AddRequest(cl.attempts, cl.status)
 	if err == nil && resp != nil && cl.complete {
