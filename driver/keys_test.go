@@ -51,21 +51,27 @@ func TestKeysClaim(t *testing.T) {
 	}
 }
 
+// TestKeysForgetOldest: keys are forgotten a generation of Limit at a time,
+// oldest first.
 func TestKeysForgetOldest(t *testing.T) {
 	keys := driver.Keys{Limit: 2}
 	claim := func(key, order string) error {
 		return keys.Claim(driver.NewWrite("p", payments.OpCapture, key), driver.WriteParams{Ref: payments.Ref{ID: order}})
 	}
-	for _, k := range []string{"k1", "k2", "k3"} {
+	for _, k := range []string{"k1", "k2", "k3", "k4", "k5"} {
 		if err := claim(k, "a"); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := claim("k1", "b"); err != nil {
-		t.Errorf("k1 should have been forgotten: %v", err)
+	for _, k := range []string{"k3", "k4", "k5"} {
+		if err := claim(k, "b"); err == nil {
+			t.Errorf("%s was forgotten too early", k)
+		}
 	}
-	if err := claim("k3", "b"); err == nil {
-		t.Error("k3 was forgotten too early")
+	for _, k := range []string{"k1", "k2"} {
+		if err := claim(k, "b"); err != nil {
+			t.Errorf("%s should have been forgotten: %v", k, err)
+		}
 	}
 }
 
@@ -83,29 +89,35 @@ func ExampleKeys_Claim() {
 	// InvalidArgument
 }
 
-// TestKeysRingWraps: once Limit keys are held, each new key forgets the
-// oldest, round after round; a repeat of a remembered write takes no room.
-func TestKeysRingWraps(t *testing.T) {
-	keys := driver.Keys{Limit: 3}
-	claim := func(key, order string) error {
-		return keys.Claim(driver.NewWrite("p", payments.OpCapture, key), driver.WriteParams{Ref: payments.Ref{ID: order}})
-	}
-	for i := 1; i <= 10; i++ {
-		if err := claim(fmt.Sprintf("k%d", i), "a"); err != nil {
-			t.Fatal(err)
+// TestKeysGenerationsWrap: after any number of keys, the newest Limit are
+// always remembered and any older than the newest 2×Limit always
+// forgotten, round after round; a repeat of a remembered write takes no
+// room.
+func TestKeysGenerationsWrap(t *testing.T) {
+	const limit = 3
+	for n := 1; n <= 5*limit; n++ {
+		keys := driver.Keys{Limit: limit}
+		claim := func(i int, order string) error {
+			return keys.Claim(driver.NewWrite("p", payments.OpCapture, fmt.Sprintf("k%d", i)), driver.WriteParams{Ref: payments.Ref{ID: order}})
 		}
-		if err := claim(fmt.Sprintf("k%d", i), "a"); err != nil {
-			t.Fatalf("repeat of k%d: %v", i, err)
+		for i := 1; i <= n; i++ {
+			if err := claim(i, "a"); err != nil {
+				t.Fatal(err)
+			}
+			if err := claim(i, "a"); err != nil {
+				t.Fatalf("repeat of k%d: %v", i, err)
+			}
 		}
-	}
-	for i := 8; i <= 10; i++ {
-		if err := claim(fmt.Sprintf("k%d", i), "b"); payments.CodeOf(err) != payments.CodeInvalidArgument {
-			t.Errorf("k%d with another order: err = %v; want it refused, the key is among the newest 3", i, err)
+		// Refusals change nothing, so every newest key can be probed.
+		for i := max(1, n-limit+1); i <= n; i++ {
+			if err := claim(i, "b"); payments.CodeOf(err) != payments.CodeInvalidArgument {
+				t.Errorf("after %d keys, k%d with another order: err = %v; want it refused, the key is among the newest %d", n, i, err, limit)
+			}
 		}
-	}
-	for i := 1; i <= 7; i++ {
-		if err := claim(fmt.Sprintf("k%d", i), "b"); err != nil {
-			t.Errorf("k%d should have been forgotten: %v", i, err)
+		if old := n - 2*limit; old >= 1 {
+			if err := claim(old, "b"); err != nil {
+				t.Errorf("after %d keys, k%d should have been forgotten: %v", n, old, err)
+			}
 		}
 	}
 }
