@@ -105,6 +105,15 @@ func TestReadsAsEncodingJSON(t *testing.T) {
 			if a.Status != "success" {
 				t.Errorf("status = %q", a.Status)
 			}
+		}}, {"underscores and dashes are part of a name", `{"stat_us":"x","stat-us":"y","o_k":true}`, func(t *testing.T, a answer) {
+			if a.Status != "" || a.OK {
+				t.Errorf("status = %q, ok = %v; want neither matched", a.Status, a.OK)
+			}
+		}},
+		{"a later null keeps the earlier value", `{"status":"success","status":null,"nested":{"name":"n"},"nested":null}`, func(t *testing.T, a answer) {
+			if a.Status != "success" || a.Nested.Name != `"n"` {
+				t.Errorf("status = %q, nested = %+v; want both kept", a.Status, a.Nested)
+			}
 		}},
 	}
 	for _, tc := range cases {
@@ -146,6 +155,7 @@ func FuzzReadsAsEncodingJSON(f *testing.F) {
 		`{"status":"fail","reason":"bad","details":{"k":"v"}}`,
 		`{"STATUS":"x","status":"y","data":null,"nested":{"NAME":3}}`,
 		`{"ok":true,"code":-1,"items":[]}`,
+		`{"stat_us":"x","Stat-Us":"y","status":"z","status":null}`,
 	} {
 		f.Add([]byte(s))
 	}
