@@ -9,6 +9,7 @@ import (
 
 	"github.com/regionpay/payments"
 	"github.com/regionpay/payments/internal/transport"
+	"github.com/regionpay/payments/internal/wirejson"
 )
 
 // TestDecodeEnvelopeOnePass checks that an answer is decoded once, its body
@@ -49,6 +50,27 @@ func TestDecodeEnvelopeBodyMismatch(t *testing.T) {
 
 	_, err = decodeEnvelope(&transport.Response{StatusCode: 200, Body: []byte(`{"message":"no code"}`)}, &b)
 	assert.ErrorIs(t, err, errMalformed)
+}
+
+// FuzzReadHead: reading an envelope's head from the bytes, where it can,
+// gives what decoding it gives, and refuses what decoding refuses.
+func FuzzReadHead(f *testing.F) {
+	for _, s := range []string{
+		`{"code":"OK","message":null,"body":{},"timestamp":"2026-01-02T10:00:00.000+03:00"}`,
+		`{"code":"ERROR","message":"Purchase not found","code":null}`, `{"CODE":"ОК","Message":"a\"b"}`,
+		`{"code":1}`, `{"co_de":"OK"}`, `[]`, `null`, `{"code":"OK"`, "{\"code\":\"\xff\"}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, answer []byte) {
+		var want wireHead
+		wantErr := wirejson.Unmarshal(answer, &want)
+		got, err := readHead(answer)
+		require.Equal(t, wantErr == nil, err == nil, "%q: decoding says %v, readHead %v", answer, wantErr, err)
+		if err == nil {
+			require.Equal(t, want, got, "in %q", answer)
+		}
+	})
 }
 
 func TestFlexString(t *testing.T) {

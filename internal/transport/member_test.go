@@ -66,3 +66,60 @@ func FuzzMember(f *testing.F) {
 		require.Equal(t, string(v.K), string(got), "in %q", data)
 	})
 }
+
+func TestPlainStrings(t *testing.T) {
+	tests := []struct {
+		name, data string
+		want, msg  string
+		ok         bool
+	}{
+		{"plain", `{"code":"OK","message":"fine","body":{}}`, "OK", "fine", true},
+		{"case and last duplicate as encoding/json", `{"Code":"A","MESSAGE":"m","CODE":"B"}`, "B", "m", true},
+		{"missing", `{"other":"x"}`, "", "", true},
+		{"null", `{"code":null,"message":null}`, "", "", true},
+		{"a later null keeps the earlier value", `{"code":"A","code":null}`, "A", "", true},
+		{"empty string", `{"code":""}`, "", "", true},
+		{"Cyrillic kept", `{"code":"ОК"}`, "ОК", "", true},
+		{"underscore is part of the name", `{"co_de":"x"}`, "", "", true},
+		{"escape needs decoding", `{"code":"O\u004b"}`, "", "", false},
+		{"invalid UTF-8 needs decoding", "{\"code\":\"O\xffK\"}", "", "", false},
+		{"number", `{"code":200}`, "", "", false},
+		{"object in the second key", `{"code":"OK","message":{"a":"b"}}`, "", "", false},
+		{"not an object", `["code","OK"]`, "", "", false},
+		{"null answer", `null`, "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got [2]string
+			ok := PlainStrings([]byte(tt.data), []string{"code", "message"}, got[:])
+			assert.Equal(t, tt.ok, ok)
+			if ok {
+				assert.Equal(t, tt.want, got[0])
+				assert.Equal(t, tt.msg, got[1])
+			}
+		})
+	}
+}
+
+// FuzzPlainStrings: whatever PlainStrings reads from valid JSON is what
+// encoding/json decodes into string fields.
+func FuzzPlainStrings(f *testing.F) {
+	for _, s := range []string{`{"k":"v","m":"w"}`, `{"K":"a","k":null,"M":"x"}`, `{"k":"a\"b"}`, `{"x":{"k":"in"},"k":"out"}`, `[]`, `{"k":1}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !json.Valid(data) {
+			return
+		}
+		var got [2]string
+		if !PlainStrings(data, []string{"k", "m"}, got[:]) {
+			return
+		}
+		var v struct {
+			K string `json:"k"`
+			M string `json:"m"`
+		}
+		require.NoError(t, json.Unmarshal(data, &v), "PlainStrings read %q from %q", got, data)
+		require.Equal(t, [2]string{v.K, v.M}, got, "in %q", data)
+	})
+}

@@ -18,6 +18,7 @@ package wirejson
 
 import (
 	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
@@ -28,4 +29,11 @@ var options = jsonv1.DefaultOptionsV1()
 // data after the value is an error, as it is for encoding/json.
 func Unmarshal(data []byte, v any) error {
 	return json.Unmarshal(data, v, options)
+}
+
+// Valid reports whether data is one JSON value, as Unmarshal reads its
+// syntax (whether the value fits a Go value is Unmarshal's to say). It is
+// the check a caller that reads an answer without decoding it makes first.
+func Valid(data []byte) bool {
+	return jsontext.Value(data).IsValid(options)
 }

@@ -202,3 +202,19 @@ func TestMethodBehindInterface(t *testing.T) {
 		}
 	}
 }
+
+// FuzzValidAsEncodingJSON: Valid accepts exactly what encoding/json.Valid
+// accepts, so a caller that checks an answer with Valid and reads it
+// without decoding takes no answer that decoding would have refused.
+func FuzzValidAsEncodingJSON(f *testing.F) {
+	for _, s := range []string{
+		` {"code":"OK","code":null} `, "{\"a\":\"\xff\"}", `[1,2`, `{"a":1}{}`, `"x"`, `01`, `{"a":"\u00"}`, ``,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, input []byte) {
+		if got, want := Valid(input), stdjson.Valid(input); got != want {
+			t.Fatalf("%q: Valid = %v, encoding/json.Valid = %v", input, got, want)
+		}
+	})
+}
