@@ -56,7 +56,7 @@ func (c *Client) Capture(ctx context.Context, ref payments.Ref, opts *payments.C
 	if err := driver.RefuseCart(Name, op, o.Cart, rustoreNoCarts); err != nil {
 		return nil, err
 	}
-	return c.run(ctx, t, ref, confirmWrite)
+	return c.run(ctx, t, ref, &confirmWrite)
 }
 
 // Void cancels a PAID purchase (releases the hold). ref.ID is required;
@@ -70,7 +70,7 @@ func (c *Client) Void(ctx context.Context, ref payments.Ref, opts *payments.Void
 	if err := c.check(ctx, op, ref, true, false); err != nil {
 		return nil, err
 	}
-	return c.run(ctx, t, ref, cancelWrite)
+	return c.run(ctx, t, ref, &cancelWrite)
 }
 
 // Refund returns the whole amount of a CONFIRMED invoice. ref.InvoiceID is
@@ -98,7 +98,7 @@ func (c *Client) Refund(ctx context.Context, ref payments.Ref, opts *payments.Re
 	if err := driver.RefuseCart(Name, op, o.Cart, rustoreNoCarts); err != nil {
 		return nil, err
 	}
-	return c.run(ctx, t, ref, refundWrite)
+	return c.run(ctx, t, ref, &refundWrite)
 }
 
 // refuseAmount fails an action given an explicit amount, which RuStore cannot
@@ -178,15 +178,15 @@ func (c *Client) Rollback(ctx context.Context, ref payments.Ref, opts *payments.
 			// and refuses another: the purchase will not stay charged.
 			action = rollbackNothing
 		}
-		var spec writeSpec
+		var spec *writeSpec
 		switch action {
 		case rollbackNothing:
 			return &payments.Result{Ref: p.Ref, Provider: Name, Status: p.Status, RawStatus: p.RawStatus,
 				IdempotencyKey: t.Key(), NoOp: true}, nil
 		case rollbackCancel:
-			spec = cancelWrite
+			spec = &cancelWrite
 		case rollbackRefund:
-			spec = refundWrite
+			spec = &refundWrite
 		default:
 			return nil, rollbackRefused(op, p)
 		}
@@ -249,7 +249,7 @@ var (
 // idempotency key: t's key names the logical operation for the caller, and
 // repeating it is safe because RuStore confirms, cancels and refunds only
 // from one state, which a repeat reads before it acts again.
-func (c *Client) run(ctx context.Context, t *driver.Write, ref payments.Ref, spec writeSpec) (*payments.Result, error) {
+func (c *Client) run(ctx context.Context, t *driver.Write, ref payments.Ref, spec *writeSpec) (*payments.Result, error) {
 	// RuStore has no key on the wire, so what this client remembers is the
 	// only proof that a key is being reused for another write.
 	if err := c.keys.Claim(t, driver.WriteParams{Ref: ref}); err != nil {
@@ -265,9 +265,9 @@ const maxWrites = 2
 // write sends a state change and settles unclear answers through Status.
 // RuStore confirms, cancels and refunds only from one state, so repeating a
 // write that a status read shows did not happen cannot act twice.
-func (c *Client) write(ctx context.Context, t *driver.Write, ref payments.Ref, spec writeSpec) (*payments.Result, error) {
+func (c *Client) write(ctx context.Context, t *driver.Write, ref payments.Ref, spec *writeSpec) (*payments.Result, error) {
 	op := t.Op()
-	done := func(p *payments.Payment) *payments.Result { return spec.result(ref, t.Key(), p) }
+	done := doneWrite{spec: spec, ref: ref, key: t.Key()}
 	for sent := 1; ; sent++ {
 		out := c.send(ctx, op, spec.method, spec.path(c, ref), transport.RetryUnsent, nil)
 		if out.unclear {
@@ -286,7 +286,7 @@ func (c *Client) write(ctx context.Context, t *driver.Write, ref payments.Ref, s
 			return nil, err
 		}
 		if spec.reached(p) {
-			return done(p), nil
+			return done.result(p), nil
 		}
 		if p.Status != spec.from || sent >= maxWrites {
 			return nil, notReached(op, spec, p, out.err)
@@ -297,13 +297,25 @@ func (c *Client) write(ctx context.Context, t *driver.Write, ref payments.Ref, s
 // refused decides a first send RuStore clearly refused. A refusal can mean
 // the work is already done by the caller's earlier call with the same key:
 // the purchase is read to tell.
-func (c *Client) refused(ctx context.Context, t *driver.Write, ref payments.Ref, spec writeSpec, refusal error) (*payments.Result, error) {
+func (c *Client) refused(ctx context.Context, t *driver.Write, ref payments.Ref, spec *writeSpec, refusal error) (*payments.Result, error) {
 	if t.Given() && ref.InvoiceID != "" && replayable(refusal) {
 		if p, err := c.status(ctx, t.Op(), ref); err == nil && spec.reached(p) {
 			return spec.result(ref, t.Key(), p), nil
 		}
 	}
 	return nil, refusal
+}
+
+// doneWrite makes the Result of one write that acted; a value, not a
+// closure, so that a call does not allocate one.
+type doneWrite struct {
+	spec *writeSpec
+	ref  payments.Ref
+	key  string
+}
+
+func (d doneWrite) result(p *payments.Payment) *payments.Result {
+	return d.spec.result(d.ref, d.key, p)
 }
 
 // result is the Result of the write done to ref under key; p is the
@@ -321,7 +333,7 @@ func (w writeSpec) result(ref payments.Ref, key string, p *payments.Payment) *pa
 
 // readAfterUnclear reads the purchase after a send that got no clear
 // answer; the error is the write's when the read cannot be made.
-func (c *Client) readAfterUnclear(ctx context.Context, op payments.Operation, ref payments.Ref, spec writeSpec, cause error) (*payments.Payment, error) {
+func (c *Client) readAfterUnclear(ctx context.Context, op payments.Operation, ref payments.Ref, spec *writeSpec, cause error) (*payments.Payment, error) {
 	if ctx.Err() != nil {
 		return nil, driver.CanceledAfterSend(ctx, Name, op, cause)
 	}
@@ -340,7 +352,7 @@ func (c *Client) readAfterUnclear(ctx context.Context, op payments.Operation, re
 
 // notReached is the error of a write whose send got no clear answer and
 // whose purchase then reads p, not the write's target.
-func notReached(op payments.Operation, spec writeSpec, p *payments.Payment, cause error) error {
+func notReached(op payments.Operation, spec *writeSpec, p *payments.Payment, cause error) error {
 	switch p.Status {
 	case spec.from:
 		// Still the start state twice over proves nothing: RuStore may
@@ -365,8 +377,8 @@ func notReached(op payments.Operation, spec writeSpec, p *payments.Payment, caus
 // once more. Only a purchase that reached the target is a success, and only
 // one that moved somewhere the write does not lead keeps the refusal;
 // anything else may have moved money and is CodeOutcomeUnknown.
-func (c *Client) settleRefusedRepeat(ctx context.Context, op payments.Operation, ref payments.Ref, spec writeSpec,
-	refusal error, done func(*payments.Payment) *payments.Result) (*payments.Result, error) {
+func (c *Client) settleRefusedRepeat(ctx context.Context, op payments.Operation, ref payments.Ref, spec *writeSpec,
+	refusal error, done doneWrite) (*payments.Result, error) {
 	p, err := c.status(ctx, op, ref)
 	var why string
 	switch {
@@ -376,7 +388,7 @@ func (c *Client) settleRefusedRepeat(ctx context.Context, op payments.Operation,
 		why = fmt.Sprintf("RuStore refused to repeat it (%s) and reading its status failed (%s)",
 			driver.Message(refusal), payments.CodeOf(err))
 	case spec.reached(p):
-		return done(p), nil
+		return done.result(p), nil
 	case p.Status == spec.from || p.Status == status.Pending || p.Status == status.Unknown:
 		why = fmt.Sprintf("RuStore refused to repeat it (%s) while the purchase reads %q", driver.Message(refusal), p.RawStatus)
 	default:
@@ -405,7 +417,7 @@ func (c *Client) check(ctx context.Context, op payments.Operation, ref payments.
 }
 
 // outcomeUnknown is driver.OutcomeUnknown naming RuStore's action.
-func outcomeUnknown(op payments.Operation, spec writeSpec, cause error, why string) error {
+func outcomeUnknown(op payments.Operation, spec *writeSpec, cause error, why string) error {
 	return driver.OutcomeUnknown(Name, op, cause, fmt.Sprintf("no clear answer to %s came back, and %s", spec.action, why))
 }
 
@@ -414,16 +426,16 @@ func outcomeUnknown(op payments.Operation, spec writeSpec, cause error, why stri
 // reaches the buyer, so the invoice is read back and the Result says what it
 // shows. Where that read fails the status is left Unknown rather than
 // claimed.
-func (c *Client) accepted(ctx context.Context, op payments.Operation, ref payments.Ref, spec writeSpec,
-	done func(*payments.Payment) *payments.Result) *payments.Result {
+func (c *Client) accepted(ctx context.Context, op payments.Operation, ref payments.Ref, spec *writeSpec,
+	done doneWrite) *payments.Result {
 	if spec.action != refundWrite.action {
-		return done(nil)
+		return done.result(nil)
 	}
 	p, err := c.status(ctx, op, ref)
 	if err != nil {
-		res := done(nil)
+		res := done.result(nil)
 		res.Status = status.Unknown
 		return res
 	}
-	return done(p)
+	return done.result(p)
 }

@@ -143,6 +143,9 @@ type tokenSource struct {
 	key   *rsa.PrivateKey
 	keyID string
 	now   func() time.Time
+	// realClock is whether now is time.Now: a token then goes stale by a
+	// timer, so that no call reads the clock to learn it is still fresh.
+	realClock bool
 
 	// cached is the token in use, read without the lock on every call; it
 	// is replaced only under mu.
@@ -161,14 +164,28 @@ type cachedToken struct {
 	token   string
 	header  transport.FixedHeader
 	renewAt time.Time
+	// stale is set when renewAt comes, by a timer, with the real clock.
+	stale atomic.Bool
 }
 
-// fresh returns the cached token while it is not due for renewal.
+// fresh returns the cached token while it is not due for renewal. With the
+// real clock that is one atomic load; a caller's clock (Config.Now, which
+// emulators and tests move by hand) is read on every call.
 func (ts *tokenSource) fresh() (*cachedToken, bool) {
-	if ct := ts.cached.Load(); ct != nil && ts.now().Before(ct.renewAt) {
-		return ct, true
+	ct := ts.cached.Load()
+	if ct == nil || ct.stale.Load() || (!ts.realClock && !ts.now().Before(ct.renewAt)) {
+		return nil, false
 	}
-	return nil, false
+	return ct, true
+}
+
+// expireAt makes tok stale at its renewAt, by a timer, when the clock is the
+// real one. Timers run on the monotonic clock, as the comparison of two
+// times from time.Now does.
+func (ts *tokenSource) expireAt(tok *cachedToken) {
+	if ts.realClock {
+		time.AfterFunc(time.Until(tok.renewAt), func() { tok.stale.Store(true) })
+	}
 }
 
 // tokenCall is one auth request that every waiting caller shares.
@@ -215,6 +232,7 @@ func (ts *tokenSource) Token(ctx context.Context) (*cachedToken, error) {
 		if err == nil {
 			// Telemetry counts the token this call had to obtain.
 			driver.StatsFrom(ctx).TokenRefreshed()
+			ts.expireAt(tok)
 			ts.cached.Store(tok)
 		}
 		ts.mu.Unlock()

@@ -91,11 +91,10 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, driver.ConfigError(Name, "PrivateKey", "%v", err)
 	}
-	now := cfg.Now
-	if now == nil {
-		now = time.Now
+	ts := &tokenSource{key: key, keyID: keyID, now: cfg.Now}
+	if ts.now == nil {
+		ts.now, ts.realClock = time.Now, true
 	}
-	ts := &tokenSource{key: key, keyID: keyID, now: now}
 	rawKey := strings.TrimSpace(cfg.PrivateKey.Reveal())
 	tc, err := transport.FromOptions(Name, DefaultBaseURL, cfg.HTTPOptions)
 	if err != nil {

@@ -192,6 +192,27 @@ func TestTokenRenewedAheadOfTTL(t *testing.T) {
 	assert.Equal(t, 3, countPaths(e.srv, "/v2/purchase/"), "no request may have been rejected")
 }
 
+// TestTokenRenewedAheadOfTTLOnTheRealClock: with the real clock a token goes
+// stale by a timer instead of a clock read per call; it must still be
+// renewed when due, and not before.
+func TestTokenRenewedAheadOfTTLOnTheRealClock(t *testing.T) {
+	// A 2 s token is renewed after half its life (renewMargin).
+	e := newEnv(t, &rustoretest.Options{TokenTTL: 2 * time.Second}, func(c *rustore.Config) { c.Now = nil })
+	ref := e.seed("paid")
+	ctx := context.Background()
+	_, err := e.client.Status(ctx, ref)
+	require.NoError(t, err)
+	_, err = e.client.Status(ctx, ref)
+	require.NoError(t, err)
+	require.Equal(t, 1, e.srv.AuthCount(), "a fresh token is reused")
+
+	time.Sleep(1200 * time.Millisecond)
+	_, err = e.client.Status(ctx, ref)
+	require.NoError(t, err)
+	assert.Equal(t, 2, e.srv.AuthCount(), "a token past its renewal time is renewed before use")
+	assert.Equal(t, 3, countPaths(e.srv, "/v2/purchase/"), "no request may have been rejected")
+}
+
 func countPaths(srv *rustoretest.Server, part string) int {
 	n := 0
 	for _, r := range srv.Requests() {
