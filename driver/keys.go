@@ -1,10 +1,15 @@
 package driver
 
 import (
+	"crypto/rand"
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"strings"
 	"sync"
+	"sync/atomic"
+
+	"github.com/google/uuid"
 
 	"github.com/regionpay/payments"
 )
@@ -26,29 +31,37 @@ const DefaultKeysRemembered = 10000
 // The zero value is ready to use and safe for concurrent use.
 type Keys struct {
 	// Limit is how many of the newest keys are always remembered; 0 means
-	// DefaultKeysRemembered. Keys are forgotten Limit at a time, oldest
-	// first, so between Limit and twice Limit keys are remembered.
+	// DefaultKeysRemembered. A caller's keys are forgotten Limit at a time,
+	// oldest first, so between Limit and twice Limit of them are
+	// remembered. A key made by NewWrite is remembered until this process
+	// has made Limit more.
 	Limit int
 
 	mu sync.Mutex
 	// A client keeps its keys for as long as it lives, and the garbage
 	// collector visits them on every cycle: so each key is remembered by
-	// two hashes, in maps that hold no pointer (about 35 bytes a key, where
+	// hashes, in memory that holds no pointer (16 to 35 bytes a key, where
 	// strings, refs and amounts took several times that, each an object to
 	// mark). Only the newest writes under a caller's own keys keep their
 	// params in full, for naming the earlier write in a refusal.
 	//
-	// Keys are kept in two generations, not in one ring: a new key goes
+	// A caller's keys are kept in two generations of maps: a new key goes
 	// into the newer map, and when that is full the older one is emptied
-	// and the two swap. A key made for its write needs no look-up and
-	// evicts nothing, so claiming it is one insertion: on a client's busiest
-	// path that is about a third of what a ring's look-up, eviction and
-	// insertion into one map cost.
+	// and the two swap, so no key is evicted one by one.
 	seed     maphash.Seed
 	cur, old map[uint64]uint64         // a key's hash: the hash of its write's params
 	recent   [recentWrites]recentWrite // the newest writes under given keys, a ring
 	newest   int                       // recent's next slot
+	// Keys made by NewWrite carry their number (madeKey), which is their
+	// slot here: claiming one writes one slot, next to the last one's,
+	// instead of probing a map, which on a busy client costs a cache miss
+	// or two on every write.
+	made []madeEntry
 }
+
+// madeEntry is a key made by NewWrite, remembered: its number and the hash
+// of its write's params.
+type madeEntry struct{ seq, params uint64 }
 
 // recentWrites is how many of the newest writes under given keys Keys
 // keeps in full.
@@ -87,20 +100,16 @@ func (k *Keys) Claim(w *Write, p WriteParams) error {
 		k.seed = maphash.MakeSeed()
 		k.cur = make(map[uint64]uint64)
 	}
-	kh := maphash.String(k.seed, w.key)
 	ph := k.hashParams(p)
 	if !w.given {
 		// A key made for this call cannot have been used yet, and is rarely
 		// reused wrongly later: it is remembered, but neither looked up nor
 		// kept in full for the message.
-		k.remember(kh, ph)
+		k.rememberMade(w.seq, ph)
 		return nil
 	}
-	prev, ok := k.cur[kh]
-	if !ok {
-		prev, ok = k.old[kh]
-	}
-	if ok {
+	kh := maphash.String(k.seed, w.key)
+	if prev, ok := k.lookup(kh, w.key); ok {
 		if prev == ph {
 			return nil
 		}
@@ -116,6 +125,39 @@ func (k *Keys) Claim(w *Write, p WriteParams) error {
 	k.recent[k.newest] = recentWrite{key: w.key, p: p}
 	k.newest = (k.newest + 1) % recentWrites
 	return nil
+}
+
+// lookup returns the params hash of the write a caller's key (kh its hash)
+// was used for: as a caller's key, or as a key NewWrite made for an
+// earlier write and the caller now repeats.
+func (k *Keys) lookup(kh uint64, key string) (uint64, bool) {
+	if ph, ok := k.cur[kh]; ok {
+		return ph, true
+	}
+	if ph, ok := k.old[kh]; ok {
+		return ph, true
+	}
+	if seq, ok := madeSeq(key); ok && len(k.made) > 0 {
+		if e := k.made[seq%uint64(len(k.made))]; e.seq == seq {
+			return e.params, true
+		}
+	}
+	return 0, false
+}
+
+// rememberMade remembers a key NewWrite made, in the slot its number names.
+func (k *Keys) rememberMade(seq, ph uint64) {
+	if limit := uint64(k.limit()); uint64(len(k.made)) != limit {
+		k.made = make([]madeEntry, limit) // first use, or Limit changed
+	}
+	k.made[seq%uint64(len(k.made))] = madeEntry{seq: seq, params: ph}
+}
+
+func (k *Keys) limit() int {
+	if k.Limit <= 0 {
+		return DefaultKeysRemembered
+	}
+	return k.Limit
 }
 
 // hashParams hashes what names p's write, field by field, so that no two
@@ -137,13 +179,10 @@ type paramsKey struct {
 	currency    string
 }
 
-// remember adds a key to the newer generation, first forgetting the older
-// one when the newer holds Limit keys.
+// remember adds a caller's key to the newer generation, first forgetting
+// the older one when the newer holds Limit keys.
 func (k *Keys) remember(kh, ph uint64) {
-	limit := k.Limit
-	if limit <= 0 {
-		limit = DefaultKeysRemembered
-	}
+	limit := k.limit()
 	if len(k.cur) >= limit {
 		if k.old == nil {
 			k.old = make(map[uint64]uint64, limit)
@@ -152,6 +191,44 @@ func (k *Keys) remember(kh, ph uint64) {
 		k.cur, k.old = k.old, k.cur
 	}
 	k.cur[kh] = ph
+}
+
+// Made keys are UUIDs (RFC 9562's version 8, for a layout of one's own):
+// a random prefix drawn once per process, then the key's number in this
+// process. Two processes' keys differ in the prefix (60 random bits), one
+// process's in the number, so a made key is as unique as a random UUID,
+// and drawing it costs no read of the system's random source. Keys
+// recognizes its process's made keys by the prefix and finds each by its
+// number. An idempotency key names an operation and guards nothing: that it
+// can be guessed from an earlier one matters no more than for a caller's
+// own "order-42-capture".
+var (
+	madePrefix = func() (p [8]byte) {
+		_, _ = rand.Read(p[:])  // never fails: crypto/rand crashes the program instead
+		p[6] = p[6]&0x0f | 0x80 // version 8
+		return p
+	}()
+	madeCount atomic.Uint64
+)
+
+// madeKey makes a new idempotency key and returns it with its number.
+func madeKey() (string, uint64) {
+	seq := madeCount.Add(1) & (1<<62 - 1)
+	var u uuid.UUID
+	copy(u[:8], madePrefix[:])
+	binary.BigEndian.PutUint64(u[8:], seq)
+	u[8] |= 0x80 // the RFC 9562 variant, in the number's two top bits, which stay 0
+	return u.String(), seq
+}
+
+// madeSeq returns the number of a key madeKey made in this process.
+func madeSeq(key string) (uint64, bool) {
+	u, err := uuid.Parse(key)
+	if err != nil || len(key) != 36 || [8]byte(u[:8]) != madePrefix {
+		return 0, false
+	}
+	u[8] &^= 0xc0
+	return binary.BigEndian.Uint64(u[8:]), true
 }
 
 // describe says how q differs from the write key was first used for (its

@@ -169,3 +169,37 @@ func TestKeysGeneratedKeyReused(t *testing.T) {
 		t.Errorf("err = %v; want InvalidArgument naming this call's write", err)
 	}
 }
+
+// TestKeysMadeKeyForgottenAfterLimit: a key NewWrite made is remembered, so
+// the caller may repeat its write with it but not reuse it for another,
+// until the process has made Limit more keys.
+func TestKeysMadeKeyForgottenAfterLimit(t *testing.T) {
+	const limit = 4
+	keys := driver.Keys{Limit: limit}
+	a := driver.WriteParams{Ref: payments.Ref{ID: "order-a"}}
+	b := driver.WriteParams{Ref: payments.Ref{ID: "order-b"}}
+	first := driver.NewWrite("p", payments.OpCapture, "")
+	if err := keys.Claim(first, a); err != nil {
+		t.Fatal(err)
+	}
+	reuse := func(p driver.WriteParams) error {
+		return keys.Claim(driver.NewWrite("p", payments.OpCapture, first.Key()), p)
+	}
+	for i := 1; i < limit; i++ {
+		if err := keys.Claim(driver.NewWrite("p", payments.OpCapture, ""), a); err != nil {
+			t.Fatal(err)
+		}
+		if err := reuse(b); payments.CodeOf(err) != payments.CodeInvalidArgument {
+			t.Fatalf("after %d more made keys, the first reused for another write: err = %v; want it refused", i, err)
+		}
+		if err := reuse(a); err != nil {
+			t.Fatalf("after %d more made keys, the first write repeated under its key was refused: %v", i, err)
+		}
+	}
+	if err := keys.Claim(driver.NewWrite("p", payments.OpCapture, ""), a); err != nil {
+		t.Fatal(err)
+	}
+	if err := reuse(b); err != nil {
+		t.Errorf("after %d more made keys the first should be forgotten: %v", limit, err)
+	}
+}

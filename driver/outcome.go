@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"sync/atomic"
 
-	"github.com/google/uuid"
-
 	"github.com/regionpay/payments"
 )
 
@@ -22,17 +20,18 @@ type Write struct {
 	op       payments.Operation
 	key      string
 	given    bool
+	seq      uint64 // the made key's number (madeKey); 0 for a caller's key
 	reached  atomic.Bool
 }
 
 // NewWrite starts tracking a write of op for provider. key is the caller's
-// idempotency key; when it is empty a new random one (a UUID) is made, which
-// Key returns and every error and Result carries, so the caller can repeat
-// the write safely.
+// idempotency key; when it is empty a new one is made (a UUID, unique across
+// processes: see madeKey), which Key returns and every error and Result
+// carries, so the caller can repeat the write safely.
 func NewWrite(provider string, op payments.Operation, key string) *Write {
 	w := &Write{provider: provider, op: op, key: key, given: key != ""}
 	if !w.given {
-		w.key = uuid.NewString()
+		w.key, w.seq = madeKey()
 	}
 	return w
 }
