@@ -137,7 +137,10 @@ func (k *Keys) lookup(kh uint64, key string) (uint64, bool) {
 	if ph, ok := k.old[kh]; ok {
 		return ph, true
 	}
-	if seq, ok := madeSeq(key); ok && len(k.made) > 0 {
+	if len(k.made) == 0 {
+		return 0, false
+	}
+	if seq, ok := madeSeq(key); ok {
 		if e := k.made[seq%uint64(len(k.made))]; e.seq == seq {
 			return e.params, true
 		}
