@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"fmt"
+	"iter"
 	"strings"
 	"testing"
 	"time"
@@ -231,15 +232,22 @@ func testFindUnsupported(t *testing.T, newHarness NewHarness) {
 	if payments.Supports(p, payments.CapFind) {
 		t.Skip("the provider finds payments")
 	}
+	wantOneFindError(t, payments.Find(ctxFor(t), p, payments.FindQuery{AppUserID: "user-1"}), payments.CodeUnimplemented)
+}
+
+// wantOneFindError fails the test unless found yields exactly one pair: no
+// payment and an error of code.
+func wantOneFindError(t *testing.T, found iter.Seq2[*payments.FoundPayment, error], code payments.Code) {
+	t.Helper()
 	n := 0
-	for fp, err := range payments.Find(ctxFor(t), p, payments.FindQuery{AppUserID: "user-1"}) {
+	for fp, err := range found {
 		n++
-		if fp != nil || payments.CodeOf(err) != payments.CodeUnimplemented {
-			t.Fatalf("got (%v, %v); want one Unimplemented error", fp, err)
+		if fp != nil || payments.CodeOf(err) != code {
+			t.Fatalf("got (%v, %v); want one %s error", fp, err, code)
 		}
 	}
 	if n != 1 {
-		t.Fatalf("yielded %d times; want 1", n)
+		t.Fatalf("yielded %d times; want one %s error", n, code)
 	}
 }
 
@@ -289,16 +297,7 @@ func testFindCanceled(t *testing.T, newHarness NewHarness) {
 	fh.SeedForUser(t, "user-a", 2, status.Captured)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	n := 0
-	for fp, err := range payments.Find(ctx, h.Provider(), payments.FindQuery{AppUserID: "user-a"}) {
-		n++
-		if fp != nil || payments.CodeOf(err) != payments.CodeCanceled {
-			t.Fatalf("got (%v, %v); want one Canceled error", fp, err)
-		}
-	}
-	if n != 1 {
-		t.Fatalf("yielded %d times; want 1", n)
-	}
+	wantOneFindError(t, payments.Find(ctx, h.Provider(), payments.FindQuery{AppUserID: "user-a"}), payments.CodeCanceled)
 }
 
 func testFindFindRef(t *testing.T, newHarness NewHarness) {
@@ -318,12 +317,5 @@ func testFindFindRef(t *testing.T, newHarness NewHarness) {
 
 func testFindNoUser(t *testing.T, newHarness NewHarness) {
 	h, _ := findHarness(t, newHarness)
-	n := 0
-	for _, err := range payments.Find(ctxFor(t), h.Provider(), payments.FindQuery{}) {
-		n++
-		wantCode(t, err, payments.CodeInvalidArgument)
-	}
-	if n != 1 {
-		t.Fatalf("yielded %d times; want one InvalidArgument error", n)
-	}
+	wantOneFindError(t, payments.Find(ctxFor(t), h.Provider(), payments.FindQuery{}), payments.CodeInvalidArgument)
 }
