@@ -50,12 +50,19 @@ func testStart(t *testing.T, newHarness NewHarness) {
 	})
 }
 
-func testStartUnsupported(t *testing.T, newHarness NewHarness) {
-	h := open(t, newHarness)
-	p := h.Provider()
-	if payments.Supports(p, payments.CapStart) {
-		t.Skip("the provider starts payments")
+// without opens the harness's provider for a test of what a provider
+// without capability c answers, and skips the test when it has c.
+func without(t *testing.T, newHarness NewHarness, c payments.Capability) payments.Provider {
+	t.Helper()
+	p := open(t, newHarness).Provider()
+	if payments.Supports(p, c) {
+		t.Skipf("the provider has %s", c)
 	}
+	return p
+}
+
+func testStartUnsupported(t *testing.T, newHarness NewHarness) {
+	p := without(t, newHarness, payments.CapStart)
 	_, err := payments.Start(ctxFor(t), p, &payments.StartRequest{OrderID: "order-1"})
 	wantCode(t, err, payments.CodeUnimplemented)
 }
@@ -227,11 +234,7 @@ func testFind(t *testing.T, newHarness NewHarness) {
 }
 
 func testFindUnsupported(t *testing.T, newHarness NewHarness) {
-	h := open(t, newHarness)
-	p := h.Provider()
-	if payments.Supports(p, payments.CapFind) {
-		t.Skip("the provider finds payments")
-	}
+	p := without(t, newHarness, payments.CapFind)
 	wantOneFindError(t, payments.Find(ctxFor(t), p, payments.FindQuery{AppUserID: "user-1"}), payments.CodeUnimplemented)
 }
 
